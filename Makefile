@@ -1,0 +1,93 @@
+# healthy: `make` builds the static release binary ./healthy with musl-gcc.
+# `make check` runs every test against a sanitized debug build and the release binary.
+
+VERSION = 0.1.0
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+MUSLCC ?= musl-gcc
+CC ?= cc
+
+SRCS = src/main.c src/args.c src/check.c src/io.c src/pid.c src/proc.c src/procfs.c src/report.c src/user.c
+LIB_SRCS = $(filter-out src/main.c,$(SRCS))
+HDRS = $(wildcard src/*.h)
+
+WFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wshadow
+DEFS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
+# -z noseparate-code: the default pads a static binary with a page per segment.
+REL_CFLAGS = $(WFLAGS) $(DEFS) -Os -fstack-protector-strong -ffunction-sections -fdata-sections \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-ident -fno-stack-clash-protection
+REL_LDFLAGS = -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none -Wl,-z,norelro \
+	-Wl,--hash-style=gnu -Wl,-z,noexecstack
+DBG_CFLAGS = $(WFLAGS) $(DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fstack-protector-strong
+DBG_LDFLAGS = -fsanitize=address,undefined
+
+UNIT_TESTS = $(patsubst tests/unit/%.c,build/%,$(wildcard tests/unit/test_*.c))
+HELPERS = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/*.c))
+
+.PHONY: all debug check check-unit check-integration check-oracle check-man deps install uninstall clean
+
+all: healthy
+
+healthy: $(SRCS) $(HDRS) Makefile
+	@command -v $(MUSLCC) >/dev/null || { echo "healthy: $(MUSLCC) not found: run 'make deps'" >&2; exit 1; }
+	$(MUSLCC) $(REL_CFLAGS) $(CFLAGS) -o $@ $(SRCS) $(REL_LDFLAGS) $(LDFLAGS)
+
+debug: build/healthy-debug
+
+build/dbg/%.o: src/%.c $(HDRS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(DBG_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+build/healthy-debug: $(patsubst src/%.c,build/dbg/%.o,$(SRCS))
+	$(CC) -o $@ $^ $(DBG_LDFLAGS) $(LDFLAGS)
+
+build/test_%: tests/unit/test_%.c tests/unit/fixture.h $(patsubst src/%.c,build/dbg/%.o,$(LIB_SRCS))
+	$(CC) $(DBG_CFLAGS) -Isrc -DFIXTURES='"$(CURDIR)/tests/fixtures"' $(CFLAGS) -o $@ $< \
+		$(patsubst src/%.c,build/dbg/%.o,$(LIB_SRCS)) $(DBG_LDFLAGS) -lcmocka $(LDFLAGS)
+
+build/helpers/%: tests/helpers/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -o $@ $< -pthread
+
+build/oracle: tests/oracle/oracle.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra $$(pkg-config --cflags libproc2) -o $@ $< $$(pkg-config --libs libproc2)
+
+check: check-unit check-integration check-oracle check-man
+
+check-unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+check-integration: healthy build/healthy-debug $(HELPERS)
+	tests/integration/run build/healthy-debug
+	tests/integration/run ./healthy
+
+check-oracle: healthy build/oracle $(HELPERS)
+	tests/oracle/run ./healthy
+
+check-man: man/healthy.1
+	@out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 groff -man -ww -z $< 2>&1); \
+	if [ -n "$$out" ]; then echo "$$out" >&2; exit 1; fi; echo "man/healthy.1: groff -man -ww clean"
+
+# Debian 12 packages for the build and the tests. Needs root.
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		make gcc libc6-dev musl-tools libcmocka-dev libproc2-dev pkg-config \
+		procps util-linux groff-base file
+
+install: healthy
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 healthy $(DESTDIR)$(BINDIR)/healthy
+	sed 's/@VERSION@/$(VERSION)/' man/healthy.1 > $(DESTDIR)$(MANDIR)/man1/healthy.1
+	chmod 644 $(DESTDIR)$(MANDIR)/man1/healthy.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/healthy $(DESTDIR)$(MANDIR)/man1/healthy.1
+
+clean:
+	rm -rf healthy build

@@ -1,0 +1,444 @@
+#include "args.h"
+
+#include <limits.h>
+#include <string.h>
+
+#include "user.h"
+
+static void usage_line(struct line *err, const char *what, size_t what_len, const char *why)
+{
+	line_reset(err);
+	line_str(err, "healthy: ");
+	line_escaped(err, what, what_len);
+	line_str(err, ": ");
+	line_str(err, why);
+}
+
+int uint_parse(const char *s, size_t n, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v = 0;
+	size_t i;
+
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned d = (unsigned)(s[i] - '0');
+
+		if (v > (max - d) / 10)
+			return -2;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+enum duration_error duration_parse(const char *s, uint64_t *ms)
+{
+	unsigned long long total = 0;
+	const char *p = s;
+
+	if (!*p)
+		return DURATION_BAD;
+	if (strspn(s, "0123456789") == strlen(s)) {
+		/* A bare number is seconds, as Docker and ECS write them. */
+		unsigned long long v;
+
+		if (uint_parse(s, strlen(s), DURATION_MAX_MS / 1000, &v))
+			return DURATION_RANGE;
+		*ms = v * 1000;
+		return DURATION_OK;
+	}
+	while (*p) {
+		unsigned long long whole = 0, frac = 0, frac_scale = 1, unit;
+		int digits = 0;
+
+		for (; *p >= '0' && *p <= '9'; p++, digits++) {
+			if (whole > DURATION_MAX_MS)
+				return DURATION_RANGE;
+			whole = whole * 10 + (unsigned)(*p - '0');
+		}
+		if (*p == '.') {
+			for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
+				/* Below a millisecond nothing counts. */
+				if (frac_scale < 1000) {
+					frac = frac * 10 + (unsigned)(*p - '0');
+					frac_scale *= 10;
+				}
+			}
+		}
+		if (!digits)
+			return DURATION_BAD;
+		if (p[0] == 'm' && p[1] == 's') {
+			unit = 1;
+			p++;
+		} else if (*p == 's') {
+			unit = 1000;
+		} else if (*p == 'm') {
+			unit = 60 * 1000;
+		} else if (*p == 'h') {
+			unit = 60 * 60 * 1000;
+		} else {
+			return DURATION_BAD;
+		}
+		p++;
+		if (whole > DURATION_MAX_MS / unit)
+			return DURATION_RANGE;
+		total += whole * unit + frac * unit / frac_scale;
+		if (total > DURATION_MAX_MS)
+			return DURATION_RANGE;
+	}
+	*ms = total;
+	return DURATION_OK;
+}
+
+/* A trailing ",key=" option of a check: lower-case letters, then '='. */
+static size_t option_key_len(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] >= 'a' && s[i] <= 'z')
+		i++;
+	return i > 0 && i < n && s[i] == '=' ? i : 0;
+}
+
+static int proc_option_parse(struct check *c, const char *opt, size_t n, struct line *err)
+{
+	size_t key_len = option_key_len(opt, n);
+	const char *val = opt + key_len + 1;
+	size_t val_len = n - key_len - 1;
+	unsigned long long v;
+
+	if (key_len == 3 && (!memcmp(opt, "min", 3) || !memcmp(opt, "max", 3))) {
+		bool is_min = opt[1] == 'i';
+		bool *given = is_min ? &c->u.proc.min_given : &c->u.proc.max_given;
+		int r = uint_parse(val, val_len, 1000000, &v);
+
+		if (*given) {
+			usage_line(err, c->spec, strlen(c->spec), is_min ? "min= given twice" : "max= given twice");
+			return -1;
+		}
+		if (r) {
+			usage_line(err, c->spec, strlen(c->spec),
+				   r == -2 ? "count out of range (0-1000000)" : "min= and max= take a whole number");
+			return -1;
+		}
+		*given = true;
+		*(is_min ? &c->u.proc.min : &c->u.proc.max) = (unsigned)v;
+		return 0;
+	}
+	if (key_len == 4 && !memcmp(opt, "user", 4)) {
+		int r;
+
+		if (c->u.proc.by_user) {
+			usage_line(err, c->spec, strlen(c->spec), "user= given twice");
+			return -1;
+		}
+		if (val_len == 0) {
+			usage_line(err, c->spec, strlen(c->spec), "empty user");
+			return -1;
+		}
+		c->u.proc.by_user = true;
+		c->u.proc.user = val;
+		c->u.proc.user_len = val_len;
+		/* (uid_t)-1 means "no uid" to the kernel: never a user. */
+		r = uint_parse(val, val_len, 4294967294ULL, &v);
+		if (r == -2) {
+			usage_line(err, c->spec, strlen(c->spec), "uid out of range");
+			return -1;
+		}
+		c->u.proc.uid_known = r == 0;
+		c->u.proc.uid = r == 0 ? (uid_t)v : 0;
+		return 0;
+	}
+	line_reset(err);
+	line_str(err, "healthy: ");
+	line_escaped(err, c->spec, strlen(c->spec));
+	line_str(err, ": unknown option '");
+	line_escaped(err, opt, key_len);
+	line_str(err, "' (proc: takes min=, max=, user=)");
+	return -1;
+}
+
+static int proc_parse(struct check *c, const char *body, struct line *err)
+{
+	size_t n = strlen(body);
+	const char *comma;
+
+	c->u.proc.min = 1;
+	c->u.proc.max = UINT_MAX;
+	/*
+	 * Options come off the right end, so a name may itself hold a comma
+	 * ("a,b" is a name; "a,b=1" is a name and an option).
+	 */
+	while ((comma = memrchr(body, ',', n)) != NULL) {
+		const char *opt = comma + 1;
+		size_t opt_len = n - (size_t)(opt - body);
+
+		if (!option_key_len(opt, opt_len))
+			break;
+		if (proc_option_parse(c, opt, opt_len, err))
+			return -1;
+		n = (size_t)(comma - body);
+	}
+	if (n == 0) {
+		usage_line(err, c->spec, strlen(c->spec), "empty name");
+		return -1;
+	}
+	if (n >= PROC_NAME_SIZE) {
+		usage_line(err, c->spec, strlen(c->spec), "name too long (at most 255 bytes)");
+		return -1;
+	}
+	/* "max=0" alone asks that none run: it cannot mean "at least one". */
+	if (c->u.proc.max_given && c->u.proc.max == 0 && !c->u.proc.min_given)
+		c->u.proc.min = 0;
+	if (c->u.proc.min > c->u.proc.max) {
+		usage_line(err, c->spec, strlen(c->spec), "min= is more than max=");
+		return -1;
+	}
+	memcpy(c->u.proc.name, body, n);
+	c->u.proc.name[n] = '\0';
+	c->arg = body;
+	c->arg_len = n;
+	c->u.proc.glob = strpbrk(c->u.proc.name, "*?[") != NULL;
+	return 0;
+}
+
+int check_parse(const char *spec, struct check *c, struct line *err)
+{
+	const char *colon = strchr(spec, ':');
+	const char *body;
+	size_t kind_len;
+	unsigned long long v;
+	int r;
+
+	memset(c, 0, sizeof(*c));
+	c->spec = spec;
+	if (!colon) {
+		line_reset(err);
+		line_str(err, "healthy: ");
+		line_escaped(err, spec, strlen(spec));
+		line_str(err, ": not a check (did you mean proc:");
+		line_escaped(err, spec, strlen(spec));
+		line_str(err, "?)");
+		return -1;
+	}
+	kind_len = (size_t)(colon - spec);
+	body = colon + 1;
+	c->arg = body;
+	c->arg_len = strlen(body);
+	if (kind_len == 4 && !memcmp(spec, "proc", 4)) {
+		c->kind = CHECK_PROC;
+		return proc_parse(c, body, err);
+	}
+	if (kind_len == 3 && !memcmp(spec, "pid", 3)) {
+		c->kind = CHECK_PID;
+		r = uint_parse(body, c->arg_len, PID_MAX_LIMIT, &v);
+		if (r == -1) {
+			usage_line(err, spec, strlen(spec), "not a pid (a whole number)");
+			return -1;
+		}
+		if (r == -2 || v == 0) {
+			usage_line(err, spec, strlen(spec), "pid out of range (1-4194304)");
+			return -1;
+		}
+		c->u.pid = (pid_t)v;
+		return 0;
+	}
+	if (kind_len == 7 && !memcmp(spec, "pidfile", 7)) {
+		c->kind = CHECK_PIDFILE;
+		if (c->arg_len == 0) {
+			usage_line(err, spec, strlen(spec), "empty path");
+			return -1;
+		}
+		if (c->arg_len >= PATH_MAX) {
+			usage_line(err, spec, strlen(spec), "path too long");
+			return -1;
+		}
+		return 0;
+	}
+	line_reset(err);
+	line_str(err, "healthy: ");
+	line_escaped(err, spec, strlen(spec));
+	line_str(err, ": unknown check kind '");
+	line_escaped(err, spec, kind_len);
+	line_str(err, "' (known: proc:, pid:, pidfile:)");
+	return -1;
+}
+
+static enum args_result timeout_parse(const char *opt, const char *val, struct options *o, struct line *err)
+{
+	enum duration_error e;
+
+	if (!val) {
+		line_reset(err);
+		line_str(err, "healthy: ");
+		line_str(err, opt);
+		line_str(err, ": needs a DURATION (500ms, 5s, 2m)");
+		return ARGS_USAGE;
+	}
+	e = duration_parse(val, &o->timeout_ms);
+	if (e == DURATION_OK && o->timeout_ms == 0)
+		e = DURATION_RANGE;
+	if (e != DURATION_OK) {
+		line_reset(err);
+		line_str(err, "healthy: ");
+		line_str(err, opt);
+		line_str(err, " ");
+		line_escaped(err, val, strlen(val));
+		line_str(err, e == DURATION_BAD ? ": not a duration (500ms, 5s, 2m)"
+						: ": duration out of range (1ms to 24 days)");
+		return ARGS_USAGE;
+	}
+	return ARGS_OK;
+}
+
+static enum args_result long_option(const char *a, char **next, int *used_next, struct options *o, struct line *err)
+{
+	const char *eq = strchr(a, '=');
+	size_t n = eq ? (size_t)(eq - a) : strlen(a);
+
+	if (n == 9 && !memcmp(a, "--timeout", 9)) {
+		if (eq)
+			return timeout_parse("--timeout", eq + 1, o, err);
+		*used_next = *next != NULL;
+		return timeout_parse("--timeout", *next, o, err);
+	}
+	if (!eq) {
+		if (!strcmp(a, "--verbose")) {
+			o->verbose = true;
+			return ARGS_OK;
+		}
+		if (!strcmp(a, "--quiet")) {
+			o->quiet = true;
+			return ARGS_OK;
+		}
+		if (!strcmp(a, "--help"))
+			return ARGS_HELP;
+		if (!strcmp(a, "--version"))
+			return ARGS_VERSION;
+	}
+	usage_line(err, a, n, "unknown option");
+	return ARGS_USAGE;
+}
+
+static enum args_result short_options(const char *a, char **next, int *used_next, struct options *o, struct line *err)
+{
+	const char *p;
+
+	for (p = a + 1; *p; p++) {
+		switch (*p) {
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			return ARGS_HELP;
+		case 'V':
+			return ARGS_VERSION;
+		case 't':
+			if (p[1])
+				return timeout_parse("-t", p + 1, o, err);
+			*used_next = *next != NULL;
+			return timeout_parse("-t", *next, o, err);
+		default: {
+			char opt[2] = { '-', *p };
+
+			usage_line(err, opt, 2, "unknown option");
+			return ARGS_USAGE;
+		}
+		}
+	}
+	return ARGS_OK;
+}
+
+enum args_result args_parse(int argc, char **argv, struct options *o, struct line *err)
+{
+	int i = 1;
+	enum args_result r;
+
+	memset(o, 0, sizeof(*o));
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+		int used_next = 0;
+
+		if (a[0] != '-' || a[1] == '\0')
+			break;
+		if (!strcmp(a, "--")) {
+			i++;
+			break;
+		}
+		if (a[1] == '-')
+			r = long_option(a, &argv[i + 1], &used_next, o, err);
+		else
+			r = short_options(a, &argv[i + 1], &used_next, o, err);
+		if (r != ARGS_OK)
+			return r;
+		i += used_next;
+	}
+	if (o->verbose && o->quiet) {
+		line_reset(err);
+		line_str(err, "healthy: cannot use -v and -q together");
+		return ARGS_USAGE;
+	}
+	for (; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] == '-' && a[1] != '\0') {
+			usage_line(err, a, strlen(a), !strcmp(a, "--") ? "a COMMAND after -- is not supported"
+								   : "options come before the checks");
+			return ARGS_USAGE;
+		}
+		if (o->nchecks == MAX_CHECKS) {
+			line_reset(err);
+			line_str(err, "healthy: too many checks (at most 64)");
+			return ARGS_USAGE;
+		}
+		if (check_parse(a, &o->checks[o->nchecks], err))
+			return ARGS_USAGE;
+		o->nchecks++;
+	}
+	if (o->nchecks == 0) {
+		line_reset(err);
+		line_str(err, "healthy: no CHECK given (try 'healthy --help')");
+		return ARGS_USAGE;
+	}
+	return ARGS_OK;
+}
+
+int args_resolve_users(struct options *o, struct line *err)
+{
+	size_t i;
+
+	for (i = 0; i < o->nchecks; i++) {
+		struct check *c = &o->checks[i];
+		int r;
+
+		if (c->kind != CHECK_PROC || !c->u.proc.by_user || c->u.proc.uid_known)
+			continue;
+		r = user_lookup(c->u.proc.user, c->u.proc.user_len, &c->u.proc.uid);
+		if (r == 0) {
+			c->u.proc.uid_known = true;
+			continue;
+		}
+		line_reset(err);
+		line_str(err, "healthy: ");
+		line_escaped(err, c->spec, strlen(c->spec));
+		if (r == USER_NOT_FOUND) {
+			line_str(err, ": no such user '");
+			line_escaped(err, c->u.proc.user, c->u.proc.user_len);
+			line_str(err, "' in /etc/passwd");
+		} else {
+			line_str(err, ": cannot read /etc/passwd to look up '");
+			line_escaped(err, c->u.proc.user, c->u.proc.user_len);
+			line_str(err, "' (give a numeric uid)");
+		}
+		return -1;
+	}
+	return 0;
+}

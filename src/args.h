@@ -1,0 +1,51 @@
+/*
+ * args: argv into options and a list of checks. Pure: no I/O, no exit;
+ * the one exception, user names, is resolved by args_resolve_users().
+ */
+#ifndef HEALTHY_ARGS_H
+#define HEALTHY_ARGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "check.h"
+#include "report.h"
+
+/* poll(2) takes an int of milliseconds. */
+#define DURATION_MAX_MS 2147483647ULL
+
+struct options {
+	bool verbose;
+	bool quiet;
+	uint64_t timeout_ms;    /* 0: not given */
+	struct check checks[MAX_CHECKS];
+	size_t nchecks;
+};
+
+enum args_result {
+	ARGS_OK,
+	ARGS_HELP,
+	ARGS_VERSION,
+	ARGS_USAGE,     /* err holds the one line to print */
+};
+
+enum args_result args_parse(int argc, char **argv, struct options *o, struct line *err);
+
+/* Parses n bytes of decimal digits, at most max. Returns 0, -1 if not a number, -2 if out of range. */
+int uint_parse(const char *s, size_t n, unsigned long long max, unsigned long long *out);
+
+/* Parses one CHECK. Returns 0, or -1 with the reason in err. */
+int check_parse(const char *spec, struct check *c, struct line *err);
+
+enum duration_error {
+	DURATION_OK = 0,
+	DURATION_BAD,
+	DURATION_RANGE,
+};
+/* "500ms", "5s", "2m", "1h", "1m30s", "1.5s", or a bare number of seconds. */
+enum duration_error duration_parse(const char *s, uint64_t *ms);
+
+/* Turns user=NAME into a uid from /etc/passwd. Returns 0, or -1 with the line in err (a usage error). */
+int args_resolve_users(struct options *o, struct line *err);
+
+#endif

@@ -1,0 +1,58 @@
+#include "check.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "exitcode.h"
+
+/* Docker keeps 4096 bytes of a probe's output: stop short of it and say so. */
+#define OUTPUT_BUDGET 3900
+
+void check_line_start(const struct check *c, struct line *l)
+{
+	line_reset(l);
+	line_str(l, "healthy: ");
+	line_escaped(l, c->spec, strlen(c->spec));
+	line_str(l, ": ");
+}
+
+int checks_report(const struct check *checks, size_t n, bool verbose, bool quiet)
+{
+	bool failed = false, error = false, out_failed = false;
+	size_t i, untold = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct check *c = &checks[i];
+		bool pass = c->verdict == VERDICT_PASS;
+		struct line l;
+		int fd = pass ? STDOUT_FILENO : STDERR_FILENO;
+
+		failed |= c->verdict == VERDICT_FAIL;
+		/* A check nobody ran is no evidence: never let it pass. */
+		error |= c->verdict == VERDICT_ERROR || c->verdict == VERDICT_UNKNOWN;
+		if (quiet || (pass && !verbose))
+			continue;
+		check_line_start(c, &l);
+		line_mem(&l, c->why.buf, c->why.len);
+		if (report_bytes() + l.len + 1 > OUTPUT_BUDGET) {
+			untold++;
+			continue;
+		}
+		if (line_write(fd, &l) && fd == STDOUT_FILENO)
+			out_failed = true;
+	}
+	if (untold) {
+		struct line l;
+
+		line_reset(&l);
+		line_str(&l, "healthy: and ");
+		line_uint(&l, untold);
+		line_str(&l, " more lines not shown");
+		line_write(STDERR_FILENO, &l);
+	}
+	if (failed)
+		return EXIT_UNHEALTHY;
+	if (error || out_failed)
+		return EXIT_CANNOT_CHECK;
+	return EXIT_HEALTHY;
+}

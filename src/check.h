@@ -1,0 +1,87 @@
+/*
+ * check: one CHECK argument as parsed, and what running it found.
+ * A kind's parsing lives in args.c; its running and its words in the kind's own file.
+ */
+#ifndef HEALTHY_CHECK_H
+#define HEALTHY_CHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "report.h"
+
+/* At most this many checks in one run: a fixed array, no malloc. */
+#define MAX_CHECKS 64
+/* Longest NAME for proc: (NAME_MAX: argv[0]'s basename is a file name). */
+#define PROC_NAME_SIZE 256
+/* The kernel's PID_MAX_LIMIT on 64-bit: no PID is ever larger. */
+#define PID_MAX_LIMIT 4194304
+/* Evidence keeps this many PIDs; the rest are counted. */
+#define EVIDENCE_PIDS 8
+
+enum check_kind {
+	CHECK_PROC,
+	CHECK_PID,
+	CHECK_PIDFILE,
+};
+
+enum verdict {
+	VERDICT_UNKNOWN = 0, /* not decided yet */
+	VERDICT_PASS,
+	VERDICT_FAIL,        /* the service is not healthy: exit 1 */
+	VERDICT_ERROR,       /* healthy could not tell: exit 3 */
+};
+
+struct pid_state {
+	pid_t pid;
+	char state;
+};
+
+/* What one walk of /proc saw of the processes that carry a proc: check's name. */
+struct proc_tally {
+	unsigned live;
+	unsigned zombies;
+	unsigned other_users;   /* live, right name, wrong uid */
+	unsigned ancestors;     /* right name, but healthy itself or its ancestor */
+	pid_t ancestor_pid;
+	unsigned unlive;        /* stopped, traced, dead */
+	struct pid_state live_pids[EVIDENCE_PIDS];
+	struct pid_state unlive_pids[EVIDENCE_PIDS];
+};
+
+struct check {
+	const char *spec;       /* as the user typed it: every message names it so */
+	enum check_kind kind;
+	const char *arg;        /* NAME or PATH, inside spec, not NUL-terminated */
+	size_t arg_len;
+	union {
+		struct {
+			char name[PROC_NAME_SIZE];
+			bool glob;
+			unsigned min, max;
+			bool min_given, max_given;
+			bool by_user;
+			bool uid_known;
+			uid_t uid;
+			const char *user;   /* user= as typed, inside spec */
+			size_t user_len;
+			struct proc_tally tally;
+		} proc;
+		pid_t pid;
+	} u;
+	enum verdict verdict;
+	struct line why;        /* the reason (fail, error) or the evidence (pass) */
+};
+
+/* "healthy: SPEC: " into l. */
+void check_line_start(const struct check *c, struct line *l);
+
+/*
+ * Prints the lines the verdicts call for (failures on stderr; with verbose,
+ * passes on stdout) and returns the exit code: 1 if any check failed, else 3
+ * if any could not be checked or stdout could not be written, else 0.
+ */
+int checks_report(const struct check *checks, size_t n, bool verbose, bool quiet);
+
+#endif

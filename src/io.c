@@ -1,0 +1,95 @@
+#include "io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+/* mountinfo lines are ~100 bytes, passwd lines fewer: 4 KiB holds many at once. */
+#define LINES_BUF_SIZE 4096
+
+ssize_t io_read_fd(int fd, char *buf, size_t size)
+{
+	size_t got = 0;
+
+	while (got < size - 1) {
+		ssize_t r = read(fd, buf + got, size - 1 - got);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	return (ssize_t)got;
+}
+
+ssize_t io_read_at(int dirfd, const char *name, char *buf, size_t size)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	ssize_t n;
+	int saved;
+
+	if (fd < 0)
+		return -1;
+	n = io_read_fd(fd, buf, size);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return n;
+}
+
+int io_lines(const char *path, int (*fn)(const char *line, size_t len, void *ctx), void *ctx)
+{
+	static char buf[LINES_BUF_SIZE];
+	size_t have = 0;
+	int skipping = 0, saved;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t r = read(fd, buf + have, sizeof(buf) - have);
+		size_t start = 0, i;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			goto fail;
+		if (r == 0) {
+			if (have && !skipping)
+				fn(buf, have, ctx);
+			break;
+		}
+		have += (size_t)r;
+		for (i = 0; i < have; i++) {
+			if (buf[i] != '\n')
+				continue;
+			if (!skipping && fn(buf + start, i - start, ctx)) {
+				close(fd);
+				return 0;
+			}
+			skipping = 0;
+			start = i + 1;
+		}
+		if (start == 0 && have == sizeof(buf)) {
+			/* No newline in a full buffer: drop this line up to its end. */
+			skipping = 1;
+			have = 0;
+			continue;
+		}
+		memmove(buf, buf + start, have - start);
+		have -= start;
+	}
+	close(fd);
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}

@@ -1,0 +1,23 @@
+/*
+ * io: the reads every check kind shares. Each returns -1 with errno set on failure.
+ */
+#ifndef HEALTHY_IO_H
+#define HEALTHY_IO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Reads fd to EOF or until size-1 bytes, retrying EINTR, and NUL-terminates. Returns the bytes read. */
+ssize_t io_read_fd(int fd, char *buf, size_t size);
+
+/* Opens name under dirfd read-only and reads it as io_read_fd() does. */
+ssize_t io_read_at(int dirfd, const char *name, char *buf, size_t size);
+
+/*
+ * Calls fn once per line of the file at path (without its newline; the last
+ * line may lack one). A line longer than the buffer is skipped. fn returns
+ * non-zero to stop early. Returns 0, or -1 if the file cannot be opened or read.
+ */
+int io_lines(const char *path, int (*fn)(const char *line, size_t len, void *ctx), void *ctx);
+
+#endif

@@ -1,0 +1,732 @@
+#include "proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "io.h"
+#include "procfs.h"
+
+/* 4 KiB of getdents holds ~150 PIDs: a match near the start of /proc ends the walk early. */
+#define DENTS_SIZE 4096
+/* Ancestors deeper than this are not looked for: no real process tree is this deep above a probe. */
+#define MAX_ANCESTORS 64
+
+/* Parses a signed decimal field ending at a space or the end; advances *p past it. */
+static int field_parse(const char **p, const char *end, long long *out)
+{
+	const char *s = *p;
+	int neg = 0;
+	unsigned long long v = 0;
+
+	if (s < end && *s == '-') {
+		neg = 1;
+		s++;
+	}
+	if (s >= end || *s < '0' || *s > '9')
+		return -1;
+	for (; s < end && *s >= '0' && *s <= '9'; s++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -1;
+		v = v * 10 + (unsigned)(*s - '0');
+	}
+	if (s < end && *s != ' ' && *s != '\n')
+		return -1;
+	*out = neg ? -(long long)v : (long long)v;
+	*p = s < end ? s + 1 : s;
+	return 0;
+}
+
+int stat_parse(const char *buf, size_t len, struct proc_stat *st)
+{
+	/*
+	 * fs/proc/array.c do_task_stat(): "pid (comm) S ppid ...". comm is any
+	 * bytes, ")" and " " and newlines too ("x) Z 1 2"), so it runs from the
+	 * first '(' to the LAST ')'.
+	 */
+	const char *open = memchr(buf, '(', len);
+	const char *close = memrchr(buf, ')', len);
+	const char *end = buf + len, *p;
+	long long v;
+	int field;
+
+	if (!open || !close || close < open || end - close < 4 || close[1] != ' ')
+		return -1;
+	st->comm = open + 1;
+	st->comm_len = (size_t)(close - open - 1);
+	st->state = close[2];
+	if (close[3] != ' ')
+		return -1;
+	p = close + 4;
+	/* Fields 4 (ppid) to 22 (starttime). */
+	for (field = 4; field <= 22; field++) {
+		if (field_parse(&p, end, &v))
+			return -1;
+		if (field == 4)
+			st->ppid = (pid_t)v;
+		else if (field == 20)
+			st->threads = (long)v;
+		else if (field == 22)
+			st->starttime = (unsigned long long)v;
+	}
+	return 0;
+}
+
+static const char *status_value(const char *line, size_t len, const char *key, size_t key_len)
+{
+	const char *p;
+
+	if (len <= key_len || memcmp(line, key, key_len))
+		return NULL;
+	for (p = line + key_len; p < line + len && (*p == '\t' || *p == ' '); p++)
+		;
+	return p;
+}
+
+int status_parse(const char *buf, size_t len, struct proc_status *st)
+{
+	const char *p = buf, *end = buf + len;
+	bool have_state = false;
+
+	memset(st, 0, sizeof(*st));
+	st->threads = 1;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *line_end = nl ? nl : end;
+		size_t n = (size_t)(line_end - p);
+		const char *v;
+		long long num;
+
+		/* "Name:" comes first and is escaped by the kernel, but skip it by key anyway. */
+		if ((v = status_value(p, n, "State:", 6)) && v < line_end) {
+			st->state = *v;
+			have_state = true;
+		} else if ((v = status_value(p, n, "Tgid:", 5)) && field_parse(&v, line_end, &num) == 0) {
+			st->tgid = (pid_t)num;
+			st->have_tgid = true;
+		} else if ((v = status_value(p, n, "Uid:", 4))) {
+			/* Real, effective, saved, filesystem: the first is the real uid. */
+			const char *u = v;
+
+			while (u < line_end && *u >= '0' && *u <= '9')
+				u++;
+			if (u > v && (u == line_end || *u == '\t' || *u == ' ')) {
+				unsigned long long r = 0;
+				const char *d;
+
+				for (d = v; d < u && r <= 0xffffffffULL; d++)
+					r = r * 10 + (unsigned)(*d - '0');
+				if (r <= 0xfffffffeULL) {
+					st->ruid = (uid_t)r;
+					st->have_uid = true;
+				}
+			}
+		} else if ((v = status_value(p, n, "Threads:", 8)) && field_parse(&v, line_end, &num) == 0) {
+			st->threads = (long)num;
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	return have_state ? 0 : -1;
+}
+
+size_t comm_parse(const char *buf, size_t len)
+{
+	/* fs/proc/base.c comm_show(): the name, then one newline; the name may hold newlines too. */
+	return len && buf[len - 1] == '\n' ? len - 1 : len;
+}
+
+void cmdline_argv0_base(const char *buf, size_t len, const char **base, size_t *base_len)
+{
+	const char *nul = memchr(buf, '\0', len);
+	size_t argv0_len = nul ? (size_t)(nul - buf) : len;
+	const char *slash = memrchr(buf, '/', argv0_len);
+
+	*base = slash ? slash + 1 : buf;
+	*base_len = argv0_len - (size_t)(*base - buf);
+}
+
+bool proc_state_live(char state, long threads)
+{
+	switch (state) {
+	case 'Z':
+		return threads > 1;
+	case 'X':
+	case 'x':
+	case 'T':
+	case 't':
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
+ * Matches one [...] class at p against c. Returns the length of the class,
+ * or 0 when p is no complete class (then '[' is an ordinary byte).
+ */
+static size_t class_match(const char *p, size_t n, unsigned char c, bool *hit)
+{
+	size_t i = 1;
+	bool negate = false, in = false;
+
+	if (i < n && (p[i] == '!' || p[i] == '^')) {
+		negate = true;
+		i++;
+	}
+	/* A ']' first in the class is a member. */
+	for (size_t first = i; i < n && (p[i] != ']' || i == first); i++) {
+		unsigned char lo = (unsigned char)p[i], hi = lo;
+
+		if (i + 2 < n && p[i + 1] == '-' && p[i + 2] != ']') {
+			hi = (unsigned char)p[i + 2];
+			i += 2;
+		}
+		in |= c >= lo && c <= hi;
+	}
+	if (i >= n)
+		return 0;
+	*hit = in != negate;
+	return i + 1;
+}
+
+bool glob_match(const char *pat, size_t pat_len, const char *s, size_t len)
+{
+	size_t p = 0, i = 0, star_p = (size_t)-1, star_i = 0;
+
+	/* fnmatch(3) without flags, on bytes: '*' and '?' match '/' too (kworker/0:1). */
+	while (i < len) {
+		if (p < pat_len) {
+			char pc = pat[p];
+			bool hit = false;
+			size_t adv = 0;
+
+			if (pc == '*') {
+				star_p = ++p;
+				star_i = i;
+				continue;
+			}
+			if (pc == '?') {
+				hit = true;
+				adv = 1;
+			} else if (pc == '[' && (adv = class_match(pat + p, pat_len - p, (unsigned char)s[i], &hit))) {
+				/* hit set by class_match */
+			} else {
+				if (pc == '\\' && p + 1 < pat_len)
+					p++;
+				hit = pat[p] == s[i];
+				adv = 1;
+			}
+			if (hit) {
+				p += adv;
+				i++;
+				continue;
+			}
+		}
+		if (star_p == (size_t)-1)
+			return false;
+		p = star_p;
+		i = ++star_i;
+	}
+	while (p < pat_len && pat[p] == '*')
+		p++;
+	return p == pat_len;
+}
+
+enum name_match name_match_comm(const struct check *c, const char *comm, size_t comm_len)
+{
+	const char *name = c->u.proc.name;
+	size_t name_len = c->arg_len;
+
+	if (c->u.proc.glob) {
+		if (glob_match(name, name_len, comm, comm_len))
+			return NAME_YES;
+		return comm_len == COMM_TRUNCATED_LEN ? NAME_NEED_ARGV0 : NAME_NO;
+	}
+	if (comm_len == name_len && !memcmp(comm, name, name_len))
+		return NAME_YES;
+	/* comm is NAME cut at 15 bytes: only argv[0] can tell "kube-controller-manager" from "kube-controller-foo". */
+	if (name_len > COMM_TRUNCATED_LEN && comm_len == COMM_TRUNCATED_LEN && !memcmp(comm, name, comm_len))
+		return NAME_NEED_ARGV0;
+	return NAME_NO;
+}
+
+bool name_match_argv0(const struct check *c, const char *comm, size_t comm_len, const char *base, size_t base_len)
+{
+	/* argv[0] is the process's own to set; it counts only where it agrees with what the kernel kept. */
+	if (base_len < comm_len || memcmp(base, comm, comm_len))
+		return false;
+	if (!c->u.proc.glob)
+		return base_len == c->arg_len && !memcmp(base, c->u.proc.name, base_len);
+	return glob_match(c->u.proc.name, c->arg_len, base, base_len);
+}
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/* The state of one walk: what it shares between checks, and why it stopped. */
+struct walk {
+	int procfd;
+	pid_t self;
+	pid_t ancestors[MAX_ANCESTORS];
+	int nancestors;         /* -1: not looked up yet */
+	unsigned unseen;        /* processes /proc would not show us (EACCES) */
+	int err;                /* errno that ended the walk, 0 if it ran to the end */
+	char err_what[48];
+};
+
+/* ENOENT and ESRCH mean the process exited while we looked: skip it. */
+static bool gone(int err)
+{
+	return err == ENOENT || err == ESRCH;
+}
+
+static void walk_fail(struct walk *w, const char *what, pid_t pid, const char *file, int err)
+{
+	struct line l;
+
+	line_reset(&l);
+	line_str(&l, what);
+	if (pid > 0) {
+		line_str(&l, " /proc/");
+		line_uint(&l, (unsigned long long)pid);
+		line_str(&l, file);
+	}
+	if (l.len >= sizeof(w->err_what))
+		l.len = sizeof(w->err_what) - 1;
+	memcpy(w->err_what, l.buf, l.len);
+	w->err_what[l.len] = '\0';
+	w->err = err;
+}
+
+/* Sorts a failed read into gone (0), unseen (0, counted) or fatal (-1, walk ends). */
+static int read_error(struct walk *w, pid_t pid, const char *file)
+{
+	if (gone(errno))
+		return 0;
+	if (errno == EACCES || errno == EPERM) {
+		w->unseen++;
+		return 0;
+	}
+	walk_fail(w, "read", pid, file, errno);
+	return -1;
+}
+
+void proc_path(char *buf, pid_t pid, const char *file)
+{
+	char digits[16];
+	size_t i = sizeof(digits), n;
+	unsigned v = (unsigned)pid;
+
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	n = sizeof(digits) - i;
+	memcpy(buf, digits + i, n);
+	strcpy(buf + n, file);
+}
+
+static void ancestors_load(struct walk *w)
+{
+	static char buf[STAT_SIZE];
+	char path[32];
+	pid_t p = getppid();
+
+	w->nancestors = 0;
+	/*
+	 * PID 1 is never "the shell of the probe": in a container it is the
+	 * service or its init, and on a host everything descends from it.
+	 */
+	while (p > 1 && w->nancestors < MAX_ANCESTORS) {
+		struct proc_stat st;
+		ssize_t n;
+
+		w->ancestors[w->nancestors++] = p;
+		proc_path(path, p, "/stat");
+		n = io_read_at(w->procfd, path, buf, sizeof(buf));
+		if (n <= 0 || stat_parse(buf, (size_t)n, &st))
+			break;
+		p = st.ppid;
+	}
+}
+
+static bool is_ancestor(struct walk *w, pid_t pid)
+{
+	int i;
+
+	if (w->nancestors < 0)
+		ancestors_load(w);
+	for (i = 0; i < w->nancestors; i++) {
+		if (w->ancestors[i] == pid)
+			return true;
+	}
+	return false;
+}
+
+static void evidence_add(struct pid_state *list, unsigned count, pid_t pid, char state)
+{
+	if (count < EVIDENCE_PIDS) {
+		list[count].pid = pid;
+		list[count].state = state;
+	}
+}
+
+/*
+ * Looks at one process whose comm may match. Every file of it is read from
+ * one directory fd, so all of them concern the same process, even if the
+ * PID is reused meanwhile. Returns -1 when the walk must stop.
+ */
+static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, const bool *maybe)
+{
+	static char stat_buf[STAT_SIZE], status_buf[STATUS_SIZE], cmdline_buf[CMDLINE_SIZE];
+	char path[16];
+	struct proc_stat st;
+	struct proc_status status;
+	const char *base = NULL;
+	size_t base_len = 0, i;
+	bool have_argv0 = false, have_status = false, live;
+	ssize_t len;
+	int dfd;
+
+	proc_path(path, pid, "");
+	dfd = openat(w->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return read_error(w, pid, "");
+	len = io_read_at(dfd, "stat", stat_buf, sizeof(stat_buf));
+	if (len <= 0 || stat_parse(stat_buf, (size_t)len, &st)) {
+		int r = 0;
+
+		if (len < 0)
+			r = read_error(w, pid, "/stat");
+		else if (len > 0)
+			w->unseen++;    /* a stat we cannot parse: we cannot say what it is */
+		close(dfd);
+		return r;
+	}
+	live = proc_state_live(st.state, st.threads);
+	for (i = 0; i < n; i++) {
+		struct check *c = &checks[i];
+		struct proc_tally *t = &c->u.proc.tally;
+		enum name_match m;
+
+		if (!maybe[i])
+			continue;
+		/* Match again on stat's comm: the process may have renamed itself since comm was read. */
+		m = name_match_comm(c, st.comm, st.comm_len);
+		if (m == NAME_NEED_ARGV0) {
+			if (!have_argv0) {
+				len = io_read_at(dfd, "cmdline", cmdline_buf, sizeof(cmdline_buf));
+				if (len < 0 && read_error(w, pid, "/cmdline")) {
+					close(dfd);
+					return -1;
+				}
+				cmdline_argv0_base(cmdline_buf, len > 0 ? (size_t)len : 0, &base, &base_len);
+				have_argv0 = true;
+			}
+			m = name_match_argv0(c, st.comm, st.comm_len, base, base_len) ? NAME_YES : NAME_NO;
+		}
+		if (m != NAME_YES)
+			continue;
+		if (is_ancestor(w, pid)) {
+			if (!t->ancestors++)
+				t->ancestor_pid = pid;
+			continue;
+		}
+		if (c->u.proc.by_user) {
+			if (!have_status) {
+				len = io_read_at(dfd, "status", status_buf, sizeof(status_buf));
+				if (len < 0) {
+					int r = read_error(w, pid, "/status");
+
+					close(dfd);
+					return r;
+				}
+				if (status_parse(status_buf, (size_t)len, &status) || !status.have_uid) {
+					w->unseen++;
+					close(dfd);
+					return 0;
+				}
+				have_status = true;
+			}
+			if (status.ruid != c->u.proc.uid) {
+				t->other_users += live;
+				continue;
+			}
+		}
+		if (live) {
+			evidence_add(t->live_pids, t->live, pid, st.state);
+			t->live++;
+		} else if (st.state == 'Z') {
+			t->zombies++;
+		} else {
+			evidence_add(t->unlive_pids, t->unlive, pid, st.state);
+			t->unlive++;
+		}
+	}
+	close(dfd);
+	return 0;
+}
+
+/* True when no process the walk could still find would change c's verdict. */
+static bool decided(const struct check *c)
+{
+	return !c->u.proc.max_given && c->u.proc.tally.live >= c->u.proc.min;
+}
+
+/* Reads /proc/PID/comm and hands the processes whose name may match to candidate(). Returns -1 to stop. */
+static int visit(struct walk *w, struct check *checks, size_t n, pid_t pid)
+{
+	char comm[COMM_SIZE], path[24];
+	bool maybe[MAX_CHECKS], any = false;
+	ssize_t len;
+	size_t comm_len, i;
+
+	if (pid == w->self)
+		return 0;
+	proc_path(path, pid, "/comm");
+	len = io_read_at(w->procfd, path, comm, sizeof(comm));
+	if (len < 0)
+		return read_error(w, pid, "/comm");
+	if (len == 0)
+		return 0;
+	comm_len = comm_parse(comm, (size_t)len);
+	for (i = 0; i < n; i++) {
+		maybe[i] = checks[i].kind == CHECK_PROC && name_match_comm(&checks[i], comm, comm_len) != NAME_NO;
+		any |= maybe[i];
+	}
+	return any ? candidate(w, checks, n, pid, maybe) : 0;
+}
+
+static bool all_decided(const struct check *checks, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (checks[i].kind == CHECK_PROC && !decided(&checks[i]))
+			return false;
+	}
+	return true;
+}
+
+/* Walks /proc. Returns 0 when the walk saw every process (or all checks were decided), -1 otherwise. */
+static int walk(struct walk *w, struct check *checks, size_t n, bool verbose)
+{
+	static char dents[DENTS_SIZE];
+
+	for (;;) {
+		long got = syscall(SYS_getdents64, w->procfd, dents, sizeof(dents));
+		long off = 0;
+
+		if (got < 0) {
+			if (errno == EINTR)
+				continue;
+			walk_fail(w, "read /proc", 0, "", errno);
+			return -1;
+		}
+		if (got == 0)
+			return 0;
+		while (off < got) {
+			const struct linux_dirent64 *d = (const void *)(dents + off);
+			unsigned long long pid;
+
+			off += d->d_reclen;
+			if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
+			    uint_parse(d->d_name, strlen(d->d_name), PID_MAX_LIMIT, &pid))
+				continue;
+			if (visit(w, checks, n, (pid_t)pid))
+				return -1;
+		}
+		if (!verbose && all_decided(checks, n))
+			return 0;
+	}
+}
+
+/* " (pid 41 S)", " (pids 41 S, 97 R, and 3 more)", or nothing for none. */
+static void append_pids(struct line *l, const struct pid_state *list, unsigned count)
+{
+	unsigned i;
+
+	if (!count)
+		return;
+	line_str(l, count == 1 ? " (pid " : " (pids ");
+	for (i = 0; i < count && i < EVIDENCE_PIDS; i++) {
+		line_str(l, i ? ", " : "");
+		line_uint(l, (unsigned long long)list[i].pid);
+		line_str(l, " ");
+		line_mem(l, &list[i].state, 1);
+	}
+	if (count > EVIDENCE_PIDS) {
+		line_str(l, ", and ");
+		line_uint(l, count - EVIDENCE_PIDS);
+		line_str(l, " more");
+	}
+	line_str(l, ")");
+}
+
+static const char *state_word(char state)
+{
+	switch (state) {
+	case 'T':
+		return "stopped";
+	case 't':
+		return "traced";
+	default:
+		return "dead";
+	}
+}
+
+/* The processes that carry the name but do not count: "(1 zombie; stopped, pid 42)". */
+static void append_not_counted(struct line *l, const struct check *c)
+{
+	const struct proc_tally *t = &c->u.proc.tally;
+	const char *sep = " (";
+	unsigned i;
+
+	if (t->zombies) {
+		line_str(l, sep);
+		line_uint(l, t->zombies);
+		line_str(l, t->zombies == 1 ? " zombie" : " zombies");
+		sep = "; ";
+	}
+	for (i = 0; i < t->unlive && i < EVIDENCE_PIDS; i++) {
+		line_str(l, sep);
+		line_str(l, state_word(t->unlive_pids[i].state));
+		line_str(l, ", pid ");
+		line_uint(l, (unsigned long long)t->unlive_pids[i].pid);
+		sep = "; ";
+	}
+	if (t->unlive > EVIDENCE_PIDS) {
+		line_str(l, sep);
+		line_uint(l, t->unlive - EVIDENCE_PIDS);
+		line_str(l, " more stopped");
+	}
+	if (t->other_users) {
+		line_str(l, sep);
+		line_uint(l, t->other_users);
+		line_str(l, " running as other users");
+		sep = "; ";
+	}
+	if (t->ancestors) {
+		line_str(l, sep);
+		line_str(l, "not counting healthy's own ancestor, pid ");
+		line_uint(l, (unsigned long long)t->ancestor_pid);
+		sep = "; ";
+	}
+	if (sep[0] == ';')
+		line_str(l, ")");
+}
+
+static void verdict(struct check *c, struct walk *w, bool complete)
+{
+	const struct proc_tally *t = &c->u.proc.tally;
+	struct line *l = &c->why;
+	bool pass = t->live >= c->u.proc.min && t->live <= c->u.proc.max;
+
+	line_reset(l);
+	if (pass && decided(c)) {
+		/* Enough were seen: nothing unseen can change that. */
+	} else if (!complete) {
+		c->verdict = VERDICT_ERROR;
+		line_errno(l, w->err_what, w->err);
+		return;
+	} else if (!procfs_sees_all(w->procfd) || w->unseen) {
+		/* An unseen process could be the one that matches, or one too many. */
+		c->verdict = VERDICT_ERROR;
+		line_str(l, "cannot tell: ");
+		if (!procfs_sees_all(w->procfd)) {
+			procfs_hidden_reason(l);
+		} else {
+			line_str(l, "/proc would not show ");
+			line_uint(l, w->unseen);
+			line_str(l, w->unseen == 1 ? " process" : " processes");
+		}
+		line_str(l, "; ");
+		line_uint(l, t->live);
+		line_str(l, " running among those it shows");
+		return;
+	}
+	c->verdict = pass ? VERDICT_PASS : VERDICT_FAIL;
+	if (pass) {
+		line_str(l, "ok: ");
+		if (t->live)
+			line_uint(l, t->live);
+		line_str(l, t->live ? " running" : "none running");
+		append_pids(l, t->live_pids, t->live);
+		return;
+	}
+	if (t->live == 0) {
+		line_str(l, "not running");
+		if (c->u.proc.by_user) {
+			line_str(l, " as uid ");
+			line_uint(l, (unsigned long long)c->u.proc.uid);
+		}
+	} else {
+		line_uint(l, t->live);
+		line_str(l, " running, want ");
+		line_str(l, t->live < c->u.proc.min ? "at least " : "at most ");
+		line_uint(l, t->live < c->u.proc.min ? c->u.proc.min : c->u.proc.max);
+		append_pids(l, t->live_pids, t->live);
+	}
+	append_not_counted(l, c);
+}
+
+static void all_error(struct check *checks, size_t n, const char *what, int err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (checks[i].kind != CHECK_PROC)
+			continue;
+		checks[i].verdict = VERDICT_ERROR;
+		line_reset(&checks[i].why);
+		if (err)
+			line_errno(&checks[i].why, what, err);
+		else
+			line_str(&checks[i].why, what);
+	}
+}
+
+void proc_run(struct check *checks, size_t n, bool verbose)
+{
+	struct walk w;
+	struct statfs fs;
+	size_t i;
+	bool any = false, complete;
+
+	for (i = 0; i < n; i++)
+		any |= checks[i].kind == CHECK_PROC;
+	if (!any)
+		return;
+	memset(&w, 0, sizeof(w));
+	w.self = getpid();
+	w.nancestors = -1;
+	w.procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (w.procfd < 0) {
+		all_error(checks, n, "open /proc", errno);
+		return;
+	}
+	/* An empty directory where /proc should be would look like "nothing runs". */
+	if (fstatfs(w.procfd, &fs) || fs.f_type != PROC_SUPER_MAGIC) {
+		all_error(checks, n, "/proc is not mounted (no proc filesystem there)", 0);
+		close(w.procfd);
+		return;
+	}
+	complete = walk(&w, checks, n, verbose) == 0;
+	for (i = 0; i < n; i++) {
+		if (checks[i].kind == CHECK_PROC)
+			verdict(&checks[i], &w, complete);
+	}
+	close(w.procfd);
+}

@@ -1,0 +1,160 @@
+#include "report.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+static size_t bytes_written;
+
+void line_reset(struct line *l)
+{
+	l->len = 0;
+	l->truncated = 0;
+}
+
+void line_mem(struct line *l, const char *s, size_t n)
+{
+	/* One byte stays free for the newline line_write() adds. */
+	size_t room = sizeof(l->buf) - 1 - l->len;
+
+	if (n > room) {
+		n = room;
+		l->truncated = 1;
+	}
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+void line_str(struct line *l, const char *s)
+{
+	line_mem(l, s, strlen(s));
+}
+
+void line_uint(struct line *l, unsigned long long v)
+{
+	char digits[24];
+	size_t i = sizeof(digits);
+
+	do {
+		digits[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	line_mem(l, digits + i, sizeof(digits) - i);
+}
+
+void line_int(struct line *l, long long v)
+{
+	if (v < 0) {
+		line_mem(l, "-", 1);
+		line_uint(l, 0ULL - (unsigned long long)v);
+	} else {
+		line_uint(l, (unsigned long long)v);
+	}
+}
+
+/*
+ * Length of the valid, printable UTF-8 sequence at s (2 to 4 bytes), or 0.
+ * C1 controls (U+0080..U+009F) are refused: terminals act on them.
+ */
+static size_t utf8_printable(const unsigned char *s, size_t n)
+{
+	unsigned cp;
+	size_t len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < 0xa0 || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+void line_escaped(struct line *l, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = p[i];
+		char esc[4] = { '\\', 0, 0, 0 };
+		size_t seq;
+
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
+			line_mem(l, (const char *)p + i, 1);
+			i++;
+			continue;
+		}
+		if (c >= 0x80 && (seq = utf8_printable(p + i, n - i))) {
+			line_mem(l, (const char *)p + i, seq);
+			i += seq;
+			continue;
+		}
+		if (c == '\n' || c == '\t' || c == '\\') {
+			esc[1] = c == '\n' ? 'n' : c == '\t' ? 't' : '\\';
+			line_mem(l, esc, 2);
+		} else {
+			esc[1] = 'x';
+			esc[2] = hex[c >> 4];
+			esc[3] = hex[c & 15];
+			line_mem(l, esc, 4);
+		}
+		i++;
+	}
+}
+
+void line_errno(struct line *l, const char *what, int err)
+{
+	line_str(l, what);
+	line_str(l, ": ");
+	line_str(l, strerror(err));
+}
+
+int line_write(int fd, const struct line *l)
+{
+	char buf[LINE_SIZE + 4];
+	size_t n = l->len, off = 0;
+	int saved = errno;
+
+	memcpy(buf, l->buf, n);
+	if (l->truncated) {
+		memcpy(buf + n - 3, "...", 3);
+	}
+	buf[n++] = '\n';
+	while (off < n) {
+		ssize_t w = write(fd, buf + off, n - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			errno = saved;
+			return -1;
+		}
+		off += (size_t)w;
+	}
+	bytes_written += n;
+	errno = saved;
+	return 0;
+}
+
+size_t report_bytes(void)
+{
+	return bytes_written;
+}

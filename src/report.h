@@ -1,0 +1,35 @@
+/*
+ * report: one-line messages built in a fixed buffer and written with one
+ * write(2), so that no line is torn and no stdio is linked.
+ */
+#ifndef HEALTHY_REPORT_H
+#define HEALTHY_REPORT_H
+
+#include <stddef.h>
+
+/* Docker keeps the first 4 KiB of a probe's output; no one line needs more than this. */
+#define LINE_SIZE 512
+
+struct line {
+	char buf[LINE_SIZE];
+	size_t len;
+	int truncated;
+};
+
+void line_reset(struct line *l);
+void line_mem(struct line *l, const char *s, size_t n);
+void line_str(struct line *l, const char *s);
+void line_uint(struct line *l, unsigned long long v);
+void line_int(struct line *l, long long v);
+/* Appends bytes that another user controls (process names, paths): C escapes for control bytes and backslash, \xNN for bytes that are not printable UTF-8. */
+void line_escaped(struct line *l, const char *s, size_t n);
+/* "healthy: " + what + ": " + strerror(err) */
+void line_errno(struct line *l, const char *what, int err);
+
+/* Writes the line and a newline to fd. Returns -1 on a failed write, 0 otherwise. Keeps errno. */
+int line_write(int fd, const struct line *l);
+
+/* Total bytes that line_write() sent to stdout and stderr so far; callers keep the output under Docker's 4 KiB. */
+size_t report_bytes(void);
+
+#endif
