@@ -273,7 +273,7 @@ static enum args_result timeout_parse(const char *opt, const char *val, struct o
 {
 	enum duration_error e;
 
-	if (!val) {
+	if (!val || !*val) {
 		line_reset(err);
 		line_str(err, "healthy: ");
 		line_str(err, opt);

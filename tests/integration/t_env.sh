@@ -1,0 +1,84 @@
+# When healthy cannot see: no /proc, a hidepid /proc, no descriptors, a full stdout.
+. "$(dirname "$0")/lib.sh"
+
+as_nobody=(setpriv --reuid 65534 --regid 65534 --clear-groups)
+start "$NAMED" sleep hly-env; root_pid=$PID
+start "${as_nobody[@]}" "$NAMED" sleep hly-envnobody
+
+# ASan reads /proc/self/maps as it starts: a sanitized build cannot run without /proc.
+asan=0
+if grep -q __asan_init "$HEALTHY" 2>/dev/null; then asan=1; fi
+
+if ! unshare -m true 2>/dev/null; then
+	skip "mount namespaces" "unshare -m is not allowed here"
+	finish; exit
+fi
+
+# No /proc at all: an empty directory or another filesystem where /proc should be.
+if [ $asan = 1 ]; then
+	skip "/proc unmounted" "the sanitizer runtime needs /proc; the release binary is tested"
+else
+	check "/proc unmounted is exit 3, never 'not running'" 3 \
+		--err "healthy: proc:hly-env: /proc is not mounted (no proc filesystem there)" \
+		-- unshare -m sh -c 'umount -l /proc && exec "$0" proc:hly-env' "$HEALTHY"
+	check "a tmpfs over /proc is exit 3" 3 --err-has "/proc is not mounted" \
+		-- unshare -m sh -c 'mount -t tmpfs none /proc && exec "$0" proc:hly-absent' "$HEALTHY"
+	check "pid: without /proc: a pid that exists cannot be told" 3 \
+		--err "healthy: pid:1: cannot tell: pid 1 exists but /proc does not show it" \
+		-- unshare -m sh -c 'umount -l /proc && exec "$0" pid:1' "$HEALTHY"
+	sleep 0 & dead=$!; wait $dead
+	check "pid: without /proc: a pid that does not exist is not running" 1 \
+		--err "healthy: pid:$dead: not running" \
+		-- unshare -m sh -c 'umount -l /proc && exec "$0" pid:'"$dead" "$HEALTHY"
+fi
+
+# hidepid: other users' processes are hidden from an unprivileged user.
+hide() { # hide OPTIONS CMD...: runs CMD with /proc remounted with OPTIONS
+	local opts=$1; shift
+	unshare -m sh -c 'mount -t proc -o "$0" proc /proc && exec "$@"' "$opts" "$@"
+}
+check "hidepid=invisible: no match is 'cannot tell', exit 3" 3 \
+	--err "healthy: proc:hly-env: cannot tell: /proc is mounted hidepid=invisible and hides other users' processes from uid 65534; 0 running among those it shows" \
+	-- hide hidepid=invisible "${as_nobody[@]}" "$HEALTHY" proc:hly-env
+check "hidepid=invisible: an absent name is not 'not running' either" 3 --err-has "cannot tell" \
+	-- hide hidepid=invisible "${as_nobody[@]}" "$HEALTHY" proc:hly-absent
+check "hidepid=invisible: the user's own process is found" 0 \
+	-- hide hidepid=invisible "${as_nobody[@]}" "$HEALTHY" proc:hly-envnobody
+check "hidepid=invisible: max= cannot pass on what it cannot see" 3 --err-has "cannot tell" \
+	-- hide hidepid=invisible "${as_nobody[@]}" "$HEALTHY" proc:hly-envnobody,max=1
+check "hidepid=2 (the old spelling)" 3 --err-has "cannot tell" \
+	-- hide hidepid=2 "${as_nobody[@]}" "$HEALTHY" proc:hly-env
+check "hidepid=noaccess: unreadable processes make it exit 3" 3 --err-has "cannot tell" \
+	-- hide hidepid=noaccess "${as_nobody[@]}" "$HEALTHY" proc:hly-env
+check "hidepid=invisible: root still sees everything" 0 \
+	-- hide hidepid=invisible "$HEALTHY" proc:hly-env
+check "hidepid=invisible,gid=: a member of the group sees everything" 0 \
+	-- hide hidepid=invisible,gid=4242 setpriv --reuid 65534 --regid 65534 --groups 4242 "$HEALTHY" proc:hly-env
+check "hidepid=invisible: pid: of a hidden process cannot be told" 3 \
+	--err "healthy: pid:$root_pid: cannot tell: pid $root_pid exists but /proc does not show it" \
+	-- hide hidepid=invisible "${as_nobody[@]}" "$HEALTHY" "pid:$root_pid"
+check "subset=pid hides no process" 0 -- hide subset=pid "${as_nobody[@]}" "$HEALTHY" proc:hly-env
+
+# Out of descriptors: exit 3 with the reason, not a false answer.
+if [ $asan = 1 ]; then
+	skip "RLIMIT_NOFILE" "the sanitizer runtime needs descriptors of its own"
+else
+	check "too few descriptors to read /proc is exit 3" 3 --err-has "healthy: proc:hly-absent: read /proc/" \
+		-- bash -c 'ulimit -n 4; exec "$0" proc:hly-absent' "$HEALTHY"
+	check "but a check decided before running out still passes" 0 \
+		-- bash -c 'ulimit -n 5; exec "$0" pid:1' "$HEALTHY"
+fi
+
+# stdout that cannot be written: exit 3, as pgrep does.
+check "-v into /dev/full is exit 3" 3 -- bash -c 'exec "$0" -v pid:1 >/dev/full' "$HEALTHY"
+
+# Docker keeps 4 KiB of a probe's output: healthy stays under it.
+args=()
+for i in $(seq 64); do args+=("proc:hly-absent-with-a-long-name-to-fill-the-output-$i"); done
+"$HEALTHY" "${args[@]}" 2>"$TMP/long"; rc=$?
+bytes=$(wc -c < "$TMP/long")
+check "64 failing checks: exit 1" 1 -- "$HEALTHY" "${args[@]}"
+check "... in under 4096 bytes of output ($bytes), and says what it left out" 0 -- \
+	sh -c '[ "$0" -lt 4096 ] && tail -n 1 "$1" | grep -q "more lines not shown"' "$bytes" "$TMP/long"
+
+finish

@@ -1,0 +1,114 @@
+# proc:NAME against real processes: states, counts, names that fight back.
+. "$(dirname "$0")/lib.sh"
+
+start "$NAMED" sleep hly-one
+one=$PID
+check "a running process passes, silently" 0 --out "" --err "" -- "$HEALTHY" proc:hly-one
+check "-v shows the pid and state" 0 --out "healthy: proc:hly-one: ok: 1 running (pid $one S)" --err "" \
+	-- "$HEALTHY" -v proc:hly-one
+check "an absent name fails with one line" 1 --out "" --err "healthy: proc:hly-absent: not running" \
+	-- "$HEALTHY" proc:hly-absent
+check "-q prints nothing" 1 --out "" --err "" -- "$HEALTHY" -q proc:hly-absent
+check "every check runs: one failure fails the run" 1 --err "healthy: proc:hly-absent: not running" \
+	-- "$HEALTHY" proc:hly-one proc:hly-absent
+check "-v prints passes on stdout and failures on stderr" 1 \
+	--out "healthy: proc:hly-one: ok: 1 running (pid $one S)" --err "healthy: proc:hly-absent: not running" \
+	-- "$HEALTHY" -v proc:hly-one proc:hly-absent
+check "the name is matched exactly, not as a prefix" 1 -- "$HEALTHY" proc:hly-on
+check "the name is matched exactly, not as a substring" 1 -- "$HEALTHY" proc:one
+
+# Several instances.
+start "$NAMED" sleep hly-many; m1=$PID
+start "$NAMED" sleep hly-many; m2=$PID
+start "$NAMED" sleep hly-many; m3=$PID
+check "min=3 with three running" 0 -- "$HEALTHY" proc:hly-many,min=3
+check "min=4 with three running" 1 \
+	--err "healthy: proc:hly-many,min=4: 3 running, want at least 4 (pids $m1 S, $m2 S, $m3 S)" \
+	-- "$HEALTHY" proc:hly-many,min=4
+check "max=3 with three running" 0 -- "$HEALTHY" proc:hly-many,max=3
+check "max=2 with three running" 1 \
+	--err "healthy: proc:hly-many,max=2: 3 running, want at most 2 (pids $m1 S, $m2 S, $m3 S)" \
+	-- "$HEALTHY" proc:hly-many,max=2
+check "min=3,max=3" 0 -- "$HEALTHY" proc:hly-many,min=3,max=3
+check "max=0 alone asks that none run" 0 --out "healthy: proc:hly-absent,max=0: ok: none running" \
+	-- "$HEALTHY" -v proc:hly-absent,max=0
+check "max=0 fails while one runs" 1 --err-has "1 running, want at most 0" -- "$HEALTHY" proc:hly-one,max=0
+check "min=0 always passes" 0 -- "$HEALTHY" proc:hly-absent,min=0
+
+# States that are not running.
+start "$NAMED" zombie hly-zombie
+check "a zombie is not running" 1 --err "healthy: proc:hly-zombie: not running (1 zombie)" \
+	-- "$HEALTHY" proc:hly-zombie
+start "$NAMED" sleep hly-stopped
+stopped=$PID
+kill -STOP "$stopped"; wait_state "$stopped" T
+check "a stopped process is not running" 1 --err "healthy: proc:hly-stopped: not running (stopped, pid $stopped)" \
+	-- "$HEALTHY" proc:hly-stopped
+kill -CONT "$stopped"; wait_state "$stopped" S
+check "it runs again after SIGCONT" 0 -- "$HEALTHY" proc:hly-stopped
+start "$NAMED" traced hly-traced
+check "a process stopped under ptrace is not running" 1 --err "healthy: proc:hly-traced: not running (traced, pid $PID)" \
+	-- "$HEALTHY" proc:hly-traced
+start "$NAMED" sleep hly-mixed; mixed_live=$PID
+start "$NAMED" zombie hly-mixed
+check "zombies beside a live one do not fail it" 0 --out "healthy: proc:hly-mixed: ok: 1 running (pid $mixed_live S)" \
+	-- "$HEALTHY" -v proc:hly-mixed
+check "but they are not counted" 1 --err "healthy: proc:hly-mixed,min=2: 1 running, want at least 2 (pid $mixed_live S) (1 zombie)" \
+	-- "$HEALTHY" proc:hly-mixed,min=2
+
+# Threads are not processes; a zombie leader whose threads run is a process.
+start "$NAMED" threads hly-thread
+check "threads named NAME do not count" 1 --err "healthy: proc:hly-thread: not running" -- "$HEALTHY" proc:hly-thread
+start "$NAMED" leader-exit hly-leaderexit
+wait_state "$PID" Z
+check "a process whose main thread exited still runs" 0 --out "healthy: proc:hly-leaderexit: ok: 1 running (pid $PID Z)" \
+	-- "$HEALTHY" -v proc:hly-leaderexit
+
+# Names that fight back: parens, spaces, newlines, field look-alikes, non-UTF-8.
+for name in 'a)b' 'x) Z 1 2' 'sp ace' $'nl\nx' $'\xff\xfe' '(paren' ')' 'a,b' 'tab	t'; do
+	start "$NAMED" sleep "$name"
+	check "hostile name $(printf %q "$name") is found" 0 -- "$HEALTHY" "proc:$name"
+done
+check "a newline in a name is escaped when printed" 1 --err 'healthy: proc:hly\nabsent: not running' \
+	-- "$HEALTHY" $'proc:hly\nabsent'
+check "non-UTF-8 bytes are escaped when printed" 1 --err 'healthy: proc:hly\xffabsent: not running' \
+	-- "$HEALTHY" $'proc:hly\xffabsent'
+start "$NAMED" sleep $'hly-\e[31mred'
+check "terminal escapes in a found name are escaped" 0 --out "healthy: proc:hly-\\x1b[31mred: ok: 1 running (pid $PID S)" \
+	-- "$HEALTHY" -v $'proc:hly-\e[31mred'
+start "$NAMED" sleep 'hly-x) Z 1 2'
+check "a name that fakes a zombie state is running" 0 --out "healthy: proc:hly-x) Z 1 2: ok: 1 running (pid $PID S)" \
+	-- "$HEALTHY" -v 'proc:hly-x) Z 1 2'
+
+# Globs.
+check "a * glob" 0 -- "$HEALTHY" 'proc:hly-m*'
+check "a ? glob" 0 -- "$HEALTHY" 'proc:hly-?ne'
+check "a [] glob" 0 -- "$HEALTHY" 'proc:hly-[mn]any,min=3'
+check "a glob that matches nothing" 1 --err "healthy: proc:hly-q*: not running" -- "$HEALTHY" 'proc:hly-q*'
+check "a glob counts every match" 0 -- "$HEALTHY" 'proc:hly-*y,min=3,max=3'
+
+# Names longer than the kernel's 15 bytes of comm: argv[0] decides.
+mkdir -p "$TMP/bin"
+cp "$NAMED" "$TMP/bin/hly-controller-manager"
+start "$TMP/bin/hly-controller-manager" sleep - ; long=$PID
+check "a 22-byte name matches (pgrep -x never does)" 0 \
+	--out "healthy: proc:hly-controller-manager: ok: 1 running (pid $long S)" \
+	-- "$HEALTHY" -v proc:hly-controller-manager
+check "another long name with the same 15-byte start does not" 1 -- "$HEALTHY" proc:hly-controller-scheduler
+check "the 15-byte comm itself matches, as pgrep -x" 0 -- "$HEALTHY" proc:hly-controller-
+check "a glob over the long name" 0 -- "$HEALTHY" 'proc:hly-controller-m*ger'
+cp "$NAMED" "$TMP/bin/hly-controller-scheduler"
+(cd "$TMP/bin" && exec -a ./hly-controller-scheduler ./hly-controller-scheduler sleep - "$TMP/ready.rel") &
+started+=($!)
+wait_file "$TMP/ready.rel"
+check "argv[0] given as a relative path" 0 -- "$HEALTHY" proc:hly-controller-scheduler
+
+# healthy never counts itself, nor the shell that runs it.
+self=$(basename "$HEALTHY" | cut -c1-15)
+check "healthy does not count itself" 1 -- "$HEALTHY" "proc:$self"
+cp /bin/sh "$TMP/bin/hly-shell"
+check "nor its ancestors, and says so" 1 --err-has "not counting healthy's own ancestor, pid" \
+	-- "$TMP/bin/hly-shell" -c "\"$HEALTHY\" proc:hly-shell; exit \$?"
+check "pid 1 is never excluded as an ancestor" 0 -- "$HEALTHY" "proc:$(cat /proc/1/comm)"
+
+finish

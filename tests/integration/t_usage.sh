@@ -1,0 +1,65 @@
+# The command line: usage errors are exit 2 with one line naming the argument.
+. "$(dirname "$0")/lib.sh"
+
+check "-h prints usage on stdout, exit 0" 0 --out-has "usage: healthy [OPTIONS] CHECK..." --err "" -- "$HEALTHY" -h
+check "--help too" 0 --out-has "pidfile:PATH" -- "$HEALTHY" --help
+check "-h wins over a bad check" 0 -- "$HEALTHY" -h bogus:x
+check "-V prints the version" 0 --out "healthy 0.1.0" -- "$HEALTHY" -V
+check "--version too" 0 --out "healthy 0.1.0" -- "$HEALTHY" --version
+check "--help into /dev/full is exit 3" 3 -- bash -c 'exec "$0" --help >/dev/full' "$HEALTHY"
+
+# Each: argument, the exact line.
+while IFS='|' read -r arg line; do
+	# shellcheck disable=SC2086
+	check "usage error: $arg" 2 --out "" --err "$line" -- "$HEALTHY" $arg
+done <<'TABLE'
+|healthy: no CHECK given (try 'healthy --help')
+-v|healthy: no CHECK given (try 'healthy --help')
+tcp:80|healthy: tcp:80: unknown check kind 'tcp' (known: proc:, pid:, pidfile:)
+bogus:x|healthy: bogus:x: unknown check kind 'bogus' (known: proc:, pid:, pidfile:)
+fluent-bit|healthy: fluent-bit: not a check (did you mean proc:fluent-bit?)
+pid:abc|healthy: pid:abc: not a pid (a whole number)
+pid:0|healthy: pid:0: pid out of range (1-4194304)
+pid:-1|healthy: pid:-1: not a pid (a whole number)
+pid:4194305|healthy: pid:4194305: pid out of range (1-4194304)
+pid:|healthy: pid:: not a pid (a whole number)
+proc:|healthy: proc:: empty name
+proc:,min=2|healthy: proc:,min=2: empty name
+proc:x,min=-1|healthy: proc:x,min=-1: min= and max= take a whole number
+proc:x,max=lots|healthy: proc:x,max=lots: min= and max= take a whole number
+proc:x,min=1,min=2|healthy: proc:x,min=1,min=2: min= given twice
+proc:x,min=3,max=1|healthy: proc:x,min=3,max=1: min= is more than max=
+proc:x,min=99999999|healthy: proc:x,min=99999999: count out of range (0-1000000)
+proc:x,foo=1|healthy: proc:x,foo=1: unknown option 'foo' (proc: takes min=, max=, user=)
+proc:x,user=|healthy: proc:x,user=: empty user
+proc:x,user=99999999999|healthy: proc:x,user=99999999999: uid out of range
+pidfile:|healthy: pidfile:: empty path
+--bogus|healthy: --bogus: unknown option
+-x|healthy: -x: unknown option
+-vx|healthy: -x: unknown option
+-t|healthy: -t: needs a DURATION (500ms, 5s, 2m)
+-t 5x pid:1|healthy: -t 5x: not a duration (500ms, 5s, 2m)
+-t 0 pid:1|healthy: -t 0: duration out of range (1ms to 24 days)
+--timeout=|healthy: --timeout: needs a DURATION (500ms, 5s, 2m)
+--timeout=1000d pid:1|healthy: --timeout 1000d: not a duration (500ms, 5s, 2m)
+--timeout=999999999 pid:1|healthy: --timeout 999999999: duration out of range (1ms to 24 days)
+-v -q pid:1|healthy: cannot use -v and -q together
+pid:1 -v|healthy: -v: options come before the checks
+pid:1 --|healthy: --: a COMMAND after -- is not supported
+https://example.com/|healthy: https://example.com/: unknown check kind 'https' (known: proc:, pid:, pidfile:)
+TABLE
+
+check "-- ends options: a check may then follow" 0 -- "$HEALTHY" -- pid:1
+check "-t with a valid duration is kept" 0 -- "$HEALTHY" -t 500ms pid:1
+check "-t5s bundled" 0 -- "$HEALTHY" -vt5s pid:1
+check "--timeout 2m" 0 -- "$HEALTHY" --timeout 2m pid:1
+check "--timeout=1m30s" 0 -- "$HEALTHY" --timeout=1m30s pid:1
+check "a bare number of seconds" 0 -- "$HEALTHY" -t 10 pid:1
+check "a name of 300 bytes" 2 --err-has "name too long" -- "$HEALTHY" "proc:$(head -c 300 /dev/zero | tr '\0' a)"
+args=(); for i in $(seq 65); do args+=(pid:1); done
+check "65 checks" 2 --err "healthy: too many checks (at most 64)" -- "$HEALTHY" "${args[@]}"
+check "64 checks" 0 -- "$HEALTHY" "${args[@]:1}"
+check "a non-UTF-8 bad argument is escaped" 2 --err 'healthy: \xffbad:x: unknown check kind '"'"'\xffbad'"'"' (known: proc:, pid:, pidfile:)' \
+	-- "$HEALTHY" $'\xffbad:x'
+
+finish
