@@ -1,0 +1,666 @@
+/*
+ * oracle: healthy's proc: counts against procps' libproc2, a second and
+ * independent reader of /proc, on whatever runs on this machine.
+ *
+ *   oracle [-v] HEALTHY
+ *
+ * For every process name (and every thread name, every long argv[0],
+ * healthy's own name, and a few names nothing has) it counts the live
+ * processes the way healthy must, then runs HEALTHY proc:NAME,min=K,max=K
+ * (want 0) and proc:NAME,min=K+1 (want 1); for K = 0 also proc:NAME
+ * (want 1) and proc:NAME,max=0 (want 0).
+ * Processes come and go meanwhile (kernel workers rename themselves with
+ * each work item), so a name that disagrees is tried again on a fresh
+ * snapshot, up to RETRIES times, before it counts as a disagreement.
+ *
+ * It reads nothing from /proc itself: every fact comes from libproc2.
+ * It prints one line per disagreement, names in key form (below: '?' is a
+ * byte libproc2 shows as '.' or '?'), and ends with the line
+ * "oracle: N passed, M failed" that CI reads; exit 0 only when M is 0 and
+ * N is not.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libproc2/pids.h>
+
+/* TASK_COMM_LEN - 1: the kernel keeps this much of an exec'd name; only kernel workers have longer. */
+#define COMM_TRUNCATED_LEN 15
+/* healthy takes a NAME of at most 255 bytes. */
+#define NAME_MAX_LEN 255
+#define RETRIES 5
+#define RETRY_PAUSE_MS 20
+#define RUN_TIMEOUT_MS 10000
+#define STDERR_KEEP 1024
+#define SPEC_SIZE 2048
+#define EVIDENCE_SIZE 512
+#define EVIDENCE_PIDS 8
+#define MAX_ANCESTORS 4096
+#define MAX_CHECKS_PER_NAME 4
+
+/*
+ * Names are compared in "key" form. Without setlocale() the oracle runs in
+ * the C locale, where libproc2 hands out comm with every byte below 0x20
+ * and 0x7f turned into '.', and every byte from 0x80 into '?' (readproc.c
+ * passes it through escape_str(); seen so with procps 4.0.2). So a '.' or
+ * '?' from libproc2 may have been any of several bytes: the key turns all
+ * of them into KEY_ANY, and healthy gets a bracket class of exactly those
+ * bytes. The argv[0] libproc2 gives is raw; it goes through the same map.
+ */
+#define KEY_ANY '?'
+static const char class_any[] = { '[', '.', '?', 0x01, '-', 0x1f, 0x7f, '-', (char)0xff, ']', '\0' };
+
+/* The order of the items: PIDS_VAL takes the index. */
+enum item_index { I_TGID, I_PPID, I_CMD, I_STATE, I_NLWP, I_ARGV };
+static enum pids_item items[] = {
+	PIDS_ID_TGID, PIDS_ID_PPID, PIDS_CMD, PIDS_STATE, PIDS_NLWP, PIDS_CMDLINE_V,
+};
+
+struct task {
+	pid_t pid;
+	pid_t ppid;
+	char state;
+	int nlwp;
+	char *key;      /* comm, key form */
+	char *base_key; /* basename of argv[0], key form */
+};
+
+struct snap {
+	struct task *tasks;
+	size_t n;
+	pid_t ancestors[MAX_ANCESTORS];
+	size_t nancestors;
+};
+
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+struct check_run {
+	char spec[SPEC_SIZE];
+	int want;
+	int got;
+	char err[STDERR_KEEP];
+	size_t err_len;
+};
+
+struct tally {
+	unsigned long passed;
+	unsigned long failed;
+};
+
+static struct pids_info *info;
+static const char *healthy;
+static bool verbose;            /* -v: a line for every name, agreeing or not */
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (!p) {
+		fprintf(stderr, "oracle: allocate: %s\n", strerror(errno));
+		exit(2);
+	}
+	return p;
+}
+
+static bool byte_ambiguous(unsigned char c)
+{
+	return c == '.' || c == '?' || c < 0x20 || c >= 0x7f;
+}
+
+static char *key_of(const char *s)
+{
+	size_t n = strlen(s), i;
+	char *k = xrealloc(NULL, n + 1);
+
+	for (i = 0; i < n; i++)
+		k[i] = byte_ambiguous((unsigned char)s[i]) ? KEY_ANY : s[i];
+	k[n] = '\0';
+	return k;
+}
+
+/* Prints bytes for a human: printable ASCII as is, the rest as \xNN. */
+static void put_escaped(FILE *f, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\\')
+			fputs("\\\\", f);
+		else if (c == '"')
+			fputs("\\\"", f);
+		else if (c >= 0x20 && c < 0x7f)
+			fputc(c, f);
+		else if (c == '\n')
+			fputs("\\n", f);
+		else
+			fprintf(f, "\\x%02x", c);
+	}
+}
+
+static void snap_free(struct snap *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		free(s->tasks[i].key);
+		free(s->tasks[i].base_key);
+	}
+	free(s->tasks);
+	s->tasks = NULL;
+	s->n = 0;
+	s->nancestors = 0;
+}
+
+static const struct task *snap_find(const struct snap *s, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		if (s->tasks[i].pid == pid)
+			return &s->tasks[i];
+	}
+	return NULL;
+}
+
+static const char *argv0_base(char **argv)
+{
+	const char *a, *slash;
+
+	if (!argv || !argv[0])
+		return "";
+	a = argv[0];
+	slash = strrchr(a, '/');
+	return slash ? slash + 1 : a;
+}
+
+/*
+ * Takes every process (thread group) libproc2 sees, and the chain of this
+ * process's ancestors. Returns 0, or -1 with errno.
+ */
+static int snap_take(struct snap *s)
+{
+	struct pids_fetch *f;
+	pid_t p;
+	int i;
+
+	snap_free(s);
+	f = procps_pids_reap(info, PIDS_FETCH_TASKS_ONLY);
+	if (!f)
+		return -1;
+	s->tasks = xrealloc(NULL, sizeof(*s->tasks) * (size_t)f->counts->total);
+	for (i = 0; i < f->counts->total; i++) {
+		struct pids_stack *st = f->stacks[i];
+		struct task *t = &s->tasks[s->n++];
+
+		t->pid = PIDS_VAL(I_TGID, s_int, st, info);
+		t->ppid = PIDS_VAL(I_PPID, s_int, st, info);
+		t->state = (char)PIDS_VAL(I_STATE, s_ch, st, info);
+		t->nlwp = PIDS_VAL(I_NLWP, s_int, st, info);
+		t->key = key_of(PIDS_VAL(I_CMD, str, st, info));
+		t->base_key = key_of(argv0_base(PIDS_VAL(I_ARGV, strv, st, info)));
+	}
+	/*
+	 * healthy runs as our child: its ancestors are this process and ours,
+	 * up to but not including PID 1, which it never leaves out.
+	 */
+	s->ancestors[s->nancestors++] = getpid();
+	for (p = getppid(); p > 1 && s->nancestors < MAX_ANCESTORS;) {
+		const struct task *t = snap_find(s, p);
+
+		s->ancestors[s->nancestors++] = p;
+		if (!t)
+			break;
+		p = t->ppid;
+	}
+	return 0;
+}
+
+static bool snap_excluded(const struct snap *s, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < s->nancestors; i++) {
+		if (s->ancestors[i] == pid)
+			return true;
+	}
+	return false;
+}
+
+/* Live: not zombie, dead, stopped or traced; a zombie leader whose other threads run is live. */
+static bool task_live(const struct task *t)
+{
+	switch (t->state) {
+	case 'Z':
+		return t->nlwp > 1;
+	case 'X':
+	case 'x':
+	case 'T':
+	case 't':
+		return false;
+	default:
+		return true;
+	}
+}
+
+/*
+ * Does the process carry this name? comm equal to it; or, for a name
+ * longer than comm can hold, comm is its first 15 bytes and the basename
+ * of argv[0] is the whole name (healthy's rule for exec'd long names).
+ * Both sides are keys, so a hostile argv[0] that differs from comm only in
+ * bytes libproc2 cannot show would pass here where healthy refuses it.
+ */
+static bool task_named(const struct task *t, const char *key)
+{
+	size_t klen = strlen(key);
+
+	if (!strcmp(t->key, key))
+		return true;
+	return klen > COMM_TRUNCATED_LEN && strlen(t->key) == COMM_TRUNCATED_LEN &&
+	       !strncmp(t->key, key, COMM_TRUNCATED_LEN) && !strcmp(t->base_key, key);
+}
+
+static void evidence_add(char *buf, size_t size, unsigned *shown, const char *sep, const struct task *t,
+			 const char *note)
+{
+	size_t len = strlen(buf);
+
+	if (++*shown > EVIDENCE_PIDS) {
+		if (*shown == EVIDENCE_PIDS + 1 && len + 6 < size)
+			strcat(buf, ", ...");
+		return;
+	}
+	snprintf(buf + len, size - len, "%s%d %c%s", *shown == 1 ? sep : ", ", (int)t->pid, t->state, note);
+}
+
+/* Counts the live processes named key, leaving out the excluded ones; says which in evidence. */
+static unsigned snap_count(const struct snap *s, const char *key, char *evidence, size_t size)
+{
+	unsigned live = 0, shown_live = 0, shown_other = 0;
+	char other[EVIDENCE_SIZE] = "";
+	size_t i;
+
+	evidence[0] = '\0';
+	for (i = 0; i < s->n; i++) {
+		const struct task *t = &s->tasks[i];
+
+		if (!task_named(t, key))
+			continue;
+		if (snap_excluded(s, t->pid)) {
+			evidence_add(other, sizeof(other), &shown_other, "; not counted: ", t, " (ancestor)");
+		} else if (task_live(t)) {
+			live++;
+			evidence_add(evidence, size, &shown_live, "pids ", t, t->nlwp > 1 ? " (threads)" : "");
+		} else {
+			evidence_add(other, sizeof(other), &shown_other, "; not counted: ", t,
+				     t->nlwp > 1 ? " (threads)" : "");
+		}
+	}
+	if (!live)
+		snprintf(evidence, size, "none live");
+	strncat(evidence, other, size - strlen(evidence) - 1);
+	return live;
+}
+
+/* NAME for healthy: a literal, or a glob whose every special byte is bracketed. */
+static int pattern_of(const char *key, char *out, size_t size)
+{
+	bool glob = strpbrk(key, "*?[") != NULL;
+	size_t len = 0;
+	const char *p;
+
+	for (p = key; *p; p++) {
+		char one[4] = { *p, '\0', '\0', '\0' };
+		const char *add = one;
+		size_t n;
+
+		if (glob && *p == KEY_ANY) {
+			add = class_any;
+		} else if (glob && strchr("*[\\", *p)) {
+			/* glob_match takes '\' as an escape: bracket it too. */
+			one[0] = '[';
+			one[1] = *p;
+			one[2] = ']';
+		}
+		n = strlen(add);
+		if (len + n >= size)
+			return -1;
+		memcpy(out + len, add, n);
+		len += n;
+	}
+	out[len] = '\0';
+	return len > NAME_MAX_LEN ? -1 : 0;
+}
+
+/* healthy's args.c reads a trailing ",key=" (lower-case letters) as an option. */
+static bool looks_like_option(const char *key)
+{
+	const char *c;
+
+	for (c = strchr(key, ','); c; c = strchr(c + 1, ',')) {
+		const char *p = c + 1;
+
+		while (*p >= 'a' && *p <= 'z')
+			p++;
+		if (p > c + 1 && *p == '=')
+			return true;
+	}
+	return false;
+}
+
+static long ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
+/*
+ * Runs healthy with one check, no shell, stdout to /dev/null, stderr kept.
+ * Returns its exit code, 128 + signal if killed, or -1 if it could not run.
+ */
+static int healthy_run(struct check_run *r)
+{
+	char *argv[] = { (char *)healthy, r->spec, NULL };
+	struct timespec deadline;
+	int fds[2], status;
+	bool timed_out = false;
+	pid_t pid;
+
+	r->err_len = 0;
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+
+		if (null < 0 || dup2(null, STDOUT_FILENO) < 0 || dup2(fds[1], STDERR_FILENO) < 0)
+			_exit(126);
+		execv(healthy, argv);
+		dprintf(STDERR_FILENO, "oracle: exec %s: %s", healthy, strerror(errno));
+		_exit(127);
+	}
+	close(fds[1]);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += RUN_TIMEOUT_MS / 1000;
+	for (;;) {
+		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+		char junk[512];
+		long left = ms_left(&deadline);
+		ssize_t n;
+		int pr;
+
+		if (left <= 0) {
+			kill(pid, SIGKILL);
+			timed_out = true;
+			break;
+		}
+		pr = poll(&pfd, 1, (int)left);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			continue;
+		if (r->err_len < sizeof(r->err) - 1)
+			n = read(fds[0], r->err + r->err_len, sizeof(r->err) - 1 - r->err_len);
+		else
+			n = read(fds[0], junk, sizeof(junk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (r->err_len < sizeof(r->err) - 1)
+			r->err_len += (size_t)n;
+	}
+	close(fds[0]);
+	r->err[r->err_len] = '\0';
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	if (timed_out) {
+		static const char msg[] = "(oracle: killed after the timeout)";
+
+		if (r->err_len + sizeof(msg) < sizeof(r->err)) {
+			memcpy(r->err + r->err_len, msg, sizeof(msg));
+			r->err_len += sizeof(msg) - 1;
+		}
+	}
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
+}
+
+static void check_set(struct check_run *c, const char *pattern, const char *opts, int want)
+{
+	snprintf(c->spec, sizeof(c->spec), "proc:%s%s", pattern, opts);
+	c->want = want;
+	c->got = -1;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+static void report_skip(const char *key, const char *why)
+{
+	printf("oracle: skipped name \"");
+	put_escaped(stdout, key, strlen(key));
+	printf("\": %s\n", why);
+}
+
+/* Tests one name; tries again on a fresh snapshot while healthy disagrees. */
+static void name_test(struct snap *s, const char *key, struct tally *t)
+{
+	struct check_run checks[MAX_CHECKS_PER_NAME];
+	char pattern[SPEC_SIZE / 2], opts[64], evidence[EVIDENCE_SIZE];
+	unsigned k = 0;
+	size_t n = 0, i, bad = 0;
+	int attempt;
+
+	if (!*key) {
+		report_skip(key, "empty name (healthy: usage error)");
+		return;
+	}
+	if (looks_like_option(key)) {
+		report_skip(key, "holds ',key=', which healthy reads as an option");
+		return;
+	}
+	if (pattern_of(key, pattern, sizeof(pattern))) {
+		report_skip(key, "its escaped pattern is longer than 255 bytes");
+		return;
+	}
+	for (attempt = 0; attempt <= RETRIES; attempt++) {
+		if (attempt)
+			sleep_ms(RETRY_PAUSE_MS * attempt);
+		if (snap_take(s)) {
+			printf("oracle: read processes with libproc2: %s\n", strerror(errno));
+			t->failed++;
+			return;
+		}
+		k = snap_count(s, key, evidence, sizeof(evidence));
+		n = 0;
+		snprintf(opts, sizeof(opts), ",min=%u,max=%u", k, k);
+		check_set(&checks[n++], pattern, opts, 0);
+		snprintf(opts, sizeof(opts), ",min=%u", k + 1);
+		check_set(&checks[n++], pattern, opts, 1);
+		if (k == 0) {
+			check_set(&checks[n++], pattern, "", 1);
+			check_set(&checks[n++], pattern, ",max=0", 0);
+		}
+		bad = 0;
+		for (i = 0; i < n; i++) {
+			checks[i].got = healthy_run(&checks[i]);
+			bad += checks[i].got != checks[i].want;
+		}
+		if (!bad)
+			break;
+	}
+	t->passed += n - bad;
+	t->failed += bad;
+	if (verbose) {
+		printf("oracle: name \"");
+		put_escaped(stdout, key, strlen(key));
+		printf("\": %u live (%s): \"", k, evidence);
+		put_escaped(stdout, checks[0].spec, strlen(checks[0].spec));
+		printf("\" %s after %d %s\n", bad ? "disagrees" : "agrees", attempt + !bad,
+		       attempt + !bad == 1 ? "try" : "tries");
+	}
+	for (i = 0; i < n && bad; i++) {
+		const struct check_run *c = &checks[i];
+
+		if (c->got == c->want)
+			continue;
+		printf("oracle: disagree: name \"");
+		put_escaped(stdout, key, strlen(key));
+		printf("\": expected %u live (%s); \"", k, evidence);
+		put_escaped(stdout, c->spec, strlen(c->spec));
+		printf("\" exited %d, want %d, after %d tries; stderr: \"", c->got, c->want, attempt);
+		put_escaped(stdout, c->err, c->err_len);
+		printf("\"\n");
+	}
+}
+
+static void names_add(struct names *ns, const char *key)
+{
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap ? ns->cap * 2 : 256;
+		ns->v = xrealloc(ns->v, sizeof(*ns->v) * ns->cap);
+	}
+	ns->v[ns->n] = xrealloc(NULL, strlen(key) + 1);
+	strcpy(ns->v[ns->n++], key);
+}
+
+static int names_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Every name worth asking about: each process's; each thread's (threads
+ * never count); each long argv[0] whose comm is its first 15 bytes;
+ * healthy's own; and names nothing should have. Returns 0, or -1 with errno.
+ */
+static int names_collect(struct snap *s, struct names *ns)
+{
+	static const char *const absent[] = {
+		"healthy-oracle-absent",
+		"healthy-oracle-absent-and-longer-than-comm",
+		"healthy-oracle*absent[",
+		"healthy-oracle.absent?",
+		"healthy\\oracle*",
+	};
+	struct pids_fetch *f;
+	char *key;
+	size_t i, j;
+	int r;
+
+	if (snap_take(s))
+		return -1;
+	for (i = 0; i < s->n; i++) {
+		const struct task *t = &s->tasks[i];
+
+		names_add(ns, t->key);
+		if (strlen(t->key) == COMM_TRUNCATED_LEN && strlen(t->base_key) > COMM_TRUNCATED_LEN &&
+		    !strncmp(t->key, t->base_key, COMM_TRUNCATED_LEN))
+			names_add(ns, t->base_key);
+	}
+	f = procps_pids_reap(info, PIDS_FETCH_THREADS_TOO);
+	if (!f)
+		return -1;
+	for (r = 0; r < f->counts->total; r++) {
+		key = key_of(PIDS_VAL(I_CMD, str, f->stacks[r], info));
+		names_add(ns, key);
+		free(key);
+	}
+	for (i = 0; i < sizeof(absent) / sizeof(absent[0]); i++) {
+		key = key_of(absent[i]);
+
+		names_add(ns, key);
+		free(key);
+	}
+	/* healthy's own name: it must never count itself. */
+	key = key_of(argv0_base((char *[]){ (char *)healthy, NULL }));
+	names_add(ns, key);
+	if (strlen(key) > COMM_TRUNCATED_LEN) {
+		key[COMM_TRUNCATED_LEN] = '\0';
+		names_add(ns, key);
+	}
+	free(key);
+	qsort(ns->v, ns->n, sizeof(*ns->v), names_cmp);
+	for (i = 0, j = 0; i < ns->n; i++) {
+		if (j && !strcmp(ns->v[j - 1], ns->v[i]))
+			free(ns->v[i]);
+		else
+			ns->v[j++] = ns->v[i];
+	}
+	ns->n = j;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct snap s = { 0 };
+	struct names ns = { 0 };
+	struct tally t = { 0 };
+	size_t i;
+	int r;
+
+	if (argc == 3 && !strcmp(argv[1], "-v")) {
+		verbose = true;
+		argv++;
+		argc--;
+	}
+	if (argc != 2) {
+		fprintf(stderr, "usage: oracle [-v] HEALTHY\n");
+		return 2;
+	}
+	healthy = argv[1];
+	if (access(healthy, X_OK)) {
+		fprintf(stderr, "oracle: %s: %s\n", healthy, strerror(errno));
+		return 2;
+	}
+	r = procps_pids_new(&info, items, (int)(sizeof(items) / sizeof(items[0])));
+	if (r < 0) {
+		fprintf(stderr, "oracle: procps_pids_new: %s\n", strerror(-r));
+		return 2;
+	}
+	if (names_collect(&s, &ns)) {
+		printf("oracle: read processes with libproc2: %s\n", strerror(errno));
+		t.failed++;
+	}
+	printf("oracle: uid %u: checking %zu names against %s\n", (unsigned)getuid(), ns.n, healthy);
+	for (i = 0; i < ns.n; i++)
+		name_test(&s, ns.v[i], &t);
+	printf("oracle: %lu passed, %lu failed\n", t.passed, t.failed);
+	for (i = 0; i < ns.n; i++)
+		free(ns.v[i]);
+	free(ns.v);
+	snap_free(&s);
+	procps_pids_unref(&info);
+	if (fflush(stdout))
+		return 2;
+	return t.failed == 0 && t.passed > 0 ? 0 : 1;
+}
