@@ -28,7 +28,7 @@ int uint_parse(const char *s, size_t n, unsigned long long max, unsigned long lo
 	for (i = 0; i < n; i++) {
 		unsigned d = (unsigned)(s[i] - '0');
 
-		if (v > (max - d) / 10)
+		if (d > max || v > (max - d) / 10)
 			return -2;
 		v = v * 10 + d;
 	}
@@ -63,8 +63,8 @@ enum duration_error duration_parse(const char *s, uint64_t *ms)
 		}
 		if (*p == '.') {
 			for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
-				/* Below a millisecond nothing counts. */
-				if (frac_scale < 1000) {
+				/* Nine digits: a millisecond of an hour needs seven. */
+				if (frac_scale < 1000000000) {
 					frac = frac * 10 + (unsigned)(*p - '0');
 					frac_scale *= 10;
 				}

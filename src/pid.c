@@ -88,7 +88,8 @@ static void process_check(struct check *c, pid_t pid)
 		pid_prefix(c, pid);
 		line_str(&c->why, "not running");
 		max = c->kind == CHECK_PIDFILE ? pid_max() : 0;
-		if (max && pid > max) {
+		/* PIDs run from 1 to pid_max - 1. */
+		if (max && pid >= max) {
 			line_str(&c->why, " (beyond pid_max ");
 			line_int(&c->why, max);
 			line_str(&c->why, ")");

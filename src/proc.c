@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/statfs.h>
@@ -17,7 +18,7 @@
 /* Ancestors deeper than this are not looked for: no real process tree is this deep above a probe. */
 #define MAX_ANCESTORS 64
 
-/* Parses a signed decimal field ending at a space or the end; advances *p past it. */
+/* Parses a signed decimal field ending at a space or a newline before end; advances *p past it. */
 static int field_parse(const char **p, const char *end, long long *out)
 {
 	const char *s = *p;
@@ -31,14 +32,15 @@ static int field_parse(const char **p, const char *end, long long *out)
 	if (s >= end || *s < '0' || *s > '9')
 		return -1;
 	for (; s < end && *s >= '0' && *s <= '9'; s++) {
-		if (v > (UINT64_MAX - 9) / 10)
+		if (v > ((unsigned long long)LLONG_MAX + neg - 9) / 10)
 			return -1;
 		v = v * 10 + (unsigned)(*s - '0');
 	}
-	if (s < end && *s != ' ' && *s != '\n')
+	/* The terminator must be there: a field at the very end of a buffer may have been cut. */
+	if (s >= end || (*s != ' ' && *s != '\n'))
 		return -1;
-	*out = neg ? -(long long)v : (long long)v;
-	*p = s < end ? s + 1 : s;
+	*out = neg ? -(long long)(v - 1) - 1 : (long long)v;
+	*p = s + 1;
 	return 0;
 }
 
@@ -97,16 +99,21 @@ int status_parse(const char *buf, size_t len, struct proc_status *st)
 	st->threads = 1;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *line_end = nl ? nl : end;
-		size_t n = (size_t)(line_end - p);
+		const char *line_end = nl;
+		size_t n;
 		const char *v;
 		long long num;
+
+		/* A line without its newline was cut by a full buffer. */
+		if (!nl)
+			break;
+		n = (size_t)(line_end - p);
 
 		/* "Name:" comes first and is escaped by the kernel, but skip it by key anyway. */
 		if ((v = status_value(p, n, "State:", 6)) && v < line_end) {
 			st->state = *v;
 			have_state = true;
-		} else if ((v = status_value(p, n, "Tgid:", 5)) && field_parse(&v, line_end, &num) == 0) {
+		} else if ((v = status_value(p, n, "Tgid:", 5)) && field_parse(&v, line_end + 1, &num) == 0) {
 			st->tgid = (pid_t)num;
 			st->have_tgid = true;
 		} else if ((v = status_value(p, n, "Uid:", 4))) {
@@ -126,11 +133,9 @@ int status_parse(const char *buf, size_t len, struct proc_status *st)
 					st->have_uid = true;
 				}
 			}
-		} else if ((v = status_value(p, n, "Threads:", 8)) && field_parse(&v, line_end, &num) == 0) {
+		} else if ((v = status_value(p, n, "Threads:", 8)) && field_parse(&v, line_end + 1, &num) == 0) {
 			st->threads = (long)num;
 		}
-		if (!nl)
-			break;
 		p = nl + 1;
 	}
 	return have_state ? 0 : -1;

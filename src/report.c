@@ -135,7 +135,12 @@ int line_write(int fd, const struct line *l)
 
 	memcpy(buf, l->buf, n);
 	if (l->truncated) {
-		memcpy(buf + n - 3, "...", 3);
+		/* Back up to a character boundary, so the "..." splits no UTF-8 sequence. */
+		n -= 3;
+		while (n > 0 && ((unsigned char)buf[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(buf + n, "...", 3);
+		n += 3;
 	}
 	buf[n++] = '\n';
 	while (off < n) {

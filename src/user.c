@@ -11,7 +11,8 @@ int passwd_line_parse(const char *line, size_t len, const char *name, size_t nam
 	unsigned long long v;
 
 	/* name:password:uid:gid:gecos:home:shell */
-	if (len <= name_len || memcmp(line, name, name_len) || line[name_len] != ':')
+	/* A name with ':' in it would match across fields. */
+	if (memchr(name, ':', name_len) || len <= name_len || memcmp(line, name, name_len) || line[name_len] != ':')
 		return -1;
 	pw = line + name_len + 1;
 	uid_start = memchr(pw, ':', (size_t)(end - pw));

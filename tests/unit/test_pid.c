@@ -1,0 +1,262 @@
+/*
+ * pid.c: pidfile_parse, and pid_run on this process, its zombie child, its
+ * thread and the pidfile-* fixtures.
+ */
+#include "fixture.h"
+
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "args.h"
+#include "pid.h"
+
+#define LEN(s) (sizeof(s) - 1)
+#define BYTES(s) s, LEN(s)
+
+/* ---- pidfile_parse ---- */
+
+static void pidfile_parse_first_line_blanks_and_ranges(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *buf;
+		size_t len;
+		enum pidfile_error ret;
+		long long pid;          /* checked when OK, and for RANGE when it fits */
+	} rows[] = {
+		{ "\"1234\\n\"", BYTES("1234\n"), PIDFILE_OK, 1234 },
+		{ "\"1234\" without newline", BYTES("1234"), PIDFILE_OK, 1234 },
+		{ "\"  1234  \\r\\n\"", BYTES("  1234  \r\n"), PIDFILE_OK, 1234 },
+		{ "\"\\t1234\\t\\n\"", BYTES("\t1234\t\n"), PIDFILE_OK, 1234 },
+		{ "\"1234\\nsecond line\"", BYTES("1234\nsecond line"), PIDFILE_OK, 1234 },
+		{ "\"1234\\n5678\\n\"", BYTES("1234\n5678\n"), PIDFILE_OK, 1234 },
+		{ "\"1\"", BYTES("1"), PIDFILE_OK, 1 },
+		{ "\"4194304\"", BYTES("4194304"), PIDFILE_OK, 4194304 },
+		{ "\"+7\"", BYTES("+7"), PIDFILE_OK, 7 },
+		{ "\"0007\"", BYTES("0007"), PIDFILE_OK, 7 },
+		{ "\"\"", BYTES(""), PIDFILE_EMPTY, 0 },
+		{ "\"\\n\"", BYTES("\n"), PIDFILE_EMPTY, 0 },
+		{ "\"  \\r\\n\"", BYTES("  \r\n"), PIDFILE_EMPTY, 0 },
+		{ "\"\\n1234\\n\"", BYTES("\n1234\n"), PIDFILE_EMPTY, 0 },
+		{ "\"abc\"", BYTES("abc"), PIDFILE_GARBAGE, 0 },
+		{ "\"12ab\"", BYTES("12ab"), PIDFILE_GARBAGE, 0 },
+		{ "\"12 34\"", BYTES("12 34"), PIDFILE_GARBAGE, 0 },
+		{ "\"-\"", BYTES("-"), PIDFILE_GARBAGE, 0 },
+		{ "\"+\"", BYTES("+"), PIDFILE_GARBAGE, 0 },
+		{ "\"--5\"", BYTES("--5"), PIDFILE_GARBAGE, 0 },
+		{ "\"0x10\"", BYTES("0x10"), PIDFILE_GARBAGE, 0 },
+		{ "\"12\\0\"", BYTES("12\0"), PIDFILE_GARBAGE, 0 },
+		{ "\"0\"", BYTES("0"), PIDFILE_RANGE, 0 },
+		{ "\"-0\"", BYTES("-0"), PIDFILE_RANGE, 0 },
+		{ "\"-5\"", BYTES("-5"), PIDFILE_RANGE, -5 },
+		{ "\"4194305\"", BYTES("4194305"), PIDFILE_RANGE, 4194305 },
+		{ "\"9223372036854775807\"", BYTES("9223372036854775807"), PIDFILE_RANGE, 9223372036854775807LL },
+		{ "\"99999999999999999999999\"", BYTES("99999999999999999999999"), PIDFILE_RANGE, 0 },
+		{ "\"-9223372036854775808\"", BYTES("-9223372036854775808"), PIDFILE_RANGE, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		long long pid = 31337;
+		enum pidfile_error e = pidfile_parse(rows[i].buf, rows[i].len, &pid);
+
+		ROW_INT(rows[i].name, e, rows[i].ret);
+		if (rows[i].ret == PIDFILE_OK || (rows[i].ret == PIDFILE_RANGE && rows[i].pid))
+			ROW_INT(rows[i].name, pid, rows[i].pid);
+	}
+}
+
+static void pidfile_parse_fixtures(void **state)
+{
+	static const struct {
+		const char *fixture;
+		enum pidfile_error ret;
+	} rows[] = {
+		{ "pidfile-valid", PIDFILE_OK },
+		{ "pidfile-crlf-blanks", PIDFILE_OK },
+		{ "pidfile-empty", PIDFILE_EMPTY },
+		{ "pidfile-blank-first-line", PIDFILE_EMPTY },
+		{ "pidfile-garbage", PIDFILE_GARBAGE },
+		{ "pidfile-long-garbage", PIDFILE_GARBAGE },
+		{ "pidfile-zero", PIDFILE_RANGE },
+		{ "pidfile-huge", PIDFILE_RANGE },
+	};
+	char buf[PIDFILE_SIZE];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		size_t len = fixture_load(rows[i].fixture, buf, sizeof(buf));
+		long long pid = 0;
+
+		ROW_INT(rows[i].fixture, pidfile_parse(buf, len, &pid), rows[i].ret);
+		if (rows[i].ret == PIDFILE_OK)
+			ROW_INT(rows[i].fixture, pid, 4242);
+	}
+}
+
+/* ---- pid_run ---- */
+
+static struct check *run(const char *spec)
+{
+	static struct check c;
+	struct line err;
+
+	if (check_parse(spec, &c, &err))
+		fail_msg("check_parse(\"%s\"): %.*s", spec, (int)err.len, err.buf);
+	pid_run(&c);
+	return &c;
+}
+
+static void assert_why(const struct check *c, enum verdict v, const char *why)
+{
+	if (c->verdict != v || c->why.len != strlen(why) || memcmp(c->why.buf, why, c->why.len))
+		fail_msg("%s: verdict %d \"%.*s\", want %d \"%s\"", c->spec, c->verdict, (int)c->why.len, c->why.buf,
+			 v, why);
+}
+
+static void pid_run_self_passes(void **state)
+{
+	char spec[32], why[64];
+	struct check *c;
+
+	(void)state;
+	snprintf(spec, sizeof(spec), "pid:%d", (int)getpid());
+	snprintf(why, sizeof(why), "ok: running (pid %d R)", (int)getpid());
+	c = run(spec);
+	assert_why(c, VERDICT_PASS, why);
+}
+
+static void pid_run_zombie_child_fails_not_running_zombie(void **state)
+{
+	char spec[32];
+	siginfo_t info;
+	pid_t child;
+	int status;
+
+	(void)state;
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	/* Wait until it has exited, without reaping it. */
+	assert_int_equal(waitid(P_PID, (id_t)child, &info, WEXITED | WNOWAIT), 0);
+	snprintf(spec, sizeof(spec), "pid:%d", (int)child);
+	assert_why(run(spec), VERDICT_FAIL, "not running (zombie)");
+	assert_int_equal(waitpid(child, &status, 0), child);
+	/* Reaped, the PID is free: not running (no PID reuse this soon). */
+	assert_why(run(spec), VERDICT_FAIL, "not running");
+}
+
+static void *park(void *arg)
+{
+	pid_t *tid = arg;
+
+	*tid = (pid_t)syscall(SYS_gettid);
+	pause();
+	return NULL;
+}
+
+static void pid_run_thread_id_fails_is_a_thread(void **state)
+{
+	static volatile pid_t tid;
+	char spec[32], why[96];
+	pthread_t t;
+
+	(void)state;
+	tid = 0;
+	assert_int_equal(pthread_create(&t, NULL, park, (void *)&tid), 0);
+	while (!tid)
+		usleep(1000);
+	snprintf(spec, sizeof(spec), "pid:%d", (int)tid);
+	snprintf(why, sizeof(why), "is a thread of process %d, not a process", (int)getpid());
+	assert_why(run(spec), VERDICT_FAIL, why);
+	pthread_cancel(t);
+	pthread_join(t, NULL);
+}
+
+static void pid_run_pidfile_holding_own_pid_passes(void **state)
+{
+	char path[] = "/tmp/healthy-test-pid-XXXXXX", spec[64], why[64];
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	dprintf(fd, "%d\n", (int)getpid());
+	close(fd);
+	snprintf(spec, sizeof(spec), "pidfile:%s", path);
+	snprintf(why, sizeof(why), "ok: running (pid %d R)", (int)getpid());
+	assert_why(run(spec), VERDICT_PASS, why);
+	unlink(path);
+}
+
+static void pid_run_pidfile_beyond_pid_max_says_so(void **state)
+{
+	char path[] = "/tmp/healthy-test-pid-XXXXXX", spec[64], why[96];
+	long pid_max = 0;
+	FILE *f = fopen("/proc/sys/kernel/pid_max", "r");
+	int fd;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%ld", &pid_max), 1);
+	fclose(f);
+	if (pid_max >= PID_MAX_LIMIT)
+		skip();
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	dprintf(fd, "%ld\n", pid_max + 1);
+	close(fd);
+	snprintf(spec, sizeof(spec), "pidfile:%s", path);
+	snprintf(why, sizeof(why), "pid %ld not running (beyond pid_max %ld)", pid_max + 1, pid_max);
+	assert_why(run(spec), VERDICT_FAIL, why);
+	unlink(path);
+}
+
+static void pid_run_bad_pidfiles_fail_with_reason(void **state)
+{
+	static const struct {
+		const char *path;       /* under FIXTURES */
+		const char *why;
+	} rows[] = {
+		{ "/pidfile-empty", "empty file" },
+		{ "/pidfile-blank-first-line", "no pid on the first line" },
+		{ "/pidfile-garbage", "not a pid: \"abc\"" },
+		{ "/pidfile-long-garbage", "not a pid: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\"" },
+		{ "/pidfile-zero", "pid out of range (1-4194304): \"0\"" },
+		{ "/pidfile-huge", "pid out of range (1-4194304): \"99999999999999999999999\"" },
+		{ "/no-such-pidfile", "No such file or directory" },
+		{ "/pidfile-empty/x", "Not a directory" },
+		{ "", "not a regular file" },   /* the fixtures directory itself */
+	};
+	static char spec[PATH_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		snprintf(spec, sizeof(spec), "pidfile:%s%s", FIXTURES, rows[i].path);
+		assert_why(run(spec), VERDICT_FAIL, rows[i].why);
+	}
+}
+
+int main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pidfile_parse_first_line_blanks_and_ranges),
+		cmocka_unit_test(pidfile_parse_fixtures),
+		cmocka_unit_test(pid_run_self_passes),
+		cmocka_unit_test(pid_run_zombie_child_fails_not_running_zombie),
+		cmocka_unit_test(pid_run_thread_id_fails_is_a_thread),
+		cmocka_unit_test(pid_run_pidfile_holding_own_pid_passes),
+		cmocka_unit_test(pid_run_pidfile_beyond_pid_max_says_so),
+		cmocka_unit_test(pid_run_bad_pidfiles_fail_with_reason),
+	};
+
+	return cmocka_run_group_tests_name("pid", tests, NULL, NULL);
+}

@@ -1,0 +1,715 @@
+/*
+ * proc.c's pure parts: stat_parse, status_parse, comm_parse,
+ * cmdline_argv0_base, glob_match, proc_state_live, name_match_*.
+ * Real bytes, copied from /proc/PID of processes on Linux 6.18:
+ * stat-real-*, status-real-*, comm-real-*, cmdline-real-*, and
+ * stat-comm-*, status-name-newline-state (names set with prctl(PR_SET_NAME)).
+ * Cut from those: stat-truncated-*, status-truncated-*, status-missing-state,
+ * stat-2047-bytes (stat-real-sleep with its comm padded to the STAT_SIZE
+ * limit). Written by hand: stat-garbage, stat-empty, stat-missing-fields,
+ * stat-parens-reversed, comm-15-bytes, comm-two-newlines,
+ * comm-newline-inside, and the other cmdline-* files.
+ */
+#include "fixture.h"
+
+#include <fnmatch.h>
+
+#include "args.h"
+#include "proc.h"
+
+#define LEN(s) (sizeof(s) - 1)
+/* A literal and its length, NULs inside included. */
+#define BYTES(s) s, LEN(s)
+
+/* ---- stat_parse ---- */
+
+struct stat_row {
+	const char *fixture;
+	const char *comm;
+	size_t comm_len;
+	char state;
+	pid_t ppid;
+	long threads;
+	unsigned long long starttime;
+};
+
+static void stat_rows(const struct stat_row *rows, size_t n)
+{
+	static char buf[STAT_SIZE];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct stat_row *r = &rows[i];
+		size_t len = fixture_load(r->fixture, buf, sizeof(buf));
+		struct proc_stat st;
+
+		memset(&st, 0, sizeof(st));
+		ROW_INT(r->fixture, stat_parse(buf, len, &st), 0);
+		ROW_MEM(r->fixture, st.comm, st.comm_len, r->comm, r->comm_len);
+		ROW_INT(r->fixture, st.state, r->state);
+		ROW_INT(r->fixture, st.ppid, r->ppid);
+		ROW_INT(r->fixture, st.threads, r->threads);
+		ROW_INT(r->fixture, st.starttime, r->starttime);
+	}
+}
+
+static void stat_parse_real_captures_give_comm_state_ppid_threads_starttime(void **state)
+{
+	static const struct stat_row rows[] = {
+		{ "stat-real-sleep", BYTES("sleep"), 'S', 6697, 1, 79862 },
+		/* Two threads, run with nice -5: a negative field. */
+		{ "stat-real-threaded", BYTES("thr"), 'S', 30399, 2, 143243 },
+		{ "stat-real-kthreadd", BYTES("kthreadd"), 'S', 0, 1, 19 },
+		/* Workqueue workers carry names longer than the 15 bytes of comm. */
+		{ "stat-real-kworker-long", BYTES("kworker/1:2-cgroup_pidlist_destroy"), 'I', 2, 1, 3964 },
+		{ "stat-real-zombie", BYTES("sleep"), 'Z', 6874, 1, 80242 },
+		/* The leader called pthread_exit() while a thread still runs. */
+		{ "stat-real-zombie-leader", BYTES("zlead"), 'Z', 6697, 2, 79912 },
+	};
+
+	(void)state;
+	stat_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+static void stat_parse_hostile_comm_runs_from_first_open_to_last_close(void **state)
+{
+	static const struct stat_row rows[] = {
+		{ "stat-comm-paren-space", BYTES("a) (b"), 'S', 6697, 1, 79697 },
+		{ "stat-comm-newline", BYTES("new\nline"), 'S', 6697, 1, 79720 },
+		{ "stat-comm-spaces", BYTES("with  two space"), 'S', 6697, 1, 79742 },
+		/* The name pretends to be a zombie with ppid 1: the state is the real 'S'. */
+		{ "stat-comm-trick-zombie", BYTES("x) Z 1 2 3 4 5"), 'S', 6697, 1, 79766 },
+		{ "stat-comm-non-utf8", BYTES("\xff\xfe\x80" "bin"), 'S', 6697, 1, 79791 },
+		{ "stat-comm-empty", BYTES(""), 'S', 6697, 1, 79817 },
+		{ "stat-comm-15-bytes", BYTES("15-byte-name-xx"), 'S', 6697, 1, 79840 },
+	};
+
+	(void)state;
+	stat_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+static void stat_parse_2047_byte_line_parses_whole(void **state)
+{
+	/* 2047 bytes is all io_read_fd() returns for STAT_SIZE: the longest line that is read whole. */
+	static char buf[STAT_SIZE];
+	size_t len = fixture_load("stat-2047-bytes", buf, sizeof(buf));
+	struct proc_stat st;
+
+	(void)state;
+	assert_int_equal(len, STAT_SIZE - 1);
+	assert_int_equal(stat_parse(buf, len, &st), 0);
+	assert_ptr_equal(st.comm, buf + 6);
+	assert_int_equal(st.comm_len, 1753);
+	assert_memory_equal(st.comm + st.comm_len - 12, " (x) S 1 2 )", 12);
+	assert_int_equal(st.state, 'S');
+	assert_int_equal(st.ppid, 6697);
+	assert_int_equal(st.threads, 1);
+	assert_int_equal(st.starttime, 79862);
+}
+
+static void stat_parse_truncated_missing_or_garbage_returns_minus_one(void **state)
+{
+	static const char *const fixtures[] = {
+		"stat-empty",
+		"stat-truncated-after-comm",    /* "6820 (sleep) " */
+		"stat-truncated-after-state",   /* "6820 (sleep) S" */
+		"stat-truncated-mid-fields",    /* cut at field 17 */
+		"stat-missing-fields",          /* three fields, then a newline */
+		"stat-garbage",
+		"stat-parens-reversed",         /* ')' before '(' */
+	};
+	static char buf[STAT_SIZE];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		size_t len = fixture_load(fixtures[i], buf, sizeof(buf));
+		struct proc_stat st;
+
+		ROW_INT(fixtures[i], stat_parse(buf, len, &st), -1);
+	}
+}
+
+static void stat_parse_malformed_fields_return_minus_one(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *buf;
+		size_t len;
+	} rows[] = {
+		{ "no parens", BYTES("1 x S 0 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5\n") },
+		{ "only ')('", BYTES(")(") },
+		{ "no space after ')'", BYTES("1 (x)S 0 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5\n") },
+		{ "no space after state", BYTES("1 (x) S0 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5\n") },
+		{ "two spaces between fields", BYTES("1 (x) S 0  0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5\n") },
+		{ "a letter in a field", BYTES("1 (x) S 0 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1a 0 5\n") },
+		{ "a lone minus", BYTES("1 (x) S - 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5\n") },
+		{ "a field past 2^64", BYTES("1 (x) S 0 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 99999999999999999999\n") },
+		{ "18 fields", BYTES("1 (x) S 0 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0\n") },
+		{ "a NUL in a field", BYTES("1 (x) S 0 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1\0 0 5\n") },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct proc_stat st;
+
+		ROW_INT(rows[i].name, stat_parse(rows[i].buf, rows[i].len, &st), -1);
+	}
+}
+
+static void stat_parse_reads_no_byte_past_len(void **state)
+{
+	/* The same real line, cut by len alone: what follows in memory must not count. */
+	static char buf[STAT_SIZE];
+	size_t len = fixture_load("stat-real-sleep", buf, sizeof(buf));
+	const char *close = strrchr(buf, ')');
+	struct proc_stat st;
+
+	(void)state;
+	assert_non_null(close);
+	assert_int_equal(stat_parse(buf, (size_t)(close - buf) + 3, &st), -1);
+	assert_int_equal(stat_parse(buf, (size_t)(close - buf), &st), -1);
+	assert_int_equal(stat_parse(buf, len, &st), 0);
+}
+
+/*
+ * Was a bug: a line cut inside field 22 parses, with a wrong starttime.
+ * Input: the real sleep line cut after "... 1 0 798" (starttime 79862 loses
+ * its last two digits), no newline. Expected: -1 (STYLE.md: "require the
+ * newline"; a watcher compares starttime). Actual: 0 with starttime 798.
+ */
+static void stat_parse_cut_inside_starttime_returns_minus_one(void **state)
+{
+	static char buf[STAT_SIZE];
+	size_t len = fixture_load("stat-truncated-in-starttime", buf, sizeof(buf));
+	struct proc_stat st;
+
+	(void)state;
+	assert_int_equal(stat_parse(buf, len, &st), -1);
+	/* Cut right after field 22: starttime may have lost digits just the same. */
+	len = fixture_load("stat-truncated-after-starttime", buf, sizeof(buf));
+	assert_int_equal(stat_parse(buf, len, &st), -1);
+}
+
+/*
+ * Was a bug: field_parse() negates -(long long)v with v = 2^63, a
+ * signed overflow. Input: a stat line whose ppid is "-9223372036854775808"
+ * (or status "Threads:\t-9223372036854775808"). Expected: -1 or any value,
+ * no undefined behaviour. Actual: UBSan aborts the debug build in
+ * src/proc.c field_parse ("negation of -9223372036854775808 cannot be
+ * represented in type 'long long int'"); a fuzzer finds it at once.
+ */
+static void stat_parse_ppid_minus_2_pow_63_is_no_undefined_behaviour(void **state)
+{
+	struct proc_stat st;
+	struct proc_status ss;
+
+	(void)state;
+	stat_parse(BYTES("1 (x) S -9223372036854775808 0 0 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5\n"), &st);
+	status_parse(BYTES("State:\tZ\nThreads:\t-9223372036854775808\n"), &ss);
+}
+
+/* ---- status_parse ---- */
+
+struct status_row {
+	const char *fixture;
+	int ret;
+	char state;
+	bool have_tgid;
+	pid_t tgid;
+	bool have_uid;
+	uid_t ruid;
+	long threads;
+};
+
+static void status_parse_fixtures_give_state_tgid_real_uid_threads(void **state)
+{
+	static const struct status_row rows[] = {
+		{ "status-real-sleep", 0, 'S', true, 6820, true, 0, 1 },
+		/* Uid: 1000 65534 65534 65534: the real uid is the first. */
+		{ "status-real-setuid", 0, 'S', true, 6903, true, 1000, 1 },
+		{ "status-real-zombie", 0, 'Z', true, 6876, true, 0, 1 },
+		{ "status-real-zombie-leader", 0, 'Z', true, 6838, true, 0, 2 },
+		/* A thread's own status: Tgid is the process, not the thread. */
+		{ "status-real-thread", 0, 'S', true, 6919, true, 0, 2 },
+		/* Name "a\nState:\tZ (z": the kernel escapes it, the real State is 'S'. */
+		{ "status-name-newline-state", 0, 'S', true, 7242, true, 0, 1 },
+		/* Cut after the State line: only State is known, Threads defaults to 1. */
+		{ "status-truncated-after-state", 0, 'S', false, 0, false, 0, 1 },
+		{ "status-missing-state", -1, 0, true, 6820, true, 0, 1 },
+		{ "status-truncated-in-state-key", -1, 0, false, 0, false, 0, 1 },
+		{ "status-truncated-state-no-value", -1, 0, false, 0, false, 0, 1 },
+	};
+	static char buf[STATUS_SIZE];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const struct status_row *r = &rows[i];
+		size_t len = fixture_load(r->fixture, buf, sizeof(buf));
+		struct proc_status st;
+
+		ROW_INT(r->fixture, status_parse(buf, len, &st), r->ret);
+		if (r->ret == 0)
+			ROW_INT(r->fixture, st.state, r->state);
+		ROW_INT(r->fixture, st.have_tgid, r->have_tgid);
+		if (r->have_tgid)
+			ROW_INT(r->fixture, st.tgid, r->tgid);
+		ROW_INT(r->fixture, st.have_uid, r->have_uid);
+		if (r->have_uid)
+			ROW_INT(r->fixture, st.ruid, r->ruid);
+		ROW_INT(r->fixture, st.threads, r->threads);
+	}
+}
+
+static void status_parse_uid_line_edge_values(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *buf;
+		size_t len;
+		bool have_uid;
+		uid_t ruid;
+	} rows[] = {
+		{ "largest uid", BYTES("State:\tS\nUid:\t4294967294\t0\t0\t0\n"), true, 4294967294u },
+		{ "(uid_t)-1 is no uid", BYTES("State:\tS\nUid:\t4294967295\t0\t0\t0\n"), false, 0 },
+		{ "uid past 32 bits", BYTES("State:\tS\nUid:\t99999999999999999999\t0\n"), false, 0 },
+		/* A last line without its newline may have been cut ("33" of "3300"): not used. */
+		{ "uid ends the buffer", BYTES("State:\tS\nUid:\t33"), false, 0 },
+		{ "letters after the uid", BYTES("State:\tS\nUid:\t33x\t0\n"), false, 0 },
+		{ "no uid", BYTES("State:\tS\nUid:\t\n"), false, 0 },
+		{ "Uid key only", BYTES("State:\tS\nUid:"), false, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct proc_status st;
+
+		ROW_INT(rows[i].name, status_parse(rows[i].buf, rows[i].len, &st), 0);
+		ROW_INT(rows[i].name, st.state, 'S');
+		ROW_INT(rows[i].name, st.have_uid, rows[i].have_uid);
+		if (rows[i].have_uid)
+			ROW_INT(rows[i].name, st.ruid, rows[i].ruid);
+	}
+}
+
+/* ---- comm_parse ---- */
+
+static void comm_parse_strips_one_trailing_newline_only(void **state)
+{
+	static const struct {
+		const char *fixture;
+		size_t want;
+	} rows[] = {
+		{ "comm-real-sleep", 5 },               /* "sleep\n" */
+		{ "comm-real-kworker-long", 34 },       /* the full worker name, not 15 bytes */
+		{ "comm-15-bytes", 15 },
+		{ "comm-two-newlines", 2 },             /* "a\n\n": the name is "a\n" */
+		{ "comm-newline-inside", 8 },           /* "new\nline\n" */
+	};
+	char buf[COMM_SIZE];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		size_t len = fixture_load(rows[i].fixture, buf, sizeof(buf));
+
+		ROW_INT(rows[i].fixture, comm_parse(buf, len), rows[i].want);
+	}
+	assert_int_equal(comm_parse("", 0), 0);
+	assert_int_equal(comm_parse("\n", 1), 0);
+	assert_int_equal(comm_parse("sleep", 5), 5);
+}
+
+/* ---- cmdline_argv0_base ---- */
+
+static void cmdline_argv0_base_gives_basename_of_argv0(void **state)
+{
+	static const struct {
+		const char *fixture;
+		const char *base;
+		size_t base_len;
+	} rows[] = {
+		{ "cmdline-real-sleep", BYTES("sleep") },               /* "sleep\0" "30\0" */
+		{ "cmdline-path-argv0", BYTES("kube-controller-manager") },
+		/* setproctitle() writes one string and pads with NULs. */
+		{ "cmdline-setproctitle", BYTES("nginx") },
+		{ "cmdline-no-nul", BYTES("no-nul-at-all") },
+		{ "cmdline-empty-argv0", BYTES("") },                   /* "\0--flag\0/usr/bin/x\0" */
+		{ "cmdline-trailing-slash", BYTES("") },                /* "/usr/bin/\0arg\0" */
+		{ "cmdline-real-kthread", BYTES("") },                  /* kernel threads: empty */
+		{ "cmdline-real-zombie", BYTES("") },                   /* zombies: empty */
+	};
+	char buf[CMDLINE_SIZE];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		size_t len = fixture_load(rows[i].fixture, buf, sizeof(buf));
+		const char *base = NULL;
+		size_t base_len = 99;
+
+		cmdline_argv0_base(buf, len, &base, &base_len);
+		ROW_MEM(rows[i].fixture, base, base_len, rows[i].base, rows[i].base_len);
+		if (base < buf || base + base_len > buf + len)
+			fail_msg("%s: base points outside the buffer", rows[i].fixture);
+	}
+}
+
+static void cmdline_argv0_base_without_slash_or_nul_is_whole_argv0(void **state)
+{
+	const char *base;
+	size_t base_len;
+
+	(void)state;
+	cmdline_argv0_base(BYTES("postgres\0-D\0/var/lib/pg\0"), &base, &base_len);
+	assert_int_equal(base_len, 8);
+	assert_memory_equal(base, "postgres", 8);
+	/* A slash in a later argument does not count. */
+	cmdline_argv0_base(BYTES("x\0/a/b\0"), &base, &base_len);
+	assert_int_equal(base_len, 1);
+	assert_memory_equal(base, "x", 1);
+	/* len bounds the search: the bytes after it are not argv[0]. */
+	cmdline_argv0_base("abc/def", 3, &base, &base_len);
+	assert_int_equal(base_len, 3);
+	assert_memory_equal(base, "abc", 3);
+	cmdline_argv0_base("/", 1, &base, &base_len);
+	assert_int_equal(base_len, 0);
+	cmdline_argv0_base("", 0, &base, &base_len);
+	assert_int_equal(base_len, 0);
+}
+
+/* ---- glob_match ---- */
+
+static void glob_match_agrees_with_fnmatch_flags_0(void **state)
+{
+	static const struct {
+		const char *pat, *s;
+		bool match;
+	} rows[] = {
+		{ "", "", true },
+		{ "", "a", false },
+		{ "a", "", false },
+		{ "*", "", true },
+		{ "?", "", false },
+		{ "sleep", "sleep", true },
+		{ "sleep", "sleeper", false },
+		{ "sleep", "slee", false },
+		{ "ngin*", "nginx", true },
+		{ "ngin*", "ngin", true },
+		{ "*x", "nginx", true },
+		{ "*x", "nginy", false },
+		{ "*a*b*c", "xaxbxc", true },
+		{ "*a*b*c", "xaxbxcx", false },
+		{ "a*b", "acbd", false },
+		{ "a*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false },
+		{ "**", "x", true },
+		{ "?", "x", true },
+		{ "??", "x", false },
+		{ "n?inx", "nginx", true },
+		/* '*' and '?' match '/': kernel workers are named "kworker/0:1". */
+		{ "kworker/*", "kworker/1:2-cgroup_pidlist_destroy", true },
+		{ "*", "a/b", true },
+		{ "a?b", "a/b", true },
+		{ "x[a-z]", "xm", true },
+		{ "x[a-z]", "xM", false },
+		{ "x[a-z]", "x-", false },
+		{ "[abc]", "b", true },
+		{ "[abc]", "d", false },
+		{ "[a-]", "-", true },
+		{ "[!x]", "y", true },
+		{ "[!x]", "x", false },
+		{ "[^x]", "y", true },
+		{ "[^x]", "x", false },
+		{ "[]x]", "]", true },
+		{ "[]x]", "x", true },
+		{ "[]x]", "y", false },
+		{ "[!]x]", "]", false },
+		{ "[!]x]", "y", true },
+		{ "[\x80-\xff]", "\xe9", true },
+		{ "[\x80-\xff]", "e", false },
+		/* An unterminated '[' is an ordinary byte. */
+		{ "[", "[", true },
+		{ "a[b", "a[b", true },
+		{ "a[b", "ab", false },
+		{ "[!", "[!", true },
+		{ "*[", "x[", true },
+		/* A backslash makes the next byte ordinary. */
+		{ "a\\*b", "a*b", true },
+		{ "a\\*b", "axb", false },
+		{ "\\[a]", "[a]", true },
+		{ "\\[a]", "a", false },
+		{ "\\?", "?", true },
+		{ "\\?", "x", false },
+		{ "\\a", "a", true },
+		{ "a\\\\b", "a\\b", true },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char name[64];
+		bool got = glob_match(rows[i].pat, strlen(rows[i].pat), rows[i].s, strlen(rows[i].s));
+
+		snprintf(name, sizeof(name), "pattern \"%s\" on \"%s\"", rows[i].pat, rows[i].s);
+		ROW_INT(name, got, rows[i].match);
+		/* The table itself is fnmatch(3)'s answer, in the C locale this test never leaves. */
+		ROW_INT(name, fnmatch(rows[i].pat, rows[i].s, 0) == 0, rows[i].match);
+	}
+}
+
+static void glob_match_reads_no_byte_past_the_lengths(void **state)
+{
+	(void)state;
+	/* Lengths, not NULs, end pattern and string. */
+	assert_true(glob_match("ab*", 2, "abc", 2));
+	assert_false(glob_match("ab*", 2, "abc", 3));
+	assert_true(glob_match("x[ab]", 2, "x[", 2));   /* "x[" alone: unterminated */
+	/* The backslash ends the pattern: it cannot escape the '*' beyond len. */
+	assert_false(glob_match("a\\*", 2, "a*", 2));
+	assert_true(glob_match("a\0b", 3, "a\0b", 3));
+	assert_false(glob_match("a\0b", 3, "a\0c", 3));
+}
+
+/* ---- proc_state_live ---- */
+
+static void proc_state_live_running_sleeping_idle_alive_zombie_stopped_dead(void **state)
+{
+	static const struct {
+		char state;
+		long threads;
+		bool live;
+	} rows[] = {
+		{ 'R', 1, true },
+		{ 'S', 1, true },
+		{ 'D', 1, true },
+		{ 'I', 1, true },
+		{ 'S', 40, true },
+		{ 'Z', 1, false },
+		{ 'Z', 0, false },
+		/* A zombie leader whose threads still run ("Zl" in ps) is running. */
+		{ 'Z', 2, true },
+		{ 'Z', 100, true },
+		{ 'X', 1, false },
+		{ 'x', 1, false },
+		{ 'T', 1, false },
+		{ 't', 1, false },
+		{ 'T', 5, false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "state %c, %ld threads", rows[i].state, rows[i].threads);
+		ROW_INT(name, proc_state_live(rows[i].state, rows[i].threads), rows[i].live);
+	}
+}
+
+static void proc_state_live_from_real_zombie_stats(void **state)
+{
+	static char buf[STAT_SIZE];
+	struct proc_stat st;
+	size_t len;
+
+	(void)state;
+	len = fixture_load("stat-real-zombie", buf, sizeof(buf));
+	assert_int_equal(stat_parse(buf, len, &st), 0);
+	assert_false(proc_state_live(st.state, st.threads));
+	len = fixture_load("stat-real-zombie-leader", buf, sizeof(buf));
+	assert_int_equal(stat_parse(buf, len, &st), 0);
+	assert_true(proc_state_live(st.state, st.threads));
+	len = fixture_load("stat-comm-trick-zombie", buf, sizeof(buf));
+	assert_int_equal(stat_parse(buf, len, &st), 0);
+	assert_true(proc_state_live(st.state, st.threads));
+}
+
+/* ---- name_match_comm, name_match_argv0 ---- */
+
+struct name_row {
+	const char *spec;       /* parsed with check_parse(), as the user types it */
+	const char *comm;
+	enum name_match comm_match;
+	const char *cmdline;    /* for NAME_NEED_ARGV0: /proc/PID/cmdline bytes */
+	size_t cmdline_len;
+	bool argv0_match;
+};
+
+static void name_rows(const struct name_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct name_row *r = &rows[i];
+		struct check c;
+		struct line err;
+		char name[128];
+		const char *base;
+		size_t base_len;
+
+		snprintf(name, sizeof(name), "%s, comm \"%s\", argv0 \"%s\"", r->spec, r->comm,
+			 r->cmdline ? r->cmdline : "");
+		ROW_INT(name, check_parse(r->spec, &c, &err), 0);
+		ROW_INT(name, name_match_comm(&c, r->comm, strlen(r->comm)), r->comm_match);
+		if (r->comm_match != NAME_NEED_ARGV0)
+			continue;
+		cmdline_argv0_base(r->cmdline, r->cmdline_len, &base, &base_len);
+		ROW_INT(name, name_match_argv0(&c, r->comm, strlen(r->comm), base, base_len), r->argv0_match);
+	}
+}
+
+static void name_match_exact_names_decide_on_comm(void **state)
+{
+	static const struct name_row rows[] = {
+		{ "proc:sleep", "sleep", NAME_YES, NULL, 0, false },
+		{ "proc:sleep", "sleeper", NAME_NO, NULL, 0, false },
+		{ "proc:sleep", "slee", NAME_NO, NULL, 0, false },
+		{ "proc:sleep", "Sleep", NAME_NO, NULL, 0, false },
+		{ "proc:a,b", "a,b", NAME_YES, NULL, 0, false },
+		{ "proc:sleep,min=2", "sleep", NAME_YES, NULL, 0, false },
+		/* A NAME shorter than 15 bytes never matches a longer comm. */
+		{ "proc:kube", "kube-controller", NAME_NO, NULL, 0, false },
+		/* Kernel workers' comm is not cut: the whole name must match. */
+		{ "proc:kworker/1:2-cgroup_pidlist_destroy", "kworker/1:2-cgroup_pidlist_destroy", NAME_YES, NULL, 0,
+		  false },
+		{ "proc:kube-controller-manager", "kube-controller-manager", NAME_YES, NULL, 0, false },
+		{ "proc:kube-controller-manager", "kube-controllex", NAME_NO, NULL, 0, false },
+		{ "proc:kube-controller-manager", "kube-control", NAME_NO, NULL, 0, false },
+	};
+
+	(void)state;
+	name_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+static void name_match_truncated_comm_needs_argv0_and_argv0_basename_decides(void **state)
+{
+	static const struct name_row rows[] = {
+		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0,
+		  BYTES("/usr/local/bin/kube-controller-manager\0--leader-elect=true\0"), true },
+		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0,
+		  BYTES("kube-controller-manager\0"), true },
+		/* Same 15-byte comm, another program. */
+		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0,
+		  BYTES("/usr/local/bin/kube-controller-foo\0"), false },
+		/* Only the basename counts, not a directory of that name. */
+		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0,
+		  BYTES("/opt/kube-controller-manager/bin/kube-controller\0"), false },
+		/* argv[0] disagrees with comm (a wrapper, an exec'd shell): no match. */
+		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0, BYTES("/bin/sh\0-c\0x\0"),
+		  false },
+		/* Kernel threads and zombies have no argv[0]. */
+		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0, BYTES(""), false },
+		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0,
+		  BYTES("\0/usr/local/bin/kube-controller-manager\0"), false },
+		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0,
+		  BYTES("/usr/local/bin/kube-controller-manager-x\0"), false },
+	};
+
+	(void)state;
+	name_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+static void name_match_globs_on_comm_then_argv0(void **state)
+{
+	static const struct name_row rows[] = {
+		{ "proc:ngin*", "nginx", NAME_YES, NULL, 0, false },
+		{ "proc:ngin?", "nginx", NAME_YES, NULL, 0, false },
+		{ "proc:nginx?", "nginx", NAME_NO, NULL, 0, false },
+		{ "proc:x[0-9]", "x5", NAME_YES, NULL, 0, false },
+		{ "proc:x[0-9]", "xa", NAME_NO, NULL, 0, false },
+		{ "proc:kworker/*", "kworker/1:2-cgroup_pidlist_destroy", NAME_YES, NULL, 0, false },
+		/* A 15-byte comm the glob misses may be cut: argv[0] decides. */
+		{ "proc:*-manager", "kube-controller", NAME_NEED_ARGV0,
+		  BYTES("/usr/local/bin/kube-controller-manager\0"), true },
+		{ "proc:*-manager", "kube-controller", NAME_NEED_ARGV0,
+		  BYTES("/usr/local/bin/kube-controller-foo\0"), false },
+		/* argv[0] matches the glob but not the comm the kernel kept: no match. */
+		{ "proc:*-manager", "fake-process-xx", NAME_NEED_ARGV0,
+		  BYTES("/usr/local/bin/kube-controller-manager\0"), false },
+		{ "proc:*-manager", "kube-controller", NAME_NEED_ARGV0, BYTES(""), false },
+		/* A comm shorter than 15 bytes is whole: the glob's no is final. */
+		{ "proc:*-manager", "kube-ctl", NAME_NO, NULL, 0, false },
+	};
+
+	(void)state;
+	name_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+/*
+ * A 15-byte NAME equal to a 15-byte comm matches without argv[0], as pgrep -x
+ * matches: the NAME is exactly what the kernel shows. (Demanding argv[0]
+ * would lose kernel threads and zombies with 15-byte names, which have none.)
+ */
+static void name_match_15_byte_name_equal_to_comm_matches_as_pgrep(void **state)
+{
+	static const struct name_row rows[] = {
+		{ "proc:kube-controller", "kube-controller", NAME_YES,
+		  BYTES("/usr/local/bin/kube-controller-manager\0"), true },
+	};
+
+	(void)state;
+	name_rows(rows, sizeof(rows) / sizeof(rows[0]));
+}
+
+static void name_match_argv0_must_agree_with_comm(void **state)
+{
+	struct check c;
+	struct line err;
+
+	(void)state;
+	assert_int_equal(check_parse("proc:kube-controller-manager", &c, &err), 0);
+	assert_true(name_match_argv0(&c, BYTES("kube-controller"), BYTES("kube-controller-manager")));
+	/* argv[0] says NAME, the kernel's comm says otherwise: argv[0] is the process's own to fake. */
+	assert_false(name_match_argv0(&c, BYTES("kube-controllex"), BYTES("kube-controller-manager")));
+	assert_false(name_match_argv0(&c, BYTES("kube-controller"), BYTES("kube-controller")));
+	assert_false(name_match_argv0(&c, BYTES("kube-controller"), BYTES("kube")));
+}
+
+/* ---- proc_path ---- */
+
+static void proc_path_writes_pid_and_file(void **state)
+{
+	char buf[32];
+
+	(void)state;
+	proc_path(buf, 1, "/stat");
+	assert_string_equal(buf, "1/stat");
+	proc_path(buf, PID_MAX_LIMIT, "/status");
+	assert_string_equal(buf, "4194304/status");
+	proc_path(buf, 42, "");
+	assert_string_equal(buf, "42");
+}
+
+int main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(stat_parse_cut_inside_starttime_returns_minus_one),
+		cmocka_unit_test(stat_parse_ppid_minus_2_pow_63_is_no_undefined_behaviour),
+		cmocka_unit_test(name_match_15_byte_name_equal_to_comm_matches_as_pgrep),
+		cmocka_unit_test(stat_parse_real_captures_give_comm_state_ppid_threads_starttime),
+		cmocka_unit_test(stat_parse_hostile_comm_runs_from_first_open_to_last_close),
+		cmocka_unit_test(stat_parse_2047_byte_line_parses_whole),
+		cmocka_unit_test(stat_parse_truncated_missing_or_garbage_returns_minus_one),
+		cmocka_unit_test(stat_parse_malformed_fields_return_minus_one),
+		cmocka_unit_test(stat_parse_reads_no_byte_past_len),
+		cmocka_unit_test(status_parse_fixtures_give_state_tgid_real_uid_threads),
+		cmocka_unit_test(status_parse_uid_line_edge_values),
+		cmocka_unit_test(comm_parse_strips_one_trailing_newline_only),
+		cmocka_unit_test(cmdline_argv0_base_gives_basename_of_argv0),
+		cmocka_unit_test(cmdline_argv0_base_without_slash_or_nul_is_whole_argv0),
+		cmocka_unit_test(glob_match_agrees_with_fnmatch_flags_0),
+		cmocka_unit_test(glob_match_reads_no_byte_past_the_lengths),
+		cmocka_unit_test(proc_state_live_running_sleeping_idle_alive_zombie_stopped_dead),
+		cmocka_unit_test(proc_state_live_from_real_zombie_stats),
+		cmocka_unit_test(name_match_exact_names_decide_on_comm),
+		cmocka_unit_test(name_match_truncated_comm_needs_argv0_and_argv0_basename_decides),
+		cmocka_unit_test(name_match_globs_on_comm_then_argv0),
+		cmocka_unit_test(name_match_argv0_must_agree_with_comm),
+		cmocka_unit_test(proc_path_writes_pid_and_file),
+	};
+
+	return cmocka_run_group_tests_name("proc", tests, NULL, NULL);
+}
