@@ -28,6 +28,8 @@ DBG_LDFLAGS = -fsanitize=address,undefined
 UNIT_TESTS = $(patsubst tests/unit/%.c,build/%,$(wildcard tests/unit/test_*.c))
 HELPERS = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/*.c))
 
+SHELL = /bin/bash
+
 .PHONY: all debug check check-unit check-integration check-oracle check-man deps install uninstall clean
 
 all: healthy
@@ -57,7 +59,9 @@ build/oracle: tests/oracle/oracle.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra $$(pkg-config --cflags libproc2) -o $@ $< $$(pkg-config --libs libproc2)
 
-check: check-unit check-integration check-oracle check-man
+# Every suite, then one line that adds them up. A failing suite fails the target.
+check:
+	@set -o pipefail; $(MAKE) --no-print-directory check-man check-unit check-integration check-oracle 2>&1 | tests/summary
 
 check-unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
