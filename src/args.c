@@ -3,6 +3,8 @@
 #include <limits.h>
 #include <string.h>
 
+#include "pid.h"
+#include "proc.h"
 #include "user.h"
 
 static void usage_line(struct line *err, const char *what, size_t what_len, const char *why)
@@ -95,125 +97,11 @@ enum duration_error duration_parse(const char *s, uint64_t *ms)
 	return DURATION_OK;
 }
 
-/* A trailing ",key=" option of a check: lower-case letters, then '='. */
-static size_t option_key_len(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n && s[i] >= 'a' && s[i] <= 'z')
-		i++;
-	return i > 0 && i < n && s[i] == '=' ? i : 0;
-}
-
-static int proc_option_parse(struct check *c, const char *opt, size_t n, struct line *err)
-{
-	size_t key_len = option_key_len(opt, n);
-	const char *val = opt + key_len + 1;
-	size_t val_len = n - key_len - 1;
-	unsigned long long v;
-
-	if (key_len == 3 && (!memcmp(opt, "min", 3) || !memcmp(opt, "max", 3))) {
-		bool is_min = opt[1] == 'i';
-		bool *given = is_min ? &c->u.proc.min_given : &c->u.proc.max_given;
-		int r = uint_parse(val, val_len, 1000000, &v);
-
-		if (*given) {
-			usage_line(err, c->spec, strlen(c->spec), is_min ? "min= given twice" : "max= given twice");
-			return -1;
-		}
-		if (r) {
-			usage_line(err, c->spec, strlen(c->spec),
-				   r == -2 ? "count out of range (0-1000000)" : "min= and max= take a whole number");
-			return -1;
-		}
-		*given = true;
-		*(is_min ? &c->u.proc.min : &c->u.proc.max) = (unsigned)v;
-		return 0;
-	}
-	if (key_len == 4 && !memcmp(opt, "user", 4)) {
-		int r;
-
-		if (c->u.proc.by_user) {
-			usage_line(err, c->spec, strlen(c->spec), "user= given twice");
-			return -1;
-		}
-		if (val_len == 0) {
-			usage_line(err, c->spec, strlen(c->spec), "empty user");
-			return -1;
-		}
-		c->u.proc.by_user = true;
-		c->u.proc.user = val;
-		c->u.proc.user_len = val_len;
-		/* (uid_t)-1 means "no uid" to the kernel: never a user. */
-		r = uint_parse(val, val_len, 4294967294ULL, &v);
-		if (r == -2) {
-			usage_line(err, c->spec, strlen(c->spec), "uid out of range");
-			return -1;
-		}
-		c->u.proc.uid_known = r == 0;
-		c->u.proc.uid = r == 0 ? (uid_t)v : 0;
-		return 0;
-	}
-	line_reset(err);
-	line_str(err, "healthy: ");
-	line_escaped(err, c->spec, strlen(c->spec));
-	line_str(err, ": unknown option '");
-	line_escaped(err, opt, key_len);
-	line_str(err, "' (proc: takes min=, max=, user=)");
-	return -1;
-}
-
-static int proc_parse(struct check *c, const char *body, struct line *err)
-{
-	size_t n = strlen(body);
-	const char *comma;
-
-	c->u.proc.min = 1;
-	c->u.proc.max = UINT_MAX;
-	/*
-	 * Options come off the right end, so a name may itself hold a comma
-	 * ("a,b" is a name; "a,b=1" is a name and an option).
-	 */
-	while ((comma = memrchr(body, ',', n)) != NULL) {
-		const char *opt = comma + 1;
-		size_t opt_len = n - (size_t)(opt - body);
-
-		if (!option_key_len(opt, opt_len))
-			break;
-		if (proc_option_parse(c, opt, opt_len, err))
-			return -1;
-		n = (size_t)(comma - body);
-	}
-	if (n == 0) {
-		usage_line(err, c->spec, strlen(c->spec), "empty name");
-		return -1;
-	}
-	if (n >= PROC_NAME_SIZE) {
-		usage_line(err, c->spec, strlen(c->spec), "name too long (at most 255 bytes)");
-		return -1;
-	}
-	/* "max=0" alone asks that none run: it cannot mean "at least one". */
-	if (c->u.proc.max_given && c->u.proc.max == 0 && !c->u.proc.min_given)
-		c->u.proc.min = 0;
-	if (c->u.proc.min > c->u.proc.max) {
-		usage_line(err, c->spec, strlen(c->spec), "min= is more than max=");
-		return -1;
-	}
-	memcpy(c->u.proc.name, body, n);
-	c->u.proc.name[n] = '\0';
-	c->arg = body;
-	c->arg_len = n;
-	c->u.proc.glob = strpbrk(c->u.proc.name, "*?[") != NULL;
-	return 0;
-}
-
 int check_parse(const char *spec, struct check *c, struct line *err)
 {
 	const char *colon = strchr(spec, ':');
 	const char *body;
 	size_t kind_len;
-	unsigned long long v;
-	int r;
 
 	memset(c, 0, sizeof(*c));
 	c->spec = spec;
@@ -232,33 +120,15 @@ int check_parse(const char *spec, struct check *c, struct line *err)
 	c->arg_len = strlen(body);
 	if (kind_len == 4 && !memcmp(spec, "proc", 4)) {
 		c->kind = CHECK_PROC;
-		return proc_parse(c, body, err);
+		return proc_spec_parse(c, body, err);
 	}
 	if (kind_len == 3 && !memcmp(spec, "pid", 3)) {
 		c->kind = CHECK_PID;
-		r = uint_parse(body, c->arg_len, PID_MAX_LIMIT, &v);
-		if (r == -1) {
-			usage_line(err, spec, strlen(spec), "not a pid (a whole number)");
-			return -1;
-		}
-		if (r == -2 || v == 0) {
-			usage_line(err, spec, strlen(spec), "pid out of range (1-4194304)");
-			return -1;
-		}
-		c->u.pid = (pid_t)v;
-		return 0;
+		return pid_spec_parse(c, err);
 	}
 	if (kind_len == 7 && !memcmp(spec, "pidfile", 7)) {
 		c->kind = CHECK_PIDFILE;
-		if (c->arg_len == 0) {
-			usage_line(err, spec, strlen(spec), "empty path");
-			return -1;
-		}
-		if (c->arg_len >= PATH_MAX) {
-			usage_line(err, spec, strlen(spec), "path too long");
-			return -1;
-		}
-		return 0;
+		return pid_spec_parse(c, err);
 	}
 	line_reset(err);
 	line_str(err, "healthy: ");

@@ -16,6 +16,21 @@ void check_line_start(const struct check *c, struct line *l)
 	line_str(l, ": ");
 }
 
+void check_usage(struct line *err, const struct check *c, const char *why)
+{
+	check_line_start(c, err);
+	line_str(err, why);
+}
+
+size_t check_option_key(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] >= 'a' && s[i] <= 'z')
+		i++;
+	return i > 0 && i < n && s[i] == '=' ? i : 0;
+}
+
 int checks_report(const struct check *checks, size_t n, bool verbose, bool quiet)
 {
 	bool failed = false, error = false, out_failed = false;

@@ -77,6 +77,12 @@ struct check {
 /* "healthy: SPEC: " into l. */
 void check_line_start(const struct check *c, struct line *l);
 
+/* A usage error about c: "healthy: SPEC: why". */
+void check_usage(struct line *err, const struct check *c, const char *why);
+
+/* The length of a ",key=" option's key at s (lower-case letters before '='), or 0 if s is no option. */
+size_t check_option_key(const char *s, size_t n);
+
 /*
  * Prints the lines the verdicts call for (failures on stderr; with verbose,
  * passes on stdout) and returns the exit code: 1 if any check failed, else 3

@@ -43,6 +43,35 @@ enum pidfile_error pidfile_parse(const char *buf, size_t len, long long *pid)
 	return *pid < 1 || *pid > PID_MAX_LIMIT ? PIDFILE_RANGE : PIDFILE_OK;
 }
 
+int pid_spec_parse(struct check *c, struct line *err)
+{
+	unsigned long long v;
+	int r;
+
+	if (c->kind == CHECK_PIDFILE) {
+		if (c->arg_len == 0) {
+			check_usage(err, c, "empty path");
+			return -1;
+		}
+		if (c->arg_len >= PATH_MAX) {
+			check_usage(err, c, "path too long");
+			return -1;
+		}
+		return 0;
+	}
+	r = uint_parse(c->arg, c->arg_len, PID_MAX_LIMIT, &v);
+	if (r == -1) {
+		check_usage(err, c, "not a pid (a whole number)");
+		return -1;
+	}
+	if (r == -2 || v == 0) {
+		check_usage(err, c, "pid out of range (1-4194304)");
+		return -1;
+	}
+	c->u.pid = (pid_t)v;
+	return 0;
+}
+
 /* "pid N " before a reason, for pidfile:, where the PID is not in the check as typed. */
 static void pid_prefix(struct check *c, long long pid)
 {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "check.h"
+#include "report.h"
 
 /* A pidfile's first line is short; anything past this is not a PID. */
 #define PIDFILE_SIZE 128
@@ -23,6 +24,9 @@ enum pidfile_error {
  * with or without a newline.
  */
 enum pidfile_error pidfile_parse(const char *buf, size_t len, long long *pid);
+
+/* Parses the N of pid:N or the PATH of pidfile:PATH (c->kind set). Returns 0, or -1 with the usage error in err. */
+int pid_spec_parse(struct check *c, struct line *err);
 
 /* Runs one pid: or pidfile: check and sets its verdict. */
 void pid_run(struct check *c);

@@ -172,6 +172,107 @@ bool proc_state_live(char state, long threads)
 	}
 }
 
+static int proc_option_parse(struct check *c, const char *opt, size_t n, struct line *err)
+{
+	size_t key_len = check_option_key(opt, n);
+	const char *val = opt + key_len + 1;
+	size_t val_len = n - key_len - 1;
+	unsigned long long v;
+
+	if (key_len == 3 && (!memcmp(opt, "min", 3) || !memcmp(opt, "max", 3))) {
+		bool is_min = opt[1] == 'i';
+		bool *given = is_min ? &c->u.proc.min_given : &c->u.proc.max_given;
+		int r = uint_parse(val, val_len, 1000000, &v);
+
+		if (*given) {
+			check_usage(err, c, is_min ? "min= given twice" : "max= given twice");
+			return -1;
+		}
+		if (r) {
+			check_usage(err, c, r == -2 ? "count out of range (0-1000000)" : "min= and max= take a whole number");
+			return -1;
+		}
+		*given = true;
+		*(is_min ? &c->u.proc.min : &c->u.proc.max) = (unsigned)v;
+		return 0;
+	}
+	if (key_len == 4 && !memcmp(opt, "user", 4)) {
+		int r;
+
+		if (c->u.proc.by_user) {
+			check_usage(err, c, "user= given twice");
+			return -1;
+		}
+		if (val_len == 0) {
+			check_usage(err, c, "empty user");
+			return -1;
+		}
+		c->u.proc.by_user = true;
+		c->u.proc.user = val;
+		c->u.proc.user_len = val_len;
+		/* (uid_t)-1 means "no uid" to the kernel: never a user. */
+		r = uint_parse(val, val_len, 4294967294ULL, &v);
+		if (r == -2) {
+			check_usage(err, c, "uid out of range");
+			return -1;
+		}
+		c->u.proc.uid_known = r == 0;
+		c->u.proc.uid = r == 0 ? (uid_t)v : 0;
+		return 0;
+	}
+	line_reset(err);
+	line_str(err, "healthy: ");
+	line_escaped(err, c->spec, strlen(c->spec));
+	line_str(err, ": unknown option '");
+	line_escaped(err, opt, key_len);
+	line_str(err, "' (proc: takes min=, max=, user=)");
+	return -1;
+}
+
+int proc_spec_parse(struct check *c, const char *body, struct line *err)
+{
+	size_t n = strlen(body);
+	const char *comma;
+
+	c->u.proc.min = 1;
+	c->u.proc.max = UINT_MAX;
+	/*
+	 * Options come off the right end, so a name may itself hold a comma
+	 * ("a,b" is a name; "a,b=1" is a name and an option).
+	 */
+	while ((comma = memrchr(body, ',', n)) != NULL) {
+		const char *opt = comma + 1;
+		size_t opt_len = n - (size_t)(opt - body);
+
+		if (!check_option_key(opt, opt_len))
+			break;
+		if (proc_option_parse(c, opt, opt_len, err))
+			return -1;
+		n = (size_t)(comma - body);
+	}
+	if (n == 0) {
+		check_usage(err, c, "empty name");
+		return -1;
+	}
+	if (n >= PROC_NAME_SIZE) {
+		check_usage(err, c, "name too long (at most 255 bytes)");
+		return -1;
+	}
+	/* "max=0" alone asks that none run: it cannot mean "at least one". */
+	if (c->u.proc.max_given && c->u.proc.max == 0 && !c->u.proc.min_given)
+		c->u.proc.min = 0;
+	if (c->u.proc.min > c->u.proc.max) {
+		check_usage(err, c, "min= is more than max=");
+		return -1;
+	}
+	memcpy(c->u.proc.name, body, n);
+	c->u.proc.name[n] = '\0';
+	c->arg = body;
+	c->arg_len = n;
+	c->u.proc.glob = strpbrk(c->u.proc.name, "*?[") != NULL;
+	return 0;
+}
+
 /*
  * Matches one [...] class at p against c. Returns the length of the class,
  * or 0 when p is no complete class (then '[' is an ordinary byte).

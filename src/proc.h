@@ -31,6 +31,9 @@ struct proc_stat {
 	unsigned long long starttime;
 };
 
+/* Parses the NAME[,min=N][,max=N][,user=U] after "proc:". Returns 0, or -1 with the usage error in err. */
+int proc_spec_parse(struct check *c, const char *body, struct line *err);
+
 /* Parses /proc/PID/stat. Returns 0, or -1 if the bytes are not a stat line. */
 int stat_parse(const char *buf, size_t len, struct proc_stat *st);
 
