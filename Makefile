@@ -10,7 +10,7 @@ DESTDIR ?=
 MUSLCC ?= musl-gcc
 CC ?= cc
 
-SRCS = src/main.c src/args.c src/check.c src/io.c src/pid.c src/proc.c src/procfs.c src/report.c src/user.c
+SRCS = src/main.c src/args.c src/check.c src/io.c src/pid.c src/proc.c src/procfs.c src/report.c src/sock.c src/sockdiag.c src/user.c
 LIB_SRCS = $(filter-out src/main.c,$(SRCS))
 HDRS = $(wildcard src/*.h)
 
@@ -82,7 +82,7 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		make gcc libc6-dev musl-tools libcmocka-dev libproc2-dev pkg-config \
-		procps util-linux groff-base file
+		procps util-linux groff-base file strace iproute2
 
 install: healthy
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

@@ -5,6 +5,7 @@
 
 #include "pid.h"
 #include "proc.h"
+#include "sock.h"
 #include "user.h"
 
 static void usage_line(struct line *err, const char *what, size_t what_len, const char *why)
@@ -122,6 +123,11 @@ int check_parse(const char *spec, struct check *c, struct line *err)
 		c->kind = CHECK_PROC;
 		return proc_spec_parse(c, body, err);
 	}
+	if ((kind_len == 3 && (!memcmp(spec, "tcp", 3) || !memcmp(spec, "udp", 3))) ||
+	    (kind_len == 4 && !memcmp(spec, "unix", 4))) {
+		c->kind = spec[0] == 't' ? CHECK_TCP : spec[0] == 'u' && spec[1] == 'd' ? CHECK_UDP : CHECK_UNIX;
+		return sock_spec_parse(c, body, err);
+	}
 	if (kind_len == 3 && !memcmp(spec, "pid", 3)) {
 		c->kind = CHECK_PID;
 		return pid_spec_parse(c, err);
@@ -135,7 +141,7 @@ int check_parse(const char *spec, struct check *c, struct line *err)
 	line_escaped(err, spec, strlen(spec));
 	line_str(err, ": unknown check kind '");
 	line_escaped(err, spec, kind_len);
-	line_str(err, "' (known: proc:, pid:, pidfile:)");
+	line_str(err, "' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)");
 	return -1;
 }
 

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "report.h"
@@ -24,6 +25,9 @@ enum check_kind {
 	CHECK_PROC,
 	CHECK_PID,
 	CHECK_PIDFILE,
+	CHECK_TCP,
+	CHECK_UDP,
+	CHECK_UNIX,
 };
 
 enum verdict {
@@ -50,6 +54,25 @@ struct proc_tally {
 	struct pid_state unlive_pids[EVIDENCE_PIDS];
 };
 
+/* A socket address as seen in the kernel's tables, for evidence. */
+struct sock_seen {
+	int family;             /* AF_INET or AF_INET6 */
+	unsigned char addr[16];
+};
+
+/* What the socket tables showed for one tcp:, udp: or unix: check. */
+struct sock_tally {
+	unsigned found;         /* sockets that pass */
+	struct sock_seen found_at;
+	unsigned elsewhere;     /* inet: on the port, bound to another address */
+	struct sock_seen elsewhere_at;
+	bool v6only;            /* inet: a [::] socket that would do, but is IPv6-only */
+	bool v6only_unknown;    /* inet: ... whose IPV6_V6ONLY the source does not show */
+	bool not_listening;     /* unix: a stream socket bound at the path, not listening */
+	bool maybe_relative;    /* unix, /proc/net: a socket bound by a relative path of the same base name */
+	int source_procnet;     /* read from /proc/net rather than sock_diag */
+};
+
 struct check {
 	const char *spec;       /* as the user typed it: every message names it so */
 	enum check_kind kind;
@@ -69,6 +92,18 @@ struct check {
 			struct proc_tally tally;
 		} proc;
 		pid_t pid;
+		struct {
+			int family;             /* of ADDR; 0: any address */
+			bool localhost;         /* ADDR was "localhost": 127.0.0.1 or ::1 */
+			unsigned char addr[16];
+			uint16_t port;
+			bool abstract;          /* unix:@NAME */
+			int stat_errno;         /* unix: stat(PATH) failed with this */
+			bool not_socket;        /* unix: PATH is no socket */
+			unsigned long long dev; /* unix: the socket file's device and inode */
+			unsigned long long ino;
+			struct sock_tally tally;
+		} sock;
 	} u;
 	enum verdict verdict;
 	struct line why;        /* the reason (fail, error) or the evidence (pass) */

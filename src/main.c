@@ -1,6 +1,6 @@
 /*
- * healthy: is this service alive? Checks processes from /proc and answers
- * with an exit code: 0 healthy, 1 unhealthy, 2 usage error, 3 cannot check.
+ * healthy: is this service alive? Checks processes from /proc and sockets
+ * from the kernel's socket tables, and answers with an exit code: 0 healthy, 1 unhealthy, 2 usage error, 3 cannot check.
  */
 #include <errno.h>
 #include <string.h>
@@ -11,6 +11,7 @@
 #include "exitcode.h"
 #include "pid.h"
 #include "proc.h"
+#include "sock.h"
 
 #ifndef VERSION
 #define VERSION "unknown"
@@ -25,6 +26,9 @@ static const char usage[] =
 	"                   a running process has this name (NAME may be a glob)\n"
 	"  pid:N            process N is running\n"
 	"  pidfile:PATH     the PID on the first line of PATH is running\n"
+	"  tcp:[ADDR:]PORT  a TCP socket listens on PORT (ADDR: 127.0.0.1, [::1], localhost)\n"
+	"  udp:[ADDR:]PORT  a UDP socket is bound to PORT\n"
+	"  unix:PATH        a unix socket listens at PATH (@NAME: abstract)\n"
 	"\n"
 	"options:\n"
 	"  -v, --verbose    print every check with its evidence\n"
@@ -72,6 +76,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	proc_run(opts.checks, opts.nchecks, opts.verbose);
+	sock_run(opts.checks, opts.nchecks);
 	for (i = 0; i < opts.nchecks; i++)
 		pid_run(&opts.checks[i]);
 	return checks_report(opts.checks, opts.nchecks, opts.verbose, opts.quiet);

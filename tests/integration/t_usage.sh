@@ -15,8 +15,8 @@ while IFS='|' read -r arg line; do
 done <<'TABLE'
 |healthy: no CHECK given (try 'healthy --help')
 -v|healthy: no CHECK given (try 'healthy --help')
-tcp:80|healthy: tcp:80: unknown check kind 'tcp' (known: proc:, pid:, pidfile:)
-bogus:x|healthy: bogus:x: unknown check kind 'bogus' (known: proc:, pid:, pidfile:)
+sctp:80|healthy: sctp:80: unknown check kind 'sctp' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)
+bogus:x|healthy: bogus:x: unknown check kind 'bogus' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)
 fluent-bit|healthy: fluent-bit: not a check (did you mean proc:fluent-bit?)
 pid:abc|healthy: pid:abc: not a pid (a whole number)
 pid:0|healthy: pid:0: pid out of range (1-4194304)
@@ -46,7 +46,24 @@ pidfile:|healthy: pidfile:: empty path
 -v -q pid:1|healthy: cannot use -v and -q together
 pid:1 -v|healthy: -v: options come before the checks
 pid:1 --|healthy: --: a COMMAND after -- is not supported
-https://example.com/|healthy: https://example.com/: unknown check kind 'https' (known: proc:, pid:, pidfile:)
+tcp:99999|healthy: tcp:99999: port out of range
+tcp:0|healthy: tcp:0: port out of range
+udp:65536|healthy: udp:65536: port out of range
+tcp:http|healthy: tcp:http: not a port (1-65535)
+tcp:|healthy: tcp:: not a port (1-65535)
+tcp:127.0.0.1:|healthy: tcp:127.0.0.1:: not a port (1-65535)
+tcp:127.0.0.1:99999|healthy: tcp:127.0.0.1:99999: port out of range
+tcp:::1:80|healthy: tcp:::1:80: write an IPv6 address in brackets: [::1]:PORT
+tcp:[::1:80|healthy: tcp:[::1:80: write an IPv6 address as [ADDR]:PORT
+tcp:[::1]80|healthy: tcp:[::1]80: write an IPv6 address as [ADDR]:PORT
+tcp:[zz::1]:80|healthy: tcp:[zz::1]:80: not an IPv6 address
+tcp:[]:80|healthy: tcp:[]:80: not an IPv6 address
+tcp:db.example.com:5432|healthy: tcp:db.example.com:5432: not an IPv4 address (tcp: and udp: look at this machine's sockets)
+udp:256.1.1.1:53|healthy: udp:256.1.1.1:53: not an IPv4 address (tcp: and udp: look at this machine's sockets)
+tcp::80|healthy: tcp::80: not an IPv4 address
+unix:|healthy: unix:: empty path
+unix:@|healthy: unix:@: empty name
+https://example.com/|healthy: https://example.com/: unknown check kind 'https' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)
 TABLE
 
 check "-- ends options: a check may then follow" 0 -- "$HEALTHY" -- pid:1
@@ -56,10 +73,12 @@ check "--timeout 2m" 0 -- "$HEALTHY" --timeout 2m pid:1
 check "--timeout=1m30s" 0 -- "$HEALTHY" --timeout=1m30s pid:1
 check "a bare number of seconds" 0 -- "$HEALTHY" -t 10 pid:1
 check "a name of 300 bytes" 2 --err-has "name too long" -- "$HEALTHY" "proc:$(head -c 300 /dev/zero | tr '\0' a)"
+check "a unix path longer than sun_path" 2 --err-has "longer than a unix socket name can be" \
+	-- "$HEALTHY" "unix:/$(head -c 120 /dev/zero | tr '\0' a)"
 args=(); for i in $(seq 65); do args+=(pid:1); done
 check "65 checks" 2 --err "healthy: too many checks (at most 64)" -- "$HEALTHY" "${args[@]}"
 check "64 checks" 0 -- "$HEALTHY" "${args[@]:1}"
-check "a non-UTF-8 bad argument is escaped" 2 --err 'healthy: \xffbad:x: unknown check kind '"'"'\xffbad'"'"' (known: proc:, pid:, pidfile:)' \
+check "a non-UTF-8 bad argument is escaped" 2 --err 'healthy: \xffbad:x: unknown check kind '"'"'\xffbad'"'"' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)' \
 	-- "$HEALTHY" $'\xffbad:x'
 
 finish

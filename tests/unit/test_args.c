@@ -462,7 +462,7 @@ static void args_parse_malformed_argument_gives_one_line_naming_it(void **state)
 		{ { "-t", NULL }, "-t" },
 		{ { "proc:x", "-v", NULL }, NULL },
 		{ { "proc:x", "--", "sleep", "1", NULL }, "--" },
-		{ { "tcp:80", NULL }, NULL },
+		{ { "sctp:80", NULL }, NULL },
 		{ { "bogus:x", NULL }, NULL },
 		{ { ":x", NULL }, NULL },
 		{ { "PROC:x", NULL }, NULL },
@@ -531,7 +531,7 @@ static void args_parse_usage_error_exact_text(void **state)
 		const char *argv[ARGV_MAX];
 		const char *err;
 	} rows[] = {
-		{ { "tcp:80", NULL }, "healthy: tcp:80: unknown check kind 'tcp' (known: proc:, pid:, pidfile:)" },
+		{ { "sctp:80", NULL }, "healthy: sctp:80: unknown check kind 'sctp' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)" },
 		{ { "sleep", NULL }, "healthy: sleep: not a check (did you mean proc:sleep?)" },
 		{ { "pid:abc", NULL }, "healthy: pid:abc: not a pid (a whole number)" },
 		{ { "pid:0", NULL }, "healthy: pid:0: pid out of range (1-4194304)" },
@@ -554,7 +554,7 @@ static void args_parse_usage_error_exact_text(void **state)
 		{ { "proc:x", "-v", NULL }, "healthy: -v: options come before the checks" },
 		{ { "proc:x", "--", "sleep", NULL }, "healthy: --: a COMMAND after -- is not supported" },
 		/* Bytes of the argument are escaped: the line stays one line. */
-		{ { "bo\ngus:x", NULL }, "healthy: bo\\ngus:x: unknown check kind 'bo\\ngus' (known: proc:, pid:, pidfile:)" },
+		{ { "bo\ngus:x", NULL }, "healthy: bo\\ngus:x: unknown check kind 'bo\\ngus' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)" },
 		{ { "-t", "5\x1b[2J", "proc:x", NULL }, "healthy: -t 5\\x1b[2J: not a duration (500ms, 5s, 2m)" },
 	};
 	size_t i;
