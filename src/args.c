@@ -1,8 +1,10 @@
 #include "args.h"
 
+#include <errno.h>
 #include <limits.h>
 #include <string.h>
 
+#include "exitcode.h"
 #include "pid.h"
 #include "proc.h"
 #include "sock.h"
@@ -236,6 +238,7 @@ static enum args_result short_options(const char *a, char **next, int *used_next
 enum args_result args_parse(int argc, char **argv, struct options *o, struct line *err)
 {
 	int i = 1;
+	bool dashdash = false;
 	enum args_result r;
 
 	memset(o, 0, sizeof(*o));
@@ -246,6 +249,7 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 		if (a[0] != '-' || a[1] == '\0')
 			break;
 		if (!strcmp(a, "--")) {
+			dashdash = true;
 			i++;
 			break;
 		}
@@ -265,7 +269,8 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 	for (; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (a[0] == '-' && a[1] != '\0') {
+		/* After "--" an argument is a check, whatever it looks like, and check_parse() says what is wrong with it. */
+		if (a[0] == '-' && a[1] != '\0' && !dashdash) {
 			usage_line(err, a, strlen(a), !strcmp(a, "--") ? "a COMMAND after -- is not supported"
 								   : "options come before the checks");
 			return ARGS_USAGE;
@@ -302,19 +307,18 @@ int args_resolve_users(struct options *o, struct line *err)
 			c->u.proc.uid_known = true;
 			continue;
 		}
-		line_reset(err);
-		line_str(err, "healthy: ");
-		line_escaped(err, c->spec, strlen(c->spec));
+		check_line_start(c, err);
 		if (r == USER_NOT_FOUND) {
-			line_str(err, ": no such user '");
+			line_str(err, "no such user '");
 			line_escaped(err, c->u.proc.user, c->u.proc.user_len);
 			line_str(err, "' in /etc/passwd");
-		} else {
-			line_str(err, ": cannot read /etc/passwd to look up '");
-			line_escaped(err, c->u.proc.user, c->u.proc.user_len);
-			line_str(err, "' (give a numeric uid)");
+			return EXIT_USAGE;
 		}
-		return -1;
+		/* No /etc/passwd is the image's way: ask for a uid. Any other failure is ours. */
+		r = errno;
+		line_errno(err, "read /etc/passwd", r);
+		line_str(err, r == ENOENT ? " (give a numeric uid)" : "");
+		return r == ENOENT ? EXIT_USAGE : EXIT_CANNOT_CHECK;
 	}
 	return 0;
 }

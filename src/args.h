@@ -45,7 +45,11 @@ enum duration_error {
 /* "500ms", "5s", "2m", "1h", "1m30s", "1.5s", or a bare number of seconds. */
 enum duration_error duration_parse(const char *s, uint64_t *ms);
 
-/* Turns user=NAME into a uid from /etc/passwd. Returns 0, or -1 with the line in err (a usage error). */
+/*
+ * Turns user=NAME into a uid from /etc/passwd. Returns 0, or the exit code
+ * with the line in err: 2 for no such user or no /etc/passwd, 3 when it
+ * cannot be read.
+ */
 int args_resolve_users(struct options *o, struct line *err);
 
 #endif

@@ -26,7 +26,8 @@ size_t check_option_key(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n && s[i] >= 'a' && s[i] <= 'z')
+	/* Any letters: "Min=2" is a mistyped option, not part of a name. */
+	while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
 		i++;
 	return i > 0 && i < n && s[i] == '=' ? i : 0;
 }

@@ -70,7 +70,6 @@ struct sock_tally {
 	bool v6only_unknown;    /* inet: ... whose IPV6_V6ONLY the source does not show */
 	bool not_listening;     /* unix: a stream socket bound at the path, not listening */
 	bool maybe_relative;    /* unix, /proc/net: a socket bound by a relative path of the same base name */
-	int source_procnet;     /* read from /proc/net rather than sock_diag */
 };
 
 struct check {
@@ -115,7 +114,7 @@ void check_line_start(const struct check *c, struct line *l);
 /* A usage error about c: "healthy: SPEC: why". */
 void check_usage(struct line *err, const struct check *c, const char *why);
 
-/* The length of a ",key=" option's key at s (lower-case letters before '='), or 0 if s is no option. */
+/* The length of a ",key=" option's key at s (letters before '='), or 0 if s is no option. */
 size_t check_option_key(const char *s, size_t n);
 
 /*

@@ -48,7 +48,8 @@ int io_lines(const char *path, int (*fn)(const char *line, size_t len, void *ctx
 	static char buf[LINES_BUF_SIZE];
 	size_t have = 0;
 	int skipping = 0, saved;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	/* openat, not open: musl's open() adds an fcntl(F_SETFD) for kernels before 2.6.23. */
+	int fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 
 	if (fd < 0)
 		return -1;

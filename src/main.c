@@ -3,7 +3,9 @@
  * from the kernel's socket tables, and answers with an exit code: 0 healthy, 1 unhealthy, 2 usage error, 3 cannot check.
  */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "args.h"
@@ -58,7 +60,17 @@ int main(int argc, char **argv)
 	static struct options opts;
 	struct line err;
 	size_t i;
+	int r;
 
+	/*
+	 * A reader that went away is a failed write (exit 3), not a death by
+	 * SIGPIPE. The raw call: musl's signal() brings sigaction's 600 bytes.
+	 */
+	{
+		struct { void (*handler)(int); unsigned long flags; void (*restorer)(void); unsigned long mask; } ign = { SIG_IGN, 0, 0, 0 };
+
+		syscall(SYS_rt_sigaction, SIGPIPE, &ign, NULL, sizeof(ign.mask));
+	}
 	switch (args_parse(argc, argv, &opts, &err)) {
 	case ARGS_HELP:
 		return write_all(STDOUT_FILENO, usage, sizeof(usage) - 1) ? EXIT_CANNOT_CHECK : EXIT_HEALTHY;
@@ -71,9 +83,10 @@ int main(int argc, char **argv)
 	case ARGS_OK:
 		break;
 	}
-	if (args_resolve_users(&opts, &err)) {
+	r = args_resolve_users(&opts, &err);
+	if (r) {
 		line_write(STDERR_FILENO, &err);
-		return EXIT_USAGE;
+		return r;
 	}
 	proc_run(opts.checks, opts.nchecks, opts.verbose);
 	sock_run(opts.checks, opts.nchecks);

@@ -11,6 +11,7 @@
 #include "args.h"
 #include "io.h"
 #include "proc.h"
+#include "procfs.h"
 
 static bool blank(char c)
 {
@@ -97,45 +98,65 @@ static long long pid_max(void)
 static void process_check(struct check *c, pid_t pid)
 {
 	static char buf[STATUS_SIZE];
-	char path[32] = "/proc/";
+	char path[16];
 	struct proc_status st;
-	ssize_t n;
+	struct line err;
+	ssize_t n = -1;
 	long long max;
+	char state;
+	int procfd, dfd;
 
-	proc_path(path + 6, pid, "/status");
-	n = io_read_at(AT_FDCWD, path, buf, sizeof(buf));
-	if (n < 0 && (errno == ENOENT || errno == ESRCH)) {
+	line_reset(&err);
+	procfd = procfs_open(&err);
+	if (procfd < 0) {
+		/* Without a /proc, kill(pid, 0) still tells "no such process". */
+		if (kill(pid, 0) && errno == ESRCH)
+			goto not_running;
+		c->verdict = VERDICT_ERROR;
+		c->why = err;
+		return;
+	}
+	proc_path(path, pid, "");
+	dfd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		n = io_read_at(dfd, "status", buf, sizeof(buf));
+		if (n < 0)
+			close(dfd);
+	}
+	if (n < 0 && (proc_gone(errno) || errno == EACCES || errno == EPERM)) {
+		int saved = errno;
+
 		/* kill(pid, 0) knows whether the PID exists, even where /proc hides it. */
-		if (kill(pid, 0) == 0 || errno == EPERM) {
-			c->verdict = VERDICT_ERROR;
-			line_str(&c->why, "cannot tell: pid ");
-			line_uint(&c->why, (unsigned long long)pid);
-			line_str(&c->why, " exists but /proc does not show it");
-			return;
-		}
-		c->verdict = VERDICT_FAIL;
-		pid_prefix(c, pid);
-		line_str(&c->why, "not running");
-		max = c->kind == CHECK_PIDFILE ? pid_max() : 0;
-		/* PIDs run from 1 to pid_max - 1. */
-		if (max && pid >= max) {
-			line_str(&c->why, " (beyond pid_max ");
-			line_int(&c->why, max);
-			line_str(&c->why, ")");
-		}
+		if (kill(pid, 0) && errno == ESRCH)
+			goto not_running;
+		c->verdict = VERDICT_ERROR;
+		line_str(&c->why, "cannot tell: pid ");
+		line_uint(&c->why, (unsigned long long)pid);
+		line_str(&c->why, " exists, but ");
+		if (!procfs_sees_all(procfd))
+			procfs_hidden_reason(&c->why);
+		else
+			line_errno(&c->why, "/proc does not show it", saved);
 		return;
 	}
 	if (n < 0) {
 		c->verdict = VERDICT_ERROR;
+		line_str(&c->why, "read /proc/");
+		proc_path(path, pid, "/status");
 		line_errno(&c->why, path, errno);
 		return;
 	}
 	if (status_parse(buf, (size_t)n, &st)) {
+		close(dfd);
 		c->verdict = VERDICT_ERROR;
+		line_str(&c->why, "read /proc/");
+		proc_path(path, pid, "/status");
 		line_str(&c->why, path);
 		line_str(&c->why, ": no State line");
 		return;
 	}
+	state = proc_group_state(dfd, pid, st.state, st.threads);
+	close(dfd);
 	if (st.have_tgid && st.tgid != pid) {
 		c->verdict = VERDICT_FAIL;
 		pid_prefix(c, pid);
@@ -144,11 +165,11 @@ static void process_check(struct check *c, pid_t pid)
 		line_str(&c->why, ", not a process");
 		return;
 	}
-	if (!proc_state_live(st.state, st.threads)) {
+	if (!proc_state_live(state, st.threads)) {
 		c->verdict = VERDICT_FAIL;
 		pid_prefix(c, pid);
 		line_str(&c->why, "not running (");
-		line_str(&c->why, st.state == 'Z' ? "zombie" : st.state == 'T' ? "stopped" : st.state == 't' ? "traced" : "dead");
+		line_str(&c->why, proc_state_word(state));
 		line_str(&c->why, ")");
 		return;
 	}
@@ -156,8 +177,21 @@ static void process_check(struct check *c, pid_t pid)
 	line_str(&c->why, "ok: running (pid ");
 	line_uint(&c->why, (unsigned long long)pid);
 	line_str(&c->why, " ");
-	line_mem(&c->why, &st.state, 1);
+	line_mem(&c->why, &state, 1);
 	line_str(&c->why, ")");
+	return;
+
+not_running:
+	c->verdict = VERDICT_FAIL;
+	pid_prefix(c, pid);
+	line_str(&c->why, "not running");
+	max = c->kind == CHECK_PIDFILE ? pid_max() : 0;
+	/* PIDs run from 1 to pid_max - 1. */
+	if (max && pid >= max) {
+		line_str(&c->why, " (beyond pid_max ");
+		line_int(&c->why, max);
+		line_str(&c->why, ")");
+	}
 }
 
 static void pidfile_check(struct check *c)
@@ -173,7 +207,7 @@ static void pidfile_check(struct check *c)
 	memcpy(path, c->arg, c->arg_len);
 	path[c->arg_len] = '\0';
 	/* O_NONBLOCK: a FIFO put where the pidfile should be must not hang the probe. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		err = errno;
 		/* No file is a service that is not running (or never wrote it); anything else is ours to report. */
@@ -181,7 +215,14 @@ static void pidfile_check(struct check *c)
 		line_str(&c->why, strerror(err));
 		return;
 	}
-	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+	if (fstat(fd, &sb)) {
+		err = errno;
+		close(fd);
+		c->verdict = VERDICT_ERROR;
+		line_errno(&c->why, "stat", err);
+		return;
+	}
+	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
 		c->verdict = VERDICT_FAIL;
 		line_str(&c->why, "not a regular file");
@@ -193,6 +234,12 @@ static void pidfile_check(struct check *c)
 	if (n < 0) {
 		c->verdict = VERDICT_ERROR;
 		line_errno(&c->why, "read", err);
+		return;
+	}
+	/* A first line that fills the buffer was cut: parsing its start would read another number. */
+	if ((size_t)n == sizeof(buf) - 1 && !memchr(buf, '\n', (size_t)n)) {
+		c->verdict = VERDICT_FAIL;
+		line_str(&c->why, "first line too long for a pid");
 		return;
 	}
 	e = pidfile_parse(buf, (size_t)n, &pid);

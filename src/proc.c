@@ -147,10 +147,17 @@ size_t comm_parse(const char *buf, size_t len)
 	return len && buf[len - 1] == '\n' ? len - 1 : len;
 }
 
-void cmdline_argv0_base(const char *buf, size_t len, const char **base, size_t *base_len)
+void cmdline_argv0_base(const char *buf, size_t len, size_t size, const char **base, size_t *base_len)
 {
 	const char *nul = memchr(buf, '\0', len);
 	size_t argv0_len = nul ? (size_t)(nul - buf) : len;
+
+	/* A full buffer without a NUL holds only the start of argv[0]: its basename is unknown. */
+	if (!nul && len >= size) {
+		*base = buf;
+		*base_len = 0;
+		return;
+	}
 	const char *slash = memrchr(buf, '/', argv0_len);
 
 	*base = slash ? slash + 1 : buf;
@@ -244,6 +251,10 @@ int proc_spec_parse(struct check *c, const char *body, struct line *err)
 		const char *opt = comma + 1;
 		size_t opt_len = n - (size_t)(opt - body);
 
+		if (opt_len == 0) {
+			check_usage(err, c, "empty option after ','");
+			return -1;
+		}
 		if (!check_option_key(opt, opt_len))
 			break;
 		if (proc_option_parse(c, opt, opt_len, err))
@@ -302,7 +313,8 @@ static size_t class_match(const char *p, size_t n, unsigned char c, bool *hit)
 	return i + 1;
 }
 
-bool glob_match(const char *pat, size_t pat_len, const char *s, size_t len)
+/* With prefix, true when some name that starts with s could match: s ran out before the pattern failed. */
+static bool glob_run(const char *pat, size_t pat_len, const char *s, size_t len, bool prefix)
 {
 	size_t p = 0, i = 0, star_p = (size_t)-1, star_i = 0;
 
@@ -340,9 +352,16 @@ bool glob_match(const char *pat, size_t pat_len, const char *s, size_t len)
 		p = star_p;
 		i = ++star_i;
 	}
+	if (prefix)
+		return true;
 	while (p < pat_len && pat[p] == '*')
 		p++;
 	return p == pat_len;
+}
+
+bool glob_match(const char *pat, size_t pat_len, const char *s, size_t len)
+{
+	return glob_run(pat, pat_len, s, len, false);
 }
 
 enum name_match name_match_comm(const struct check *c, const char *comm, size_t comm_len)
@@ -353,7 +372,9 @@ enum name_match name_match_comm(const struct check *c, const char *comm, size_t 
 	if (c->u.proc.glob) {
 		if (glob_match(name, name_len, comm, comm_len))
 			return NAME_YES;
-		return comm_len == COMM_TRUNCATED_LEN ? NAME_NEED_ARGV0 : NAME_NO;
+		/* A cut comm is worth reading argv[0] for only if some longer name that starts with it could match. */
+		return comm_len == COMM_TRUNCATED_LEN && glob_run(name, name_len, comm, comm_len, true) ? NAME_NEED_ARGV0
+												 : NAME_NO;
 	}
 	if (comm_len == name_len && !memcmp(comm, name, name_len))
 		return NAME_YES;
@@ -384,16 +405,15 @@ struct linux_dirent64 {
 /* The state of one walk: what it shares between checks, and why it stopped. */
 struct walk {
 	int procfd;
-	pid_t self;
+	pid_t self;             /* healthy, numbered as the /proc it reads numbers it; 0 if not in it */
 	pid_t ancestors[MAX_ANCESTORS];
 	int nancestors;         /* -1: not looked up yet */
-	unsigned unseen;        /* processes /proc would not show us (EACCES) */
+	unsigned unseen;        /* processes /proc would not show us (EACCES), or showed empty */
 	int err;                /* errno that ended the walk, 0 if it ran to the end */
 	char err_what[48];
 };
 
-/* ENOENT and ESRCH mean the process exited while we looked: skip it. */
-static bool gone(int err)
+bool proc_gone(int err)
 {
 	return err == ENOENT || err == ESRCH;
 }
@@ -416,17 +436,27 @@ static void walk_fail(struct walk *w, const char *what, pid_t pid, const char *f
 	w->err = err;
 }
 
-/* Sorts a failed read into gone (0), unseen (0, counted) or fatal (-1, walk ends). */
-static int read_error(struct walk *w, pid_t pid, const char *file)
+/* Sorts a failed open or read into gone (0), unseen (0, counted) or fatal (-1, the walk ends). */
+static int read_error(struct walk *w, const char *what, pid_t pid, const char *file)
 {
-	if (gone(errno))
+	if (proc_gone(errno))
 		return 0;
 	if (errno == EACCES || errno == EPERM) {
 		w->unseen++;
 		return 0;
 	}
-	walk_fail(w, "read", pid, file, errno);
+	walk_fail(w, what, pid, file, errno);
 	return -1;
+}
+
+/* Opens PID/file under dirfd; failures as read_error() sorts them, -2 meaning "skip". */
+static int open_at(struct walk *w, int dirfd, pid_t pid, const char *name, const char *file)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return read_error(w, "open", pid, file) ? -1 : -2;
+	return fd;
 }
 
 void proc_path(char *buf, pid_t pid, const char *file)
@@ -444,27 +474,44 @@ void proc_path(char *buf, pid_t pid, const char *file)
 	strcpy(buf + n, file);
 }
 
+/*
+ * healthy's own PID in the /proc it reads. getpid() numbers it in healthy's
+ * PID namespace, which need not be that /proc's (unshare -p without a new
+ * /proc mount); /proc/self is numbered by the /proc itself.
+ */
+static pid_t self_pid(int procfd)
+{
+	char buf[16];
+	unsigned long long v;
+	ssize_t n = readlinkat(procfd, "self", buf, sizeof(buf));
+
+	if (n <= 0 || n >= (ssize_t)sizeof(buf) || uint_parse(buf, (size_t)n, PID_MAX_LIMIT, &v))
+		return 0;
+	return (pid_t)v;
+}
+
 static void ancestors_load(struct walk *w)
 {
 	static char buf[STAT_SIZE];
 	char path[32];
-	pid_t p = getppid();
+	pid_t p = w->self;
 
 	w->nancestors = 0;
 	/*
-	 * PID 1 is never "the shell of the probe": in a container it is the
-	 * service or its init, and on a host everything descends from it.
+	 * Up the parents from healthy itself. PID 1 is never "the shell of the
+	 * probe": in a container it is the service or its init, and on a host
+	 * everything descends from it.
 	 */
-	while (p > 1 && w->nancestors < MAX_ANCESTORS) {
+	while (p > 0 && w->nancestors < MAX_ANCESTORS) {
 		struct proc_stat st;
 		ssize_t n;
 
-		w->ancestors[w->nancestors++] = p;
 		proc_path(path, p, "/stat");
 		n = io_read_at(w->procfd, path, buf, sizeof(buf));
-		if (n <= 0 || stat_parse(buf, (size_t)n, &st))
+		if (n <= 0 || stat_parse(buf, (size_t)n, &st) || st.ppid <= 1)
 			break;
 		p = st.ppid;
+		w->ancestors[w->nancestors++] = p;
 	}
 }
 
@@ -481,6 +528,46 @@ static bool is_ancestor(struct walk *w, pid_t pid)
 	return false;
 }
 
+char proc_group_state(int dirfd, pid_t pid, char state, long threads)
+{
+	/*
+	 * A zombie leader whose other threads still run ("Zl"): the process is
+	 * what those threads are. One of them says whether it runs or is
+	 * stopped; they stop and go on together.
+	 */
+	static uint64_t dents[512];
+	static char buf[STAT_SIZE];
+	char path[40];
+	struct proc_stat st;
+	long got, off = 0;
+	int fd;
+
+	if (state != 'Z' || threads <= 1)
+		return state;
+	fd = openat(dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return state;
+	got = syscall(SYS_getdents64, fd, dents, sizeof(dents));
+	while (off < got) {
+		const struct linux_dirent64 *d = (const void *)((const char *)dents + off);
+		unsigned long long tid;
+		ssize_t n;
+
+		off += d->d_reclen;
+		if (uint_parse(d->d_name, strlen(d->d_name), PID_MAX_LIMIT, &tid) || (pid_t)tid == pid)
+			continue;
+		memcpy(path, "task/", 5);
+		proc_path(path + 5, (pid_t)tid, "/stat");
+		n = io_read_at(dirfd, path, buf, sizeof(buf));
+		if (n > 0 && stat_parse(buf, (size_t)n, &st) == 0) {
+			close(fd);
+			return st.state;
+		}
+	}
+	close(fd);
+	return state;
+}
+
 static void evidence_add(struct pid_state *list, unsigned count, pid_t pid, char state)
 {
 	if (count < EVIDENCE_PIDS) {
@@ -490,38 +577,58 @@ static void evidence_add(struct pid_state *list, unsigned count, pid_t pid, char
 }
 
 /*
- * Looks at one process whose comm may match. Every file of it is read from
- * one directory fd, so all of them concern the same process, even if the
- * PID is reused meanwhile. Returns -1 when the walk must stop.
+ * Looks at one process whose comm may match. When more than stat is needed
+ * (cmdline, status), every file is read from one directory fd, so all concern
+ * the same process even if its PID is reused meanwhile; stat alone holds the
+ * name it is matched on again. Returns -1 when the walk must stop.
  */
-static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, const bool *maybe)
+static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, const bool *maybe, bool need_dir)
 {
 	static char stat_buf[STAT_SIZE], status_buf[STATUS_SIZE], cmdline_buf[CMDLINE_SIZE];
-	char path[16];
+	char path[24];
 	struct proc_stat st;
 	struct proc_status status;
 	const char *base = NULL;
 	size_t base_len = 0, i;
 	bool have_argv0 = false, have_status = false, live;
+	char state;
 	ssize_t len;
-	int dfd;
+	int dfd = AT_FDCWD, fd, r = 0;
 
-	proc_path(path, pid, "");
-	dfd = openat(w->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return read_error(w, pid, "");
-	len = io_read_at(dfd, "stat", stat_buf, sizeof(stat_buf));
-	if (len <= 0 || stat_parse(stat_buf, (size_t)len, &st)) {
-		int r = 0;
-
-		if (len < 0)
-			r = read_error(w, pid, "/stat");
-		else if (len > 0)
-			w->unseen++;    /* a stat we cannot parse: we cannot say what it is */
-		close(dfd);
-		return r;
+	if (need_dir) {
+		proc_path(path, pid, "");
+		dfd = open_at(w, w->procfd, pid, path, "");
+		if (dfd < 0)
+			return dfd == -1 ? -1 : 0;
+		fd = open_at(w, dfd, pid, "stat", "/stat");
+	} else {
+		proc_path(path, pid, "/stat");
+		fd = open_at(w, w->procfd, pid, path, "/stat");
 	}
-	live = proc_state_live(st.state, st.threads);
+	if (fd < 0) {
+		r = fd == -1 ? -1 : 0;
+		goto out;
+	}
+	len = io_read_fd(fd, stat_buf, sizeof(stat_buf));
+	if (len < 0) {
+		r = read_error(w, "read", pid, "/stat");
+		close(fd);
+		goto out;
+	}
+	close(fd);
+	if (stat_parse(stat_buf, (size_t)len, &st)) {
+		/* Empty (it exited) or unparsable: nothing can be said of it, so it is not seen. */
+		w->unseen += len > 0;
+		goto out;
+	}
+	if (st.state == 'Z' && st.threads > 1 && !need_dir) {
+		proc_path(path, pid, "");
+		dfd = openat(w->procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dfd < 0)
+			dfd = AT_FDCWD;
+	}
+	state = dfd != AT_FDCWD ? proc_group_state(dfd, pid, st.state, st.threads) : st.state;
+	live = proc_state_live(state, st.threads);
 	for (i = 0; i < n; i++) {
 		struct check *c = &checks[i];
 		struct proc_tally *t = &c->u.proc.tally;
@@ -534,11 +641,10 @@ static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, 
 		if (m == NAME_NEED_ARGV0) {
 			if (!have_argv0) {
 				len = io_read_at(dfd, "cmdline", cmdline_buf, sizeof(cmdline_buf));
-				if (len < 0 && read_error(w, pid, "/cmdline")) {
-					close(dfd);
-					return -1;
-				}
-				cmdline_argv0_base(cmdline_buf, len > 0 ? (size_t)len : 0, &base, &base_len);
+				if (len < 0 && (r = read_error(w, "read", pid, "/cmdline")))
+					goto out;
+				cmdline_argv0_base(cmdline_buf, len > 0 ? (size_t)len : 0, sizeof(cmdline_buf) - 1,
+						   &base, &base_len);
 				have_argv0 = true;
 			}
 			m = name_match_argv0(c, st.comm, st.comm_len, base, base_len) ? NAME_YES : NAME_NO;
@@ -554,15 +660,12 @@ static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, 
 			if (!have_status) {
 				len = io_read_at(dfd, "status", status_buf, sizeof(status_buf));
 				if (len < 0) {
-					int r = read_error(w, pid, "/status");
-
-					close(dfd);
-					return r;
+					r = read_error(w, "read", pid, "/status");
+					goto out;
 				}
 				if (status_parse(status_buf, (size_t)len, &status) || !status.have_uid) {
 					w->unseen++;
-					close(dfd);
-					return 0;
+					goto out;
 				}
 				have_status = true;
 			}
@@ -572,17 +675,19 @@ static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, 
 			}
 		}
 		if (live) {
-			evidence_add(t->live_pids, t->live, pid, st.state);
+			evidence_add(t->live_pids, t->live, pid, state);
 			t->live++;
-		} else if (st.state == 'Z') {
+		} else if (state == 'Z') {
 			t->zombies++;
 		} else {
-			evidence_add(t->unlive_pids, t->unlive, pid, st.state);
+			evidence_add(t->unlive_pids, t->unlive, pid, state);
 			t->unlive++;
 		}
 	}
-	close(dfd);
-	return 0;
+out:
+	if (dfd != AT_FDCWD)
+		close(dfd);
+	return r;
 }
 
 /* True when no process the walk could still find would change c's verdict. */
@@ -595,24 +700,45 @@ static bool decided(const struct check *c)
 static int visit(struct walk *w, struct check *checks, size_t n, pid_t pid)
 {
 	char comm[COMM_SIZE], path[24];
-	bool maybe[MAX_CHECKS], any = false;
+	bool maybe[MAX_CHECKS], any = false, need_dir = false;
 	ssize_t len;
 	size_t comm_len, i;
+	int fd;
 
 	if (pid == w->self)
 		return 0;
 	proc_path(path, pid, "/comm");
-	len = io_read_at(w->procfd, path, comm, sizeof(comm));
-	if (len < 0)
-		return read_error(w, pid, "/comm");
-	if (len == 0)
+	fd = open_at(w, w->procfd, pid, path, "/comm");
+	if (fd < 0)
+		return fd == -1 ? -1 : 0;
+	/*
+	 * One read: comm is one record of at most 64 bytes, which the kernel
+	 * hands over whole (fs/proc/base.c comm_show), so no read to EOF.
+	 */
+	do
+		len = read(fd, comm, sizeof(comm));
+	while (len < 0 && errno == EINTR);
+	if (len < 0) {
+		int r = read_error(w, "read", pid, "/comm");
+
+		close(fd);
+		return r;
+	}
+	close(fd);
+	if (len == 0) {
+		/* No name at all: it cannot be matched, so it is not seen. */
+		w->unseen++;
 		return 0;
+	}
 	comm_len = comm_parse(comm, (size_t)len);
 	for (i = 0; i < n; i++) {
-		maybe[i] = checks[i].kind == CHECK_PROC && name_match_comm(&checks[i], comm, comm_len) != NAME_NO;
+		enum name_match m = checks[i].kind == CHECK_PROC ? name_match_comm(&checks[i], comm, comm_len) : NAME_NO;
+
+		maybe[i] = m != NAME_NO;
 		any |= maybe[i];
+		need_dir |= m == NAME_NEED_ARGV0 || (maybe[i] && checks[i].u.proc.by_user);
 	}
-	return any ? candidate(w, checks, n, pid, maybe) : 0;
+	return any ? candidate(w, checks, n, pid, maybe, need_dir) : 0;
 }
 
 static bool all_decided(const struct check *checks, size_t n)
@@ -629,7 +755,8 @@ static bool all_decided(const struct check *checks, size_t n)
 /* Walks /proc. Returns 0 when the walk saw every process (or all checks were decided), -1 otherwise. */
 static int walk(struct walk *w, struct check *checks, size_t n, bool verbose)
 {
-	static char dents[DENTS_SIZE];
+	/* uint64_t: getdents64 records are 8-byte aligned, and so is the buffer. */
+	static uint64_t dents[DENTS_SIZE / sizeof(uint64_t)];
 
 	for (;;) {
 		long got = syscall(SYS_getdents64, w->procfd, dents, sizeof(dents));
@@ -644,7 +771,7 @@ static int walk(struct walk *w, struct check *checks, size_t n, bool verbose)
 		if (got == 0)
 			return 0;
 		while (off < got) {
-			const struct linux_dirent64 *d = (const void *)(dents + off);
+			const struct linux_dirent64 *d = (const void *)((const char *)dents + off);
 			unsigned long long pid;
 
 			off += d->d_reclen;
@@ -681,9 +808,11 @@ static void append_pids(struct line *l, const struct pid_state *list, unsigned c
 	line_str(l, ")");
 }
 
-static const char *state_word(char state)
+const char *proc_state_word(char state)
 {
 	switch (state) {
+	case 'Z':
+		return "zombie";
 	case 'T':
 		return "stopped";
 	case 't':
@@ -708,7 +837,7 @@ static void append_not_counted(struct line *l, const struct check *c)
 	}
 	for (i = 0; i < t->unlive && i < EVIDENCE_PIDS; i++) {
 		line_str(l, sep);
-		line_str(l, state_word(t->unlive_pids[i].state));
+		line_str(l, proc_state_word(t->unlive_pids[i].state));
 		line_str(l, ", pid ");
 		line_uint(l, (unsigned long long)t->unlive_pids[i].pid);
 		sep = "; ";
@@ -741,8 +870,8 @@ static void verdict(struct check *c, struct walk *w, bool complete)
 	bool pass = t->live >= c->u.proc.min && t->live <= c->u.proc.max;
 
 	line_reset(l);
-	if (pass && decided(c)) {
-		/* Enough were seen: nothing unseen can change that. */
+	if ((pass && decided(c)) || t->live > c->u.proc.max) {
+		/* Enough were seen, or too many: nothing unseen can change that. */
 	} else if (!complete) {
 		c->verdict = VERDICT_ERROR;
 		line_errno(l, w->err_what, w->err);
@@ -780,7 +909,7 @@ static void verdict(struct check *c, struct walk *w, bool complete)
 		}
 	} else {
 		line_uint(l, t->live);
-		line_str(l, " running, want ");
+		line_str(l, t->live > c->u.proc.max && !complete ? " or more running, want " : " running, want ");
 		line_str(l, t->live < c->u.proc.min ? "at least " : "at most ");
 		line_uint(l, t->live < c->u.proc.min ? c->u.proc.min : c->u.proc.max);
 		append_pids(l, t->live_pids, t->live);
@@ -788,26 +917,10 @@ static void verdict(struct check *c, struct walk *w, bool complete)
 	append_not_counted(l, c);
 }
 
-static void all_error(struct check *checks, size_t n, const char *what, int err)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (checks[i].kind != CHECK_PROC)
-			continue;
-		checks[i].verdict = VERDICT_ERROR;
-		line_reset(&checks[i].why);
-		if (err)
-			line_errno(&checks[i].why, what, err);
-		else
-			line_str(&checks[i].why, what);
-	}
-}
-
 void proc_run(struct check *checks, size_t n, bool verbose)
 {
 	struct walk w;
-	struct statfs fs;
+	struct line err;
 	size_t i;
 	bool any = false, complete;
 
@@ -816,23 +929,22 @@ void proc_run(struct check *checks, size_t n, bool verbose)
 	if (!any)
 		return;
 	memset(&w, 0, sizeof(w));
-	w.self = getpid();
-	w.nancestors = -1;
-	w.procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	line_reset(&err);
+	w.procfd = procfs_open(&err);
 	if (w.procfd < 0) {
-		all_error(checks, n, "open /proc", errno);
+		for (i = 0; i < n; i++) {
+			if (checks[i].kind == CHECK_PROC) {
+				checks[i].verdict = VERDICT_ERROR;
+				checks[i].why = err;
+			}
+		}
 		return;
 	}
-	/* An empty directory where /proc should be would look like "nothing runs". */
-	if (fstatfs(w.procfd, &fs) || fs.f_type != PROC_SUPER_MAGIC) {
-		all_error(checks, n, "/proc is not mounted (no proc filesystem there)", 0);
-		close(w.procfd);
-		return;
-	}
+	w.self = self_pid(w.procfd);
+	w.nancestors = -1;
 	complete = walk(&w, checks, n, verbose) == 0;
 	for (i = 0; i < n; i++) {
 		if (checks[i].kind == CHECK_PROC)
 			verdict(&checks[i], &w, complete);
 	}
-	close(w.procfd);
 }

@@ -52,8 +52,11 @@ int status_parse(const char *buf, size_t len, struct proc_status *st);
 /* The length of a /proc/PID/comm name: the bytes before its one trailing newline. */
 size_t comm_parse(const char *buf, size_t len);
 
-/* The basename of argv[0] in /proc/PID/cmdline bytes; *base_len 0 when there is none. */
-void cmdline_argv0_base(const char *buf, size_t len, const char **base, size_t *base_len);
+/*
+ * The basename of argv[0] in /proc/PID/cmdline bytes read into a buffer of
+ * size bytes; *base_len 0 when there is none, or when a full buffer cut it.
+ */
+void cmdline_argv0_base(const char *buf, size_t len, size_t size, const char **base, size_t *base_len);
 
 /*
  * Whether a process in this state counts as running. A zombie thread-group
@@ -74,6 +77,19 @@ enum name_match {
 enum name_match name_match_comm(const struct check *c, const char *comm, size_t comm_len);
 /* Matches it against argv[0]'s basename, after name_match_comm() said NAME_NEED_ARGV0. */
 bool name_match_argv0(const struct check *c, const char *comm, size_t comm_len, const char *base, size_t base_len);
+
+/* "zombie", "stopped", "traced" or "dead", for a state that is not running. */
+const char *proc_state_word(char state);
+
+/* ENOENT and ESRCH: the process exited while we looked. */
+bool proc_gone(int err);
+
+/*
+ * The state of the process whose leader's stat says state: the same, except
+ * for a zombie leader with live threads, where it is another thread's.
+ * dirfd is /proc/PID.
+ */
+char proc_group_state(int dirfd, pid_t pid, char state, long threads);
 
 /* Writes "PID" + file into buf (room for 12 bytes more than file). */
 void proc_path(char *buf, pid_t pid, const char *file);

@@ -1,6 +1,9 @@
 #include "procfs.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -71,6 +74,11 @@ int mountinfo_line_parse(const char *line, size_t len, struct proc_mount *m)
 	size_t mnt_len, type_len, opts_len, vlen;
 	unsigned long long gid;
 
+	const char *idf = field(line, len, 0, &mnt_len);
+	unsigned long long id;
+
+	if (!idf || uint_parse(idf, mnt_len, ~0ULL, &id))
+		return 0;
 	mnt = field(line, len, 4, &mnt_len);
 	if (!mnt || mnt_len != 5 || memcmp(mnt, "/proc", 5))
 		return 0;
@@ -85,7 +93,7 @@ int mountinfo_line_parse(const char *line, size_t len, struct proc_mount *m)
 	if (!type || type_len != 4 || memcmp(type, "proc", 4) || !opts)
 		return 0;
 	memset(m, 0, sizeof(*m));
-	m->found = true;
+	m->id = id;
 	if (opt_value(opts, opts_len, "hidepid=", &val, &vlen)) {
 		if (vlen >= sizeof(m->hidepid))
 			vlen = sizeof(m->hidepid) - 1;
@@ -98,18 +106,69 @@ int mountinfo_line_parse(const char *line, size_t len, struct proc_mount *m)
 	return 1;
 }
 
-bool hidepid_hides(const char *hidepid)
+int hidepid_level(const char *hidepid)
 {
-	return hidepid[0] && strcmp(hidepid, "0") && strcmp(hidepid, "off");
+	static const char words[5][12] = { "off", "noaccess", "invisible", "", "ptraceable" };
+	int i;
+
+	if (!hidepid[0])
+		return 0;
+	if (hidepid[0] >= '0' && hidepid[0] <= '4' && !hidepid[1])
+		return hidepid[0] - '0';
+	for (i = 0; i < 5; i++) {
+		if (words[i][0] && !strcmp(hidepid, words[i]))
+			return i;
+	}
+	/* A value this healthy does not know: assume it hides. */
+	return 2;
 }
 
-static int last_proc_mount(const char *line, size_t len, void *ctx)
+bool hidepid_hides(const char *hidepid)
 {
+	return hidepid_level(hidepid) != 0;
+}
+
+struct mount_search {
+	unsigned long long want_id;     /* the mount of the fd we read /proc through; 0: unknown */
+	struct proc_mount found;
+};
+
+static int proc_mount_line(const char *line, size_t len, void *ctx)
+{
+	struct mount_search *ms = ctx;
 	struct proc_mount m;
 
-	/* Mounts stack: the last proc at /proc is the one we read. */
-	if (mountinfo_line_parse(line, len, &m))
-		*(struct proc_mount *)ctx = m;
+	/* Mounts stack: without the fd's mount id, the last proc at /proc is the one on top. */
+	if (mountinfo_line_parse(line, len, &m) && (!ms->want_id || m.id == ms->want_id)) {
+		ms->found = m;
+		return ms->want_id != 0;
+	}
+	return 0;
+}
+
+/* The mount id of an open fd, from /proc/self/fdinfo; 0 if it cannot tell. */
+static unsigned long long fd_mount_id(int fd)
+{
+	char path[40] = "/proc/self/fdinfo/", buf[256], *p;
+	struct line l;
+	unsigned long long id;
+	ssize_t n;
+
+	line_reset(&l);
+	line_uint(&l, (unsigned long long)fd);
+	memcpy(path + 18, l.buf, l.len);
+	path[18 + l.len] = '\0';
+	n = io_read_at(AT_FDCWD, path, buf, sizeof(buf));
+	/* "pos:\t0\nflags:\t02100000\nmnt_id:\t22\n..." */
+	for (p = buf; n > 0 && *p; p = strchr(p, '\n') + 1) {
+		if (!strncmp(p, "mnt_id:", 7)) {
+			for (p += 7; *p == '\t' || *p == ' '; p++)
+				;
+			return uint_parse(p, strcspn(p, "\n"), ~0ULL, &id) ? 0 : id;
+		}
+		if (!strchr(p, '\n'))
+			break;
+	}
 	return 0;
 }
 
@@ -140,24 +199,52 @@ static bool in_group(gid_t gid)
 static struct proc_mount mount;
 static int mountinfo_err;
 
+int procfs_open(struct line *err)
+{
+	static int fd = -1;
+	struct statfs fs;
+
+	if (fd >= 0)
+		return fd;
+	fd = openat(AT_FDCWD, "/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		line_errno(err, "open /proc", errno);
+		return -1;
+	}
+	/* An empty directory where /proc should be would look like "nothing runs"; a tmpfs could fake anything. */
+	if (fstatfs(fd, &fs) || fs.f_type != PROC_SUPER_MAGIC) {
+		line_str(err, "/proc is not mounted (no proc filesystem there)");
+		close(fd);
+		fd = -1;
+		return -1;
+	}
+	return fd;
+}
+
 bool procfs_sees_all(int procfd)
 {
 	static int known = -1;
+	struct mount_search ms;
+	int hide;
 
-	(void)procfd;
 	if (known >= 0)
 		return known;
-	if (io_lines("/proc/self/mountinfo", last_proc_mount, &mount)) {
+	memset(&ms, 0, sizeof(ms));
+	ms.want_id = fd_mount_id(procfd);
+	if (io_lines("/proc/self/mountinfo", proc_mount_line, &ms)) {
 		mountinfo_err = 1;
 		known = 0;
-	} else {
-		/* hidepid yields to CAP_SYS_PTRACE and to the gid= group (fs/proc/base.c has_pid_permissions). */
-		known = !hidepid_hides(mount.hidepid) || has_ptrace_cap() ||
-			(mount.has_gid && in_group(mount.gid));
+		return known;
 	}
+	mount = ms.found;
+	hide = hidepid_level(mount.hidepid);
+	/*
+	 * fs/proc/base.c has_pid_permissions(): CAP_SYS_PTRACE sees all; below
+	 * "ptraceable", so do members of the gid= group (gid 0 when not given).
+	 */
+	known = hide == 0 || has_ptrace_cap() || (hide != 4 && in_group(mount.has_gid ? mount.gid : 0));
 	return known;
 }
-
 void procfs_hidden_reason(struct line *l)
 {
 	if (mountinfo_err) {

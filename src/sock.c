@@ -248,7 +248,7 @@ struct visit_ctx {
 	struct check *checks;
 	size_t n;
 	enum check_kind kind;
-	bool procnet;
+	struct sock_tally before[MAX_CHECKS];   /* the tallies as the table's read began */
 };
 
 static int visit(const struct sock_entry *e, void *arg)
@@ -256,6 +256,13 @@ static int visit(const struct sock_entry *e, void *arg)
 	struct visit_ctx *v = arg;
 	size_t i;
 
+	if (!e) {
+		for (i = 0; i < v->n; i++) {
+			if (v->checks[i].kind == v->kind)
+				v->checks[i].u.sock.tally = v->before[i];
+		}
+		return 0;
+	}
 	for (i = 0; i < v->n; i++) {
 		struct check *c = &v->checks[i];
 
@@ -477,10 +484,16 @@ void sock_run(struct check *checks, size_t n)
 		need |= tables_for(c);
 	}
 	for (t = 0; t < TABLE_COUNT; t++) {
-		struct visit_ctx v = { checks, n, t <= TABLE_TCP6 ? CHECK_TCP : t <= TABLE_UDP6 ? CHECK_UDP : CHECK_UNIX, false };
+		static struct visit_ctx v;
 
-		if (need & 1u << t)
-			failed[t] = sock_table_read((enum sock_table)t, use_procnet, visit, &v, &v.procnet, &table_err[t]) != 0;
+		if (!(need & 1u << t))
+			continue;
+		v.checks = checks;
+		v.n = n;
+		v.kind = t <= TABLE_TCP6 ? CHECK_TCP : t <= TABLE_UDP6 ? CHECK_UDP : CHECK_UNIX;
+		for (i = 0; i < n; i++)
+			v.before[i] = checks[i].u.sock.tally;
+		failed[t] = sock_table_read((enum sock_table)t, use_procnet, visit, &v, &table_err[t]) != 0;
 	}
 	for (i = 0; i < n; i++) {
 		struct check *c = &checks[i];

@@ -1,5 +1,6 @@
 #include "sockdiag.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -148,7 +149,7 @@ int diag_inet_parse(const unsigned char *msg, size_t len, struct sock_entry *e)
 	memset(e, 0, sizeof(*e));
 	e->family = m.family;
 	e->state = m.state;
-	e->port = (uint16_t)((m.id.sport & 0xff) << 8 | m.id.sport >> 8);
+	e->port = ntohs(m.id.sport);
 	memcpy(e->addr, m.id.src, m.family == AF_INET ? 4 : 16);
 	/* inet_diag_msg_attrs_fill() sends SKV6ONLY for IPv6 LISTEN and CLOSE sockets: IPv4 ones have none. */
 	e->v6only = m.family == AF_INET6 ? -1 : 0;
@@ -225,8 +226,22 @@ enum nl_batch nl_batch_parse(const unsigned char *buf, size_t len, uint32_t seq,
 		plen = h.nlmsg_len - sizeof(h);
 		if (h.nlmsg_flags & NLM_F_DUMP_INTR)
 			intr = true;
-		if (h.nlmsg_type == NLMSG_DONE)
+		if (h.nlmsg_type == NLMSG_DONE) {
+			int32_t code = 0;
+
+			/*
+			 * A dump no handler serves (no udp_diag module) ends at once
+			 * with NLMSG_DONE carrying -ENOENT: an error, not an empty table
+			 * (libnetlink's rtnl_dump_done).
+			 */
+			if (plen >= sizeof(code))
+				memcpy(&code, payload, sizeof(code));
+			if (code < 0) {
+				*err = -code;
+				return NL_ERROR;
+			}
 			return intr ? NL_INTR : NL_DONE;
+		}
 		if (h.nlmsg_type == NLMSG_ERROR) {
 			int32_t code;
 
@@ -245,11 +260,16 @@ enum nl_batch nl_batch_parse(const unsigned char *buf, size_t len, uint32_t seq,
 				return NL_STOP;
 		}
 		step = NLMSG_ALIGN(h.nlmsg_len);
-		if (step >= len)
+		if (step >= len) {
+			len = 0;
 			break;
+		}
 		buf += step;
 		len -= step;
 	}
+	/* Bytes after the last message that make no header: the datagram is not what it claims. */
+	if (len)
+		return NL_BAD;
 	return intr ? NL_INTR : NL_MORE;
 }
 
@@ -297,6 +317,9 @@ static int diag_read(enum sock_table t, sock_visit fn, void *ctx)
 		enum nl_batch b = NL_MORE;
 		bool intr = false;
 
+		/* A dump taken again must not count the sockets of the last one twice. */
+		if (tries)
+			fn(NULL, ctx);
 		memset(&req, 0, sizeof(req));
 		req.h.nlmsg_type = SOCK_DIAG_BY_FAMILY;
 		req.h.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
@@ -492,14 +515,14 @@ static int procnet_line(const char *line, size_t len, void *arg)
 	return pc->fn(&e, pc->ctx);
 }
 
-int sock_table_read(enum sock_table t, bool use_procnet, sock_visit fn, void *ctx, bool *from_procnet, struct line *err)
+int sock_table_read(enum sock_table t, bool use_procnet, sock_visit fn, void *ctx, struct line *err)
 {
 	struct procnet_ctx pc = { t, fn, ctx };
 
-	*from_procnet = false;
 	if (!use_procnet && diag_read(t, fn, ctx) == 0)
 		return 0;
-	*from_procnet = true;
+	if (!use_procnet)
+		fn(NULL, ctx);  /* sock_diag may have given part of the table before it failed */
 	if (io_lines(tables[t].procnet, procnet_line, &pc) == 0)
 		return 0;
 	/* No tcp6 or udp6 in /proc/net: the kernel has no IPv6, so no IPv6 socket either. */

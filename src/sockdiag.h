@@ -43,16 +43,20 @@ enum sock_table {
 	TABLE_COUNT,
 };
 
-/* Called for each socket of a table; returns non-zero to stop reading it. */
+/*
+ * Called for each socket of a table; returns non-zero to stop reading it.
+ * Called with NULL when the table is read again from its start (a dump the
+ * kernel marked inconsistent, or the fallback after a failed dump): forget
+ * what this table gave so far.
+ */
 typedef int (*sock_visit)(const struct sock_entry *e, void *ctx);
 
 /*
  * Reads one table: TCP listeners, unconnected UDP sockets, or listening and
  * unconnected unix sockets. sock_diag first; /proc/net when sock_diag is
  * refused, or always when use_procnet. Returns 0, or -1 with why in err.
- * *from_procnet tells which source answered.
  */
-int sock_table_read(enum sock_table t, bool use_procnet, sock_visit fn, void *ctx, bool *from_procnet, struct line *err);
+int sock_table_read(enum sock_table t, bool use_procnet, sock_visit fn, void *ctx, struct line *err);
 
 /* Pure parsers, for tests and fuzzers. Each returns 0, or -1 for bytes that are not one socket. */
 

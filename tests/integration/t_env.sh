@@ -24,7 +24,7 @@ else
 	check "a tmpfs over /proc is exit 3" 3 --err-has "/proc is not mounted" \
 		-- unshare -m sh -c 'mount -t tmpfs none /proc && exec "$0" proc:hly-absent' "$HEALTHY"
 	check "pid: without /proc: a pid that exists cannot be told" 3 \
-		--err "healthy: pid:1: cannot tell: pid 1 exists but /proc does not show it" \
+		--err "healthy: pid:1: /proc is not mounted (no proc filesystem there)" \
 		-- unshare -m sh -c 'umount -l /proc && exec "$0" pid:1' "$HEALTHY"
 	sleep 0 & dead=$!; wait $dead
 	check "pid: without /proc: a pid that does not exist is not running" 1 \
@@ -55,18 +55,49 @@ check "hidepid=invisible: root still sees everything" 0 \
 check "hidepid=invisible,gid=: a member of the group sees everything" 0 \
 	-- hide hidepid=invisible,gid=4242 setpriv --reuid 65534 --regid 65534 --groups 4242 "$HEALTHY" proc:hly-env
 check "hidepid=invisible: pid: of a hidden process cannot be told" 3 \
-	--err "healthy: pid:$root_pid: cannot tell: pid $root_pid exists but /proc does not show it" \
+	--err "healthy: pid:$root_pid: cannot tell: pid $root_pid exists, but /proc is mounted hidepid=invisible and hides other users' processes from uid 65534" \
 	-- hide hidepid=invisible "${as_nobody[@]}" "$HEALTHY" "pid:$root_pid"
+check "hidepid=noaccess: pid: of a hidden process cannot be told" 3 --err-has "cannot tell: pid $root_pid exists, but /proc is mounted hidepid=noaccess" \
+	-- hide hidepid=noaccess "${as_nobody[@]}" "$HEALTHY" "pid:$root_pid"
+check "hidepid=ptraceable,gid=: the group does not help (the kernel ignores gid= there)" 3 --err-has "cannot tell" \
+	-- hide hidepid=ptraceable,gid=4242 setpriv --reuid 65534 --regid 65534 --groups 4242 "$HEALTHY" proc:hly-env
+check "hidepid=invisible without gid=: gid 0 sees everything, as the kernel lets it" 0 \
+	-- hide hidepid=invisible setpriv --reuid 65534 --regid 0 --clear-groups "$HEALTHY" proc:hly-env
+start "${as_nobody[@]}" "$NAMED" sleep hly-envnobody
+check "hidepid=invisible: too many of the user's own is a plain failure, exit 1" 1 --err-has "2 running, want at most 1" \
+	-- hide hidepid=invisible "${as_nobody[@]}" "$HEALTHY" proc:hly-envnobody,max=1
 check "subset=pid hides no process" 0 -- hide subset=pid "${as_nobody[@]}" "$HEALTHY" proc:hly-env
+
+# A /proc that is not this PID namespace's (unshare -p without a new /proc): healthy still knows itself.
+if unshare -pf true 2>/dev/null; then
+	self=$(basename "$HEALTHY" | cut -c1-15)
+	check "in a new PID namespace, healthy does not count itself in the old /proc" 1 \
+		-- unshare -pf "$HEALTHY" "proc:$self"
+	check "... nor the shell that runs it" 1 --err-has "not counting healthy's own ancestor" \
+		-- unshare -pf bash -c "cp /bin/sh \"$TMP/hly-nsshell\" && \"$TMP/hly-nsshell\" -c '\"$HEALTHY\" proc:hly-nsshell; exit \$?'"
+else
+	skip "PID namespaces" "unshare -p is not allowed here"
+fi
+
+# A tmpfs where /proc should be could fake any process: pid: checks refuse it too.
+if [ $asan = 1 ]; then
+	skip "pid: on a fake /proc" "the sanitizer runtime needs /proc"
+else
+	check "pid: on a fake /proc is exit 3" 3 --err-has "/proc is not mounted" \
+		-- unshare -m sh -c 'mount -t tmpfs none /proc && mkdir /proc/77 && echo "State:	S" > /proc/77/status && exec "$0" pid:77' "$HEALTHY"
+fi
+
+# A reader that goes away: exit 3, not death by SIGPIPE (141).
+check "stdout closed under it is exit 3" 0 -- bash -c '(sleep 0.3; "$0" -v pid:1) | true; test "${PIPESTATUS[0]}" = 3' "$HEALTHY"
 
 # Out of descriptors: exit 3 with the reason, not a false answer.
 if [ $asan = 1 ]; then
 	skip "RLIMIT_NOFILE" "the sanitizer runtime needs descriptors of its own"
 else
-	check "too few descriptors to read /proc is exit 3" 3 --err-has "healthy: proc:hly-absent: read /proc/" \
+	check "too few descriptors to read /proc is exit 3" 3 --err-has "healthy: proc:hly-absent: open /proc/" \
 		-- bash -c 'ulimit -n 4; exec "$0" proc:hly-absent' "$HEALTHY"
-	check "but a check decided before running out still passes" 0 \
-		-- bash -c 'ulimit -n 5; exec "$0" pid:1' "$HEALTHY"
+	check "but with the three a pid: check needs, it passes" 0 \
+		-- bash -c 'ulimit -n 6; exec "$0" pid:1' "$HEALTHY"
 fi
 
 # stdout that cannot be written: exit 3, as pgrep does.

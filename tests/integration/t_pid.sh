@@ -42,6 +42,9 @@ check "garbage in a pidfile" 1 --err "healthy: pidfile:$f/garbage: not a pid: \"
 printf '\x01\xff%s\n' "$(head -c 100 /dev/zero | tr '\0' a)" > "$f/binary"
 check "binary garbage is escaped and cut short" 1 --err "healthy: pidfile:$f/binary: not a pid: \"\\x01\\xffaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\"" \
 	-- "$HEALTHY" "pidfile:$f/binary"
+{ printf '%125s' ''; echo 1999999; } > "$f/longline"
+check "a first line too long for the buffer is not cut into a pid" 1 --err "healthy: pidfile:$f/longline: first line too long for a pid" \
+	-- "$HEALTHY" "pidfile:$f/longline"
 printf '0\n' > "$f/zero"
 check "pid 0" 1 --err "healthy: pidfile:$f/zero: pid out of range (1-4194304): \"0\"" -- "$HEALTHY" "pidfile:$f/zero"
 printf -- '-5\n' > "$f/negative"

@@ -61,8 +61,15 @@ start "$NAMED" threads hly-thread
 check "threads named NAME do not count" 1 --err "healthy: proc:hly-thread: not running" -- "$HEALTHY" proc:hly-thread
 start "$NAMED" leader-exit hly-leaderexit
 wait_state "$PID" Z
-check "a process whose main thread exited still runs" 0 --out "healthy: proc:hly-leaderexit: ok: 1 running (pid $PID Z)" \
-	-- "$HEALTHY" -v proc:hly-leaderexit
+check "a process whose main thread exited still runs (the state shown is its threads')" 0 \
+	--out "healthy: proc:hly-leaderexit: ok: 1 running (pid $PID S)" -- "$HEALTHY" -v proc:hly-leaderexit
+check "pid: of it too" 0 -- "$HEALTHY" "pid:$PID"
+kill -STOP "$PID"
+for i in $(seq 200); do grep -q "^State:.*T" "/proc/$PID/task/$(ls "/proc/$PID/task" | grep -vx "$PID" | head -n 1)/status" && break; sleep 0.01; done
+check "but when its threads are stopped, it is stopped" 1 --err "healthy: proc:hly-leaderexit: not running (stopped, pid $PID)" \
+	-- "$HEALTHY" proc:hly-leaderexit
+check "pid: of it too" 1 --err "healthy: pid:$PID: not running (stopped)" -- "$HEALTHY" "pid:$PID"
+kill -CONT "$PID"
 
 # Names that fight back: parens, spaces, newlines, field look-alikes, non-UTF-8.
 for name in 'a)b' 'x) Z 1 2' 'sp ace' $'nl\nx' $'\xff\xfe' '(paren' ')' 'a,b' 'tab	t'; do

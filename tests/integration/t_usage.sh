@@ -34,6 +34,9 @@ proc:x,foo=1|healthy: proc:x,foo=1: unknown option 'foo' (proc: takes min=, max=
 proc:x,user=|healthy: proc:x,user=: empty user
 proc:x,user=99999999999|healthy: proc:x,user=99999999999: uid out of range
 pidfile:|healthy: pidfile:: empty path
+proc:x,|healthy: proc:x,: empty option after ','
+proc:x,Min=2|healthy: proc:x,Min=2: unknown option 'Min' (proc: takes min=, max=, user=)
+-- -v|healthy: -v: not a check (did you mean proc:-v?)
 --bogus|healthy: --bogus: unknown option
 -x|healthy: -x: unknown option
 -vx|healthy: -x: unknown option

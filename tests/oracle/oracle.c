@@ -344,15 +344,18 @@ static int pattern_of(const char *key, char *out, size_t size)
 	return len > NAME_MAX_LEN ? -1 : 0;
 }
 
-/* healthy's args.c reads a trailing ",key=" (lower-case letters) as an option. */
+/* healthy reads a trailing ",key=" (letters) as an option, and a trailing ',' as an empty one. */
 static bool looks_like_option(const char *key)
 {
 	const char *c;
+	size_t len = strlen(key);
 
+	if (len && key[len - 1] == ',')
+		return true;
 	for (c = strchr(key, ','); c; c = strchr(c + 1, ',')) {
 		const char *p = c + 1;
 
-		while (*p >= 'a' && *p <= 'z')
+		while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
 			p++;
 		if (p > c + 1 && *p == '=')
 			return true;

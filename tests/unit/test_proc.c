@@ -351,7 +351,7 @@ static void cmdline_argv0_base_gives_basename_of_argv0(void **state)
 		const char *base = NULL;
 		size_t base_len = 99;
 
-		cmdline_argv0_base(buf, len, &base, &base_len);
+		cmdline_argv0_base(buf, len, sizeof(buf) - 1, &base, &base_len);
 		ROW_MEM(rows[i].fixture, base, base_len, rows[i].base, rows[i].base_len);
 		if (base < buf || base + base_len > buf + len)
 			fail_msg("%s: base points outside the buffer", rows[i].fixture);
@@ -364,20 +364,23 @@ static void cmdline_argv0_base_without_slash_or_nul_is_whole_argv0(void **state)
 	size_t base_len;
 
 	(void)state;
-	cmdline_argv0_base(BYTES("postgres\0-D\0/var/lib/pg\0"), &base, &base_len);
+	cmdline_argv0_base(BYTES("postgres\0-D\0/var/lib/pg\0"), CMDLINE_SIZE - 1, &base, &base_len);
 	assert_int_equal(base_len, 8);
 	assert_memory_equal(base, "postgres", 8);
 	/* A slash in a later argument does not count. */
-	cmdline_argv0_base(BYTES("x\0/a/b\0"), &base, &base_len);
+	cmdline_argv0_base(BYTES("x\0/a/b\0"), CMDLINE_SIZE - 1, &base, &base_len);
 	assert_int_equal(base_len, 1);
 	assert_memory_equal(base, "x", 1);
 	/* len bounds the search: the bytes after it are not argv[0]. */
-	cmdline_argv0_base("abc/def", 3, &base, &base_len);
+	cmdline_argv0_base("abc/def", 3, CMDLINE_SIZE - 1, &base, &base_len);
 	assert_int_equal(base_len, 3);
 	assert_memory_equal(base, "abc", 3);
-	cmdline_argv0_base("/", 1, &base, &base_len);
+	cmdline_argv0_base("/", 1, CMDLINE_SIZE - 1, &base, &base_len);
 	assert_int_equal(base_len, 0);
-	cmdline_argv0_base("", 0, &base, &base_len);
+	cmdline_argv0_base("", 0, CMDLINE_SIZE - 1, &base, &base_len);
+	assert_int_equal(base_len, 0);
+	/* A buffer filled to the brim without a NUL cut argv[0]: its basename is unknown. */
+	cmdline_argv0_base("/usr/bin/abcdef", 15, 15, &base, &base_len);
 	assert_int_equal(base_len, 0);
 }
 
@@ -556,7 +559,7 @@ static void name_rows(const struct name_row *rows, size_t n)
 		ROW_INT(name, name_match_comm(&c, r->comm, strlen(r->comm)), r->comm_match);
 		if (r->comm_match != NAME_NEED_ARGV0)
 			continue;
-		cmdline_argv0_base(r->cmdline, r->cmdline_len, &base, &base_len);
+		cmdline_argv0_base(r->cmdline, r->cmdline_len, CMDLINE_SIZE - 1, &base, &base_len);
 		ROW_INT(name, name_match_argv0(&c, r->comm, strlen(r->comm), base, base_len), r->argv0_match);
 	}
 }

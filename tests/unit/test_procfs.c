@@ -52,7 +52,7 @@ static void mountinfo_rows(const struct mount_row *rows, size_t n)
 		ROW_INT(r->fixture, mountinfo_line_parse(line, line_len, &m), r->ret);
 		if (r->ret != 1)
 			continue;
-		ROW_INT(r->fixture, m.found, true);
+		ROW_INT(r->fixture, m.id != 0, true);
 		ROW_MEM(r->fixture, m.hidepid, strnlen(m.hidepid, sizeof(m.hidepid)), r->hidepid, strlen(r->hidepid));
 		ROW_INT(r->fixture, m.has_gid, r->has_gid);
 		if (r->has_gid)
@@ -179,7 +179,7 @@ static void mountinfo_real_self_has_one_proc_at_proc_without_hidepid(void **stat
 
 	(void)state;
 	assert_int_equal(matches, 1);
-	assert_true(m.found);
+	assert_true(m.id != 0);
 	assert_string_equal(m.hidepid, "");
 	assert_false(hidepid_hides(m.hidepid));
 }

@@ -1,0 +1,232 @@
+/*
+ * sock.c's spec parser, sock_spec_parse, as check_parse() reaches it:
+ * tcp:, udp: (PORT, ADDR:PORT, [ADDR6]:PORT, localhost:PORT) and unix:
+ * (PATH, @NAME), and the exact usage line of every error.
+ */
+#include "fixture.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "args.h"
+#include "sock.h"
+
+#define ROWS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* sun_path is 108 bytes: a path needs its NUL, an abstract name its leading one. */
+#define NAME_MAX_LEN 107
+
+struct good_row {
+	const char *spec;
+	enum check_kind kind;
+	int family;             /* 0: any address */
+	const char *addr;       /* as inet_pton(family) reads it; NULL: all zero */
+	unsigned port;
+	bool localhost;
+	bool abstract;
+};
+
+static void good_rows(const struct good_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct good_row *r = &rows[i];
+		const char *body = strchr(r->spec, ':') + 1;
+		unsigned char want[16] = { 0 };
+		struct check c;
+		struct line err;
+
+		line_reset(&err);
+		ROW_INT(r->spec, check_parse(r->spec, &c, &err), 0);
+		if (err.len)
+			fail_msg("%s: err is \"%.*s\", want none", r->spec, (int)err.len, err.buf);
+		ROW_INT(r->spec, c.kind, r->kind);
+		ROW_MEM(r->spec, c.arg, c.arg_len, body, strlen(body));
+		if (r->kind == CHECK_UNIX) {
+			ROW_INT(r->spec, c.u.sock.abstract, r->abstract);
+			continue;
+		}
+		ROW_INT(r->spec, c.u.sock.family, r->family);
+		ROW_INT(r->spec, c.u.sock.port, r->port);
+		ROW_INT(r->spec, c.u.sock.localhost, r->localhost);
+		if (r->addr && inet_pton(r->family, r->addr, want) != 1)
+			fail_msg("%s: bad address %s in the row", r->spec, r->addr);
+		/* An IPv4 address is in the first 4 bytes. */
+		ROW_MEM(r->spec, c.u.sock.addr, r->family == AF_INET6 ? 16u : 4u, want, r->family == AF_INET6 ? 16u : 4u);
+	}
+}
+
+static void sock_spec_parse_tcp_and_udp_port_address_localhost(void **state)
+{
+	static const struct good_row rows[] = {
+		{ "tcp:80", CHECK_TCP, 0, NULL, 80, false, false },
+		{ "tcp:1", CHECK_TCP, 0, NULL, 1, false, false },
+		{ "tcp:65535", CHECK_TCP, 0, NULL, 65535, false, false },
+		{ "tcp:0080", CHECK_TCP, 0, NULL, 80, false, false },
+		{ "tcp:127.0.0.1:80", CHECK_TCP, AF_INET, "127.0.0.1", 80, false, false },
+		{ "tcp:0.0.0.0:8080", CHECK_TCP, AF_INET, "0.0.0.0", 8080, false, false },
+		{ "tcp:[::1]:80", CHECK_TCP, AF_INET6, "::1", 80, false, false },
+		{ "tcp:[::]:443", CHECK_TCP, AF_INET6, "::", 443, false, false },
+		{ "tcp:[2001:db8::1]:8443", CHECK_TCP, AF_INET6, "2001:db8::1", 8443, false, false },
+		/* Either loopback: /etc/hosts differs between images. */
+		{ "tcp:localhost:80", CHECK_TCP, AF_INET, NULL, 80, true, false },
+		/* An IPv4-mapped address is the IPv4 one. */
+		{ "tcp:[::ffff:10.0.0.1]:80", CHECK_TCP, AF_INET, "10.0.0.1", 80, false, false },
+		{ "udp:53", CHECK_UDP, 0, NULL, 53, false, false },
+		{ "udp:127.0.0.53:53", CHECK_UDP, AF_INET, "127.0.0.53", 53, false, false },
+		{ "udp:[::]:5353", CHECK_UDP, AF_INET6, "::", 5353, false, false },
+		{ "udp:[::1]:65535", CHECK_UDP, AF_INET6, "::1", 65535, false, false },
+		{ "udp:localhost:53", CHECK_UDP, AF_INET, NULL, 53, true, false },
+		{ "udp:[::ffff:127.0.0.1]:53", CHECK_UDP, AF_INET, "127.0.0.1", 53, false, false },
+	};
+
+	(void)state;
+	good_rows(rows, ROWS(rows));
+}
+
+static void sock_spec_parse_unix_path_and_abstract_name(void **state)
+{
+	static const struct good_row rows[] = {
+		{ "unix:/run/app.sock", CHECK_UNIX, 0, NULL, 0, false, false },
+		{ "unix:/run/my app/ctl sock", CHECK_UNIX, 0, NULL, 0, false, false },
+		{ "unix:relative.sock", CHECK_UNIX, 0, NULL, 0, false, false },
+		{ "unix:@name", CHECK_UNIX, 0, NULL, 0, false, true },
+		{ "unix:@/looks/like/a/path", CHECK_UNIX, 0, NULL, 0, false, true },
+	};
+
+	(void)state;
+	good_rows(rows, ROWS(rows));
+}
+
+/* "unix:" and a path (or '@' and a name) of n bytes of 'a' after the first. */
+static void long_unix_spec(char *buf, size_t size, bool abstract, size_t n)
+{
+	size_t i;
+
+	assert_true(5 + 1 + n + 1 <= size);
+	memcpy(buf, "unix:", 5);
+	buf[5] = abstract ? '@' : '/';
+	for (i = 0; i < n - (abstract ? 0 : 1); i++)
+		buf[6 + i] = 'a';
+	buf[6 + i] = '\0';
+}
+
+static void sock_spec_parse_unix_107_bytes_fit_108_do_not(void **state)
+{
+	static const char why[] = ": longer than a unix socket name can be (107 bytes)";
+	static char spec[256];
+	char want[LINE_SIZE];
+	struct check c;
+	struct line err;
+
+	(void)state;
+	/* A path of 107 bytes, and its NUL: the whole of sun_path. */
+	long_unix_spec(spec, sizeof(spec), false, NAME_MAX_LEN);
+	assert_int_equal(strlen(spec + 5), NAME_MAX_LEN);
+	assert_int_equal(check_parse(spec, &c, &err), 0);
+	assert_int_equal(c.arg_len, NAME_MAX_LEN);
+	/* The leading NUL, and a name of 107 bytes. */
+	long_unix_spec(spec, sizeof(spec), true, NAME_MAX_LEN);
+	assert_int_equal(strlen(spec + 6), NAME_MAX_LEN);
+	assert_int_equal(check_parse(spec, &c, &err), 0);
+	assert_true(c.u.sock.abstract);
+
+	long_unix_spec(spec, sizeof(spec), false, NAME_MAX_LEN + 1);
+	assert_int_equal(check_parse(spec, &c, &err), -1);
+	snprintf(want, sizeof(want), "healthy: %s%s", spec, why);
+	assert_int_equal(err.len, strlen(want));
+	assert_memory_equal(err.buf, want, err.len);
+
+	long_unix_spec(spec, sizeof(spec), true, NAME_MAX_LEN + 1);
+	assert_int_equal(check_parse(spec, &c, &err), -1);
+	snprintf(want, sizeof(want), "healthy: %s%s", spec, why);
+	assert_int_equal(err.len, strlen(want));
+	assert_memory_equal(err.buf, want, err.len);
+
+	long_unix_spec(spec, sizeof(spec), false, 200);
+	assert_int_equal(check_parse(spec, &c, &err), -1);
+	snprintf(want, sizeof(want), "healthy: %s%s", spec, why);
+	assert_int_equal(err.len, strlen(want));
+	assert_memory_equal(err.buf, want, err.len);
+}
+
+static void sock_spec_parse_errors_give_exact_usage_line(void **state)
+{
+	static const struct {
+		const char *spec;
+		const char *err;
+	} rows[] = {
+		{ "tcp:0", "healthy: tcp:0: port out of range" },
+		{ "tcp:65536", "healthy: tcp:65536: port out of range" },
+		{ "tcp:99999999999999999999", "healthy: tcp:99999999999999999999: port out of range" },
+		{ "tcp:", "healthy: tcp:: not a port (1-65535)" },
+		{ "tcp:http", "healthy: tcp:http: not a port (1-65535)" },
+		{ "tcp:80a", "healthy: tcp:80a: not a port (1-65535)" },
+		{ "tcp:-1", "healthy: tcp:-1: not a port (1-65535)" },
+		{ "tcp:+80", "healthy: tcp:+80: not a port (1-65535)" },
+		{ "tcp: 80", "healthy: tcp: 80: not a port (1-65535)" },
+		{ "tcp:127.0.0.1", "healthy: tcp:127.0.0.1: not a port (1-65535)" },
+		{ "tcp:127.0.0.1:http", "healthy: tcp:127.0.0.1:http: not a port (1-65535)" },
+		{ "tcp:127.0.0.1:", "healthy: tcp:127.0.0.1:: not a port (1-65535)" },
+		{ "tcp:127.0.0.1:0", "healthy: tcp:127.0.0.1:0: port out of range" },
+		{ "tcp:127.0.0.1:65536", "healthy: tcp:127.0.0.1:65536: port out of range" },
+		{ "tcp:localhost:0", "healthy: tcp:localhost:0: port out of range" },
+		{ "tcp:::1:80", "healthy: tcp:::1:80: write an IPv6 address in brackets: [::1]:PORT" },
+		{ "tcp:fe80::1:80", "healthy: tcp:fe80::1:80: write an IPv6 address in brackets: [::1]:PORT" },
+		{ "tcp:[::1:80", "healthy: tcp:[::1:80: write an IPv6 address as [ADDR]:PORT" },
+		{ "tcp:[::1]80", "healthy: tcp:[::1]80: write an IPv6 address as [ADDR]:PORT" },
+		{ "tcp:[::1]", "healthy: tcp:[::1]: write an IPv6 address as [ADDR]:PORT" },
+		{ "tcp:[::1]:", "healthy: tcp:[::1]:: not a port (1-65535)" },
+		{ "tcp:[::1]:0", "healthy: tcp:[::1]:0: port out of range" },
+		{ "tcp:[::1]:65536", "healthy: tcp:[::1]:65536: port out of range" },
+		{ "tcp:1.2.3:80", "healthy: tcp:1.2.3:80: not an IPv4 address (tcp: and udp: look at this machine's sockets)" },
+		{ "tcp:256.0.0.1:80", "healthy: tcp:256.0.0.1:80: not an IPv4 address (tcp: and udp: look at this machine's sockets)" },
+		{ "tcp:example.com:80", "healthy: tcp:example.com:80: not an IPv4 address (tcp: and udp: look at this machine's sockets)" },
+		{ "tcp:LOCALHOST:80", "healthy: tcp:LOCALHOST:80: not an IPv4 address (tcp: and udp: look at this machine's sockets)" },
+		{ "tcp::80", "healthy: tcp::80: not an IPv4 address" },
+		{ "tcp:[::g]:80", "healthy: tcp:[::g]:80: not an IPv6 address" },
+		{ "tcp:[]:80", "healthy: tcp:[]:80: not an IPv6 address" },
+		{ "tcp:[127.0.0.1]:80", "healthy: tcp:[127.0.0.1]:80: not an IPv6 address" },
+		{ "tcp:[localhost]:80", "healthy: tcp:[localhost]:80: not an IPv6 address" },
+		{ "tcp:[1:2:3:4:5:6:7:8:9]:80", "healthy: tcp:[1:2:3:4:5:6:7:8:9]:80: not an IPv6 address" },
+		{ "tcp:[0000:0000:0000:0000:0000:0000:0000:0000:0000:0000]:80",
+		  "healthy: tcp:[0000:0000:0000:0000:0000:0000:0000:0000:0000:0000]:80: not an IPv6 address" },
+		{ "udp:0", "healthy: udp:0: port out of range" },
+		{ "udp:65536", "healthy: udp:65536: port out of range" },
+		{ "udp:", "healthy: udp:: not a port (1-65535)" },
+		{ "udp:dns", "healthy: udp:dns: not a port (1-65535)" },
+		{ "udp:::53", "healthy: udp:::53: write an IPv6 address in brackets: [::1]:PORT" },
+		{ "udp:[::53", "healthy: udp:[::53: write an IPv6 address as [ADDR]:PORT" },
+		{ "udp:[::]53", "healthy: udp:[::]53: write an IPv6 address as [ADDR]:PORT" },
+		{ "udp:1.2.3.4.5:53", "healthy: udp:1.2.3.4.5:53: not an IPv4 address (tcp: and udp: look at this machine's sockets)" },
+		{ "udp:[::x]:53", "healthy: udp:[::x]:53: not an IPv6 address" },
+		{ "unix:", "healthy: unix:: empty path" },
+		{ "unix:@", "healthy: unix:@: empty name" },
+		/* The spec is escaped: the line stays one line. */
+		{ "tcp:\n80", "healthy: tcp:\\n80: not a port (1-65535)" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ROWS(rows); i++) {
+		struct check c;
+		struct line err;
+
+		line_reset(&err);
+		ROW_INT(rows[i].err, check_parse(rows[i].spec, &c, &err), -1);
+		ROW_MEM(rows[i].err, err.buf, err.len, rows[i].err, strlen(rows[i].err));
+	}
+}
+
+int main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(sock_spec_parse_tcp_and_udp_port_address_localhost),
+		cmocka_unit_test(sock_spec_parse_unix_path_and_abstract_name),
+		cmocka_unit_test(sock_spec_parse_unix_107_bytes_fit_108_do_not),
+		cmocka_unit_test(sock_spec_parse_errors_give_exact_usage_line),
+	};
+
+	return cmocka_run_group_tests_name("sock", tests, NULL, NULL);
+}
