@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "exitcode.h"
+#include "file.h"
 #include "pid.h"
+#include "probe.h"
 #include "proc.h"
 #include "sock.h"
 #include "user.h"
@@ -130,6 +132,19 @@ int check_parse(const char *spec, struct check *c, struct line *err)
 		c->kind = spec[0] == 't' ? CHECK_TCP : spec[0] == 'u' && spec[1] == 'd' ? CHECK_UDP : CHECK_UNIX;
 		return sock_spec_parse(c, body, err);
 	}
+	if ((kind_len == 7 && !memcmp(spec, "connect", 7)) || (kind_len == 4 && !memcmp(spec, "http", 4))) {
+		c->kind = spec[0] == 'c' ? CHECK_CONNECT : CHECK_HTTP;
+		return probe_spec_parse(c, body, err);
+	}
+	if (kind_len == 4 && !memcmp(spec, "file", 4)) {
+		c->kind = CHECK_FILE;
+		return file_spec_parse(c, body, err);
+	}
+	if (kind_len == 5 && !memcmp(spec, "https", 5)) {
+		/* TLS would multiply the binary's size. */
+		check_usage(err, c, "https:// is not supported: check the port with tcp:PORT or connect:HOST:PORT");
+		return -1;
+	}
 	if (kind_len == 3 && !memcmp(spec, "pid", 3)) {
 		c->kind = CHECK_PID;
 		return pid_spec_parse(c, err);
@@ -143,7 +158,7 @@ int check_parse(const char *spec, struct check *c, struct line *err)
 	line_escaped(err, spec, strlen(spec));
 	line_str(err, ": unknown check kind '");
 	line_escaped(err, spec, kind_len);
-	line_str(err, "' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)");
+	line_str(err, "' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, file:)");
 	return -1;
 }
 
@@ -242,6 +257,7 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 	enum args_result r;
 
 	memset(o, 0, sizeof(*o));
+	o->timeout_ms = DEFAULT_TIMEOUT_MS;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
 		int used_next = 0;

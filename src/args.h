@@ -11,13 +11,18 @@
 #include "check.h"
 #include "report.h"
 
+/*
+ * The run's deadline when -t is not given: under Kubernetes' default probe
+ * timeout (1 s), so healthy gives up, and says why, before it is killed.
+ */
+#define DEFAULT_TIMEOUT_MS 800
 /* poll(2) takes an int of milliseconds. */
 #define DURATION_MAX_MS 2147483647ULL
 
 struct options {
 	bool verbose;
 	bool quiet;
-	uint64_t timeout_ms;    /* 0: not given */
+	uint64_t timeout_ms;    /* DEFAULT_TIMEOUT_MS unless -t is given */
 	struct check checks[MAX_CHECKS];
 	size_t nchecks;
 };

@@ -5,15 +5,20 @@
 
 #include "exitcode.h"
 
+/* The most of a check's own text a line shows. */
+#define SPEC_SHOWN 200
 /* Docker keeps 4096 bytes of a probe's output: stop short of it and say so. */
 #define OUTPUT_BUDGET 3900
 
 void check_line_start(const struct check *c, struct line *l)
 {
+	size_t n = strlen(c->spec);
+
 	line_reset(l);
 	line_str(l, "healthy: ");
-	line_escaped(l, c->spec, strlen(c->spec));
-	line_str(l, ": ");
+	/* A 4 KiB path must leave room for the reason: its start is enough to find it. */
+	line_escaped(l, c->spec, n > SPEC_SHOWN ? SPEC_SHOWN : n);
+	line_str(l, n > SPEC_SHOWN ? "...: " : ": ");
 }
 
 void check_usage(struct line *err, const struct check *c, const char *why)

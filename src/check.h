@@ -28,6 +28,9 @@ enum check_kind {
 	CHECK_TCP,
 	CHECK_UDP,
 	CHECK_UNIX,
+	CHECK_CONNECT,
+	CHECK_HTTP,
+	CHECK_FILE,
 };
 
 enum verdict {
@@ -54,6 +57,11 @@ struct proc_tally {
 	struct pid_state unlive_pids[EVIDENCE_PIDS];
 };
 
+/* A name resolves to at most this many addresses that a probe tries. */
+#define PROBE_MAX_ADDRS 8
+/* A host name, as DNS bounds it. */
+#define HOST_SIZE 256
+
 /* A socket address as seen in the kernel's tables, for evidence. */
 struct sock_seen {
 	int family;             /* AF_INET or AF_INET6 */
@@ -63,6 +71,7 @@ struct sock_seen {
 /* What the socket tables showed for one tcp:, udp: or unix: check. */
 struct sock_tally {
 	unsigned found;         /* sockets that pass */
+	bool found_dgram;       /* unix: the first of them is a datagram socket */
 	struct sock_seen found_at;
 	unsigned elsewhere;     /* inet: on the port, bound to another address */
 	struct sock_seen elsewhere_at;
@@ -103,6 +112,18 @@ struct check {
 			unsigned long long ino;
 			struct sock_tally tally;
 		} sock;
+		struct {
+			char host[HOST_SIZE];   /* without brackets */
+			uint16_t port;
+			const char *authority;  /* http: HOST[:PORT] as typed, for the Host header */
+			size_t authority_len;
+			const char *path;       /* http: from the first '/', without a fragment; "" for "/" */
+			size_t path_len;
+		} probe;
+		struct {
+			bool has_maxage;
+			uint64_t maxage_ms;
+		} file;
 	} u;
 	enum verdict verdict;
 	struct line why;        /* the reason (fail, error) or the evidence (pass) */

@@ -11,7 +11,9 @@
 #include "args.h"
 #include "check.h"
 #include "exitcode.h"
+#include "file.h"
 #include "pid.h"
+#include "probe.h"
 #include "proc.h"
 #include "sock.h"
 
@@ -31,12 +33,18 @@ static const char usage[] =
 	"  tcp:[ADDR:]PORT  a TCP socket listens on PORT (ADDR: 127.0.0.1, [::1], localhost)\n"
 	"  udp:[ADDR:]PORT  a UDP socket is bound to PORT\n"
 	"  unix:PATH        a unix socket listens at PATH (@NAME: abstract)\n"
+	"  connect:HOST:PORT\n"
+	"                   a TCP connection to HOST:PORT is accepted\n"
+	"  http://HOST[:PORT][/PATH]\n"
+	"                   GET answers 2xx or 3xx\n"
+	"  file:PATH[,maxage=DURATION]\n"
+	"                   PATH exists (and was modified within DURATION)\n"
 	"\n"
 	"options:\n"
 	"  -v, --verbose    print every check with its evidence\n"
 	"  -q, --quiet      print nothing\n"
 	"  -t, --timeout DURATION\n"
-	"                   give up after DURATION (500ms, 5s, 2m)\n"
+	"                   give up after DURATION (500ms, 5s, 2m; default 800ms)\n"
 	"  -h, --help       print this help\n"
 	"  -V, --version    print the version\n";
 
@@ -58,6 +66,7 @@ static int write_all(int fd, const char *s, size_t n)
 int main(int argc, char **argv)
 {
 	static struct options opts;
+	uint64_t start_ms = probe_now_ms(), deadline_ms, now_ms;
 	struct line err;
 	size_t i;
 	int r;
@@ -88,9 +97,14 @@ int main(int argc, char **argv)
 		line_write(STDERR_FILENO, &err);
 		return r;
 	}
+	deadline_ms = start_ms + opts.timeout_ms;
 	proc_run(opts.checks, opts.nchecks, opts.verbose);
-	sock_run(opts.checks, opts.nchecks);
-	for (i = 0; i < opts.nchecks; i++)
+	now_ms = probe_now_ms();
+	sock_run(opts.checks, opts.nchecks, deadline_ms > now_ms ? deadline_ms - now_ms : 1);
+	probe_run(opts.checks, opts.nchecks, deadline_ms, opts.timeout_ms);
+	for (i = 0; i < opts.nchecks; i++) {
 		pid_run(&opts.checks[i]);
+		file_run(&opts.checks[i]);
+	}
 	return checks_report(opts.checks, opts.nchecks, opts.verbose, opts.quiet);
 }

@@ -1,6 +1,8 @@
 #include "report.h"
 
 #include <errno.h>
+#include <stdbool.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -118,6 +120,103 @@ void line_escaped(struct line *l, const char *s, size_t n)
 		}
 		i++;
 	}
+}
+
+void line_duration(struct line *l, unsigned long long ms)
+{
+	/* Exact, as Go (and so Docker) writes durations, with days: "500ms", "10.5s", "1m0.25s", "2d0h3m". */
+	static const struct {
+		unsigned long long ms;
+		char unit;
+	} units[] = { { 86400000, 'd' }, { 3600000, 'h' }, { 60000, 'm' } };
+	unsigned long long rest = ms;
+	size_t i;
+	bool started = false;
+
+	if (ms < 1000) {
+		line_uint(l, ms);
+		line_str(l, "ms");
+		return;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!started && rest < units[i].ms)
+			continue;
+		started = true;
+		line_uint(l, rest / units[i].ms);
+		line_mem(l, &units[i].unit, 1);
+		rest %= units[i].ms;
+		if (!rest)
+			return;
+	}
+	line_uint(l, rest / 1000);
+	if (rest % 1000) {
+		char frac[4] = { '.', (char)('0' + rest % 1000 / 100), (char)('0' + rest % 100 / 10), (char)('0' + rest % 10) };
+		size_t n = 4;
+
+		while (frac[n - 1] == '0')
+			n--;
+		line_mem(l, frac, n);
+	}
+	line_str(l, "s");
+}
+
+static const unsigned char v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+/*
+ * An address as RFC 5952 writes it: IPv4 dotted, IPv6 in lower-case hex with
+ * the longest run of zero groups as "::" and IPv4-mapped ones as
+ * "::ffff:a.b.c.d". musl's inet_ntop would pull in snprintf: 20 KB.
+ */
+void line_ip(struct line *l, int family, const unsigned char *a)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i, best = -1, best_len = 1, run = 0;
+
+	if (family == AF_INET6 && !memcmp(a, v4_mapped, 12)) {
+		line_str(l, "::ffff:");
+		a += 12;
+		family = AF_INET;
+	}
+	if (family == AF_INET) {
+		for (i = 0; i < 4; i++) {
+			line_str(l, i ? "." : "");
+			line_uint(l, a[i]);
+		}
+		return;
+	}
+	for (i = 0; i < 8; i++) {
+		run = a[2 * i] || a[2 * i + 1] ? 0 : run + 1;
+		if (run > best_len) {
+			best_len = run;
+			best = i - run + 1;
+		}
+	}
+	for (i = 0; i < 8; i++) {
+		unsigned g = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+		char buf[4];
+		int n = 0, shift;
+
+		if (i == best) {
+			line_str(l, "::");
+			i += best_len - 1;
+			continue;
+		}
+		if (i && i != best + best_len)
+			line_str(l, ":");
+		for (shift = 12; shift >= 0; shift -= 4) {
+			if (n || (g >> shift) & 15 || shift == 0)
+				buf[n++] = hex[(g >> shift) & 15];
+		}
+		line_mem(l, buf, (size_t)n);
+	}
+}
+
+void line_addr(struct line *l, int family, const unsigned char *a, unsigned port)
+{
+	line_str(l, family == AF_INET6 ? "[" : "");
+	line_ip(l, family, a);
+	line_str(l, family == AF_INET6 ? "]:" : ":");
+	line_uint(l, port);
 }
 
 void line_errno(struct line *l, const char *what, int err)

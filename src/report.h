@@ -23,7 +23,13 @@ void line_uint(struct line *l, unsigned long long v);
 void line_int(struct line *l, long long v);
 /* Appends bytes that another user controls (process names, paths): C escapes for control bytes and backslash, \xNN for bytes that are not printable UTF-8. */
 void line_escaped(struct line *l, const char *s, size_t n);
-/* "healthy: " + what + ": " + strerror(err) */
+/* An IP address as RFC 5952 writes it (IPv4 dotted; IPv6 compressed, lower-case, "::ffff:a.b.c.d" when mapped). */
+void line_ip(struct line *l, int family, const unsigned char *a);
+/* "127.0.0.1:80" or "[::1]:80". */
+void line_addr(struct line *l, int family, const unsigned char *a, unsigned port);
+/* A duration as people write it: "800ms", "5s", "2m5s", "1h2m". */
+void line_duration(struct line *l, unsigned long long ms);
+/* what + ": " + strerror(err) */
 void line_errno(struct line *l, const char *what, int err);
 
 /* Writes the line and a newline to fd. Returns -1 on a failed write, 0 otherwise. Keeps errno. */

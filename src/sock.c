@@ -113,8 +113,9 @@ int sock_spec_parse(struct check *c, const char *body, struct line *err)
 		check_usage(err, c, c->u.sock.abstract ? "empty name" : "empty path");
 		return -1;
 	}
-	if (c->arg_len - c->u.sock.abstract >= UNIX_PATH_SIZE) {
-		check_usage(err, c, "longer than a unix socket name can be (107 bytes)");
+	/* A path may be longer than sun_path: its server bound a relative one. A name cannot. */
+	if (c->u.sock.abstract && c->arg_len - 1 >= UNIX_PATH_SIZE) {
+		check_usage(err, c, "longer than an abstract socket name can be (107 bytes)");
 		return -1;
 	}
 	return 0;
@@ -195,16 +196,24 @@ static unsigned long long dev_kernel(dev_t d)
 	return (unsigned long long)major(d) << 20 | (minor(d) & 0xfffff);
 }
 
+/* stat() of a NUL-terminated path: returns -1 with errno set, 0 with *st filled, 1 if it is no socket. */
+static int socket_stat(const char *path, struct stat *st)
+{
+	if (stat(path, st))
+		return -1;
+	return !S_ISSOCK(st->st_mode);
+}
+
 static bool same_file(const char *name, size_t n, const struct check *c)
 {
-	char path[UNIX_PATH_SIZE];
+	char path[UNIX_PATH_SIZE + 1];
 	struct stat st;
 
 	if (n >= sizeof(path))
 		return false;
 	memcpy(path, name, n);
 	path[n] = '\0';
-	return stat(path, &st) == 0 && dev_kernel(st.st_dev) == c->u.sock.dev && st.st_ino == c->u.sock.ino;
+	return socket_stat(path, &st) == 0 && dev_kernel(st.st_dev) == c->u.sock.dev && st.st_ino == c->u.sock.ino;
 }
 
 static void unix_visit(struct check *c, const struct sock_entry *e)
@@ -219,8 +228,18 @@ static void unix_visit(struct check *c, const struct sock_entry *e)
 	if (e->abstract) {
 		match = e->name_len == want_len && !memcmp(e->name, want, want_len);
 	} else if (e->has_vfs) {
-		/* The socket file, whatever path bound it (relative, through a symlink). UNIX_DIAG_VFS keeps 32 bits of the inode. */
-		match = e->vfs_dev == c->u.sock.dev && e->vfs_ino == (uint32_t)c->u.sock.ino;
+		size_t b1, b2;
+		const char *nb = base_name(e->name, e->name_len, &b1), *wb = base_name(want, want_len, &b2);
+
+		/*
+		 * The socket file, whatever path bound it (relative, through a
+		 * symlink). UNIX_DIAG_VFS keeps 32 bits of the inode, and the
+		 * superblock's device, which stat() does not show on btrfs
+		 * subvolumes and on overlayfs over several filesystems: there the
+		 * name it was bound by must end as PATH does.
+		 */
+		match = e->vfs_ino == (uint32_t)c->u.sock.ino &&
+			(e->vfs_dev == c->u.sock.dev || (b1 == b2 && !memcmp(nb, wb, b1)));
 	} else {
 		size_t b1, b2;
 		const char *nb = base_name(e->name, e->name_len, &b1), *wb = base_name(want, want_len, &b2);
@@ -238,9 +257,10 @@ static void unix_visit(struct check *c, const struct sock_entry *e)
 	if (!match)
 		return;
 	/* SOCK_STREAM 1, SOCK_SEQPACKET 5 must listen; a SOCK_DGRAM 2 server is bound. */
-	if (e->type == SOCK_DGRAM || e->state == TCP_LISTEN)
-		t->found++;
-	else
+	if (e->type == SOCK_DGRAM || e->state == TCP_LISTEN) {
+		if (!t->found++)
+			t->found_dgram = e->type == SOCK_DGRAM;
+	} else
 		t->not_listening = true;
 }
 
@@ -278,17 +298,13 @@ static int visit(const struct sock_entry *e, void *arg)
 
 static void unix_stat(struct check *c)
 {
-	char path[UNIX_PATH_SIZE];
 	struct stat st;
+	/* c->arg runs to the end of the argument: it is NUL-terminated. */
+	int r = socket_stat(c->arg, &st);
 
-	memcpy(path, c->arg, c->arg_len);
-	path[c->arg_len] = '\0';
-	if (stat(path, &st)) {
-		c->u.sock.stat_errno = errno;
-		return;
-	}
-	if (!S_ISSOCK(st.st_mode)) {
-		c->u.sock.not_socket = true;
+	if (r) {
+		c->u.sock.stat_errno = r < 0 ? errno : 0;
+		c->u.sock.not_socket = r > 0;
 		return;
 	}
 	/* net/unix/diag.c sk_diag_dump_vfs() copies the superblock's s_dev as the kernel keeps it. */
@@ -302,67 +318,16 @@ static unsigned tables_for(const struct check *c)
 	unsigned v4 = c->kind == CHECK_TCP ? 1u << TABLE_TCP4 : 1u << TABLE_UDP4;
 	unsigned v6 = c->kind == CHECK_TCP ? 1u << TABLE_TCP6 : 1u << TABLE_UDP6;
 
+	/* A path that is missing or no socket is answered without the table. */
 	if (c->kind == CHECK_UNIX)
-		return 1u << TABLE_UNIX;
+		return c->u.sock.stat_errno || c->u.sock.not_socket ? 0 : 1u << TABLE_UNIX;
 	/* Both, even for an IPv6 address: an IPv4 listener on the port is worth naming when it fails. */
 	return v4 | v6;
 }
 
-/*
- * An address as RFC 5952 writes it: IPv4 dotted, IPv6 in lower-case hex with
- * the longest run of zero groups as "::" and IPv4-mapped ones as
- * "::ffff:a.b.c.d". musl's inet_ntop would pull in snprintf: 20 KB.
- */
-static void append_ip(struct line *l, int family, const unsigned char *a)
-{
-	static const char hex[] = "0123456789abcdef";
-	int i, best = -1, best_len = 1, run = 0;
-
-	if (family == AF_INET6 && !memcmp(a, v4_mapped_prefix, 12)) {
-		line_str(l, "::ffff:");
-		a += 12;
-		family = AF_INET;
-	}
-	if (family == AF_INET) {
-		for (i = 0; i < 4; i++) {
-			line_str(l, i ? "." : "");
-			line_uint(l, a[i]);
-		}
-		return;
-	}
-	for (i = 0; i < 8; i++) {
-		run = a[2 * i] || a[2 * i + 1] ? 0 : run + 1;
-		if (run > best_len) {
-			best_len = run;
-			best = i - run + 1;
-		}
-	}
-	for (i = 0; i < 8; i++) {
-		unsigned g = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
-		char buf[4];
-		int n = 0, shift;
-
-		if (i == best) {
-			line_str(l, "::");
-			i += best_len - 1;
-			continue;
-		}
-		if (i && i != best + best_len)
-			line_str(l, ":");
-		for (shift = 12; shift >= 0; shift -= 4) {
-			if (n || (g >> shift) & 15 || shift == 0)
-				buf[n++] = hex[(g >> shift) & 15];
-		}
-		line_mem(l, buf, (size_t)n);
-	}
-}
-
 static void append_addr(struct line *l, const struct sock_seen *s, uint16_t port)
 {
-	line_str(l, s->family == AF_INET6 ? "[" : "");
-	append_ip(l, s->family, s->addr);
-	line_str(l, s->family == AF_INET6 ? "]:" : ":");
-	line_uint(l, port);
+	line_addr(l, s->family, s->addr, port);
 }
 
 /* What the check asked for, in the words of a message: "port 80", "127.0.0.1:80", "localhost:80". */
@@ -446,7 +411,7 @@ static void unix_verdict(struct check *c)
 	}
 	if (t->found) {
 		c->verdict = VERDICT_PASS;
-		line_str(l, "ok: listening");
+		line_str(l, t->found_dgram ? "ok: bound (datagram)" : "ok: listening");
 		return;
 	}
 	if (t->not_listening) {
@@ -460,10 +425,11 @@ static void unix_verdict(struct check *c)
 		return;
 	}
 	c->verdict = VERDICT_FAIL;
-	line_str(l, c->u.sock.abstract ? "not listening" : "stale socket file: no server bound to it");
+	/* sock_diag shows this network namespace only: a server in another one is not seen. */
+	line_str(l, c->u.sock.abstract ? "not listening" : "stale socket file: no server bound to it in this network namespace");
 }
 
-void sock_run(struct check *checks, size_t n)
+void sock_run(struct check *checks, size_t n, uint64_t wait_ms)
 {
 	const char *env = getenv(SOCK_PROCNET_ENV);
 	bool use_procnet = env && *env && strcmp(env, "0");
@@ -493,7 +459,7 @@ void sock_run(struct check *checks, size_t n)
 		v.kind = t <= TABLE_TCP6 ? CHECK_TCP : t <= TABLE_UDP6 ? CHECK_UDP : CHECK_UNIX;
 		for (i = 0; i < n; i++)
 			v.before[i] = checks[i].u.sock.tally;
-		failed[t] = sock_table_read((enum sock_table)t, use_procnet, visit, &v, &table_err[t]) != 0;
+		failed[t] = sock_table_read((enum sock_table)t, use_procnet, wait_ms, visit, &v, &table_err[t]) != 0;
 	}
 	for (i = 0; i < n; i++) {
 		struct check *c = &checks[i];

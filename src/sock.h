@@ -6,6 +6,7 @@
 #define HEALTHY_SOCK_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "check.h"
 #include "report.h"
@@ -19,7 +20,10 @@
  */
 int sock_spec_parse(struct check *c, const char *body, struct line *err);
 
-/* Runs every socket check in checks, with one read of each table they need, and sets each verdict. */
-void sock_run(struct check *checks, size_t n);
+/*
+ * Runs every socket check in checks, with one read of each table they need,
+ * waiting at most wait_ms for the kernel, and sets each verdict.
+ */
+void sock_run(struct check *checks, size_t n, uint64_t wait_ms);
 
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -207,10 +208,8 @@ int diag_unix_parse(const unsigned char *msg, size_t len, struct sock_entry *e)
 }
 
 enum nl_batch nl_batch_parse(const unsigned char *buf, size_t len, uint32_t seq, uint32_t portid, int family,
-			     sock_visit fn, void *ctx, int *err)
+			     sock_visit fn, void *ctx, int *err, bool *intr)
 {
-	bool intr = false;
-
 	while (len >= sizeof(struct nlmsghdr)) {
 		struct nlmsghdr h;
 		const unsigned char *payload = buf + sizeof(h);
@@ -225,7 +224,7 @@ enum nl_batch nl_batch_parse(const unsigned char *buf, size_t len, uint32_t seq,
 			return NL_BAD;
 		plen = h.nlmsg_len - sizeof(h);
 		if (h.nlmsg_flags & NLM_F_DUMP_INTR)
-			intr = true;
+			*intr = true;
 		if (h.nlmsg_type == NLMSG_DONE) {
 			int32_t code = 0;
 
@@ -237,10 +236,10 @@ enum nl_batch nl_batch_parse(const unsigned char *buf, size_t len, uint32_t seq,
 			if (plen >= sizeof(code))
 				memcpy(&code, payload, sizeof(code));
 			if (code < 0) {
-				*err = -code;
+				*err = code > -4096 ? -code : EPROTO;
 				return NL_ERROR;
 			}
-			return intr ? NL_INTR : NL_DONE;
+			return NL_DONE;
 		}
 		if (h.nlmsg_type == NLMSG_ERROR) {
 			int32_t code;
@@ -248,7 +247,7 @@ enum nl_batch nl_batch_parse(const unsigned char *buf, size_t len, uint32_t seq,
 			if (plen < sizeof(code))
 				return NL_BAD;
 			memcpy(&code, payload, sizeof(code));
-			*err = code < 0 ? -code : EPROTO;
+			*err = code < 0 && code > -4096 ? -code : EPROTO;
 			return NL_ERROR;
 		}
 		if (h.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
@@ -268,9 +267,7 @@ enum nl_batch nl_batch_parse(const unsigned char *buf, size_t len, uint32_t seq,
 		len -= step;
 	}
 	/* Bytes after the last message that make no header: the datagram is not what it claims. */
-	if (len)
-		return NL_BAD;
-	return intr ? NL_INTR : NL_MORE;
+	return len ? NL_BAD : NL_MORE;
 }
 
 static const struct table_info {
@@ -290,22 +287,39 @@ static const struct table_info {
 };
 
 static int diag_fd = -1;
+static uint32_t diag_portid;
 
-/* One dump of one table. Returns 0, or -1 when sock_diag cannot answer it (then /proc/net is read). */
-static int diag_read(enum sock_table t, sock_visit fn, void *ctx)
+/* After a failure the rest of a dump may still be queued: the next table gets a fresh socket. */
+static int diag_reset(void)
+{
+	if (diag_fd >= 0)
+		close(diag_fd);
+	diag_fd = -1;
+	diag_portid = 0;
+	return -1;
+}
+
+/*
+ * One dump of one table, read until NLMSG_DONE or the deadline. Returns 0,
+ * or -1 when sock_diag cannot answer it (then /proc/net is read).
+ */
+static int diag_read(enum sock_table t, sock_visit fn, void *ctx, uint64_t wait_ms)
 {
 	static unsigned char buf[NL_BUF_SIZE];
 	static uint32_t seq;
 	const struct table_info *ti = &tables[t];
-	struct sockaddr_nl kernel = { AF_NETLINK, 0, 0, 0 }, self;
-	socklen_t self_len = sizeof(self);
-	static uint32_t portid;
+	struct sockaddr_nl kernel = { AF_NETLINK, 0, 0, 0 };
 	int tries;
 
-	if (diag_fd < 0)
+	if (diag_fd < 0) {
+		/* A kernel that never ends its dump must not hold the probe past its deadline. */
+		struct timeval tv = { (time_t)(wait_ms / 1000), (suseconds_t)(wait_ms % 1000 * 1000 + 1) };
+
 		diag_fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-	if (diag_fd < 0)
-		return -1;
+		if (diag_fd < 0)
+			return -1;
+		setsockopt(diag_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
 	for (tries = 0; tries < NL_DUMP_TRIES; tries++) {
 		struct {
 			struct nlmsghdr h;
@@ -336,12 +350,17 @@ static int diag_read(enum sock_table t, sock_visit fn, void *ctx)
 			req.r.inet.states = ti->states;
 		}
 		if (sendto(diag_fd, &req, req.h.nlmsg_len, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
-			return -1;
+			return diag_reset();
 		/* The first send bound the socket: the kernel addresses its answers to this port id. */
-		if (!portid && (getsockname(diag_fd, (struct sockaddr *)&self, &self_len) || !self.nl_pid))
-			return -1;
-		portid = self.nl_pid;
-		while (b == NL_MORE || b == NL_INTR) {
+		if (!diag_portid) {
+			struct sockaddr_nl self;
+			socklen_t self_len = sizeof(self);
+
+			if (getsockname(diag_fd, (struct sockaddr *)&self, &self_len) || !self.nl_pid)
+				return diag_reset();
+			diag_portid = self.nl_pid;
+		}
+		while (b == NL_MORE) {
 			struct sockaddr_nl from;
 			socklen_t from_len = sizeof(from);
 			int err = 0;
@@ -351,26 +370,19 @@ static int diag_read(enum sock_table t, sock_visit fn, void *ctx)
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n < 0 || (size_t)n > sizeof(buf) || from.nl_pid != 0)
-				return -1;
-			b = nl_batch_parse(buf, (size_t)n, seq, portid, ti->family, fn, ctx, &err);
-			if (b == NL_INTR)
-				intr = true;
-			if (b == NL_DONE || b == NL_STOP)
-				break;
+				return diag_reset();
+			b = nl_batch_parse(buf, (size_t)n, seq, diag_portid, ti->family, fn, ctx, &err, &intr);
 			if (b == NL_ERROR || b == NL_BAD)
-				return -1;
+				return diag_reset();
 		}
 		if (b == NL_STOP) {
-			/* The rest of this dump is still queued: a fresh socket for the next one. */
-			close(diag_fd);
-			diag_fd = -1;
-			portid = 0;
+			diag_reset();
 			return 0;
 		}
 		if (!intr)
 			return 0;
 	}
-	return -1;
+	return diag_reset();
 }
 
 static int hex_parse(const char *s, size_t n, uint32_t *out)
@@ -507,19 +519,22 @@ static int procnet_line(const char *line, size_t len, void *arg)
 
 	if (r)
 		return 0;
-	/* Listeners come first in /proc/net/tcp (the listening hash, then the established one). */
-	if (ti->protocol == 6 && e.state != TCP_LISTEN)
+	/*
+	 * Listeners come first in /proc/net/tcp (the listening hash, then the
+	 * established one); kernels before 4.4 print SYN_RECV requests among them.
+	 */
+	if (ti->protocol == 6 && e.state != TCP_LISTEN && e.state != TCP_SYN_RECV)
 		return 1;
-	if (!(ti->states & 1u << e.state))
+	if (e.state >= 32 || !(ti->states & 1u << e.state))
 		return 0;
 	return pc->fn(&e, pc->ctx);
 }
 
-int sock_table_read(enum sock_table t, bool use_procnet, sock_visit fn, void *ctx, struct line *err)
+int sock_table_read(enum sock_table t, bool use_procnet, uint64_t wait_ms, sock_visit fn, void *ctx, struct line *err)
 {
 	struct procnet_ctx pc = { t, fn, ctx };
 
-	if (!use_procnet && diag_read(t, fn, ctx) == 0)
+	if (!use_procnet && diag_read(t, fn, ctx, wait_ms) == 0)
 		return 0;
 	if (!use_procnet)
 		fn(NULL, ctx);  /* sock_diag may have given part of the table before it failed */
@@ -529,6 +544,7 @@ int sock_table_read(enum sock_table t, bool use_procnet, sock_visit fn, void *ct
 	if (errno == ENOENT && tables[t].family == AF_INET6)
 		return 0;
 	line_reset(err);
+	line_str(err, "read ");
 	line_errno(err, tables[t].procnet, errno);
 	return -1;
 }

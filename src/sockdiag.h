@@ -15,6 +15,7 @@
 
 /* include/net/tcp_states.h */
 #define TCP_ESTABLISHED 1
+#define TCP_SYN_RECV 3
 #define TCP_CLOSE 7
 #define TCP_LISTEN 10
 
@@ -53,10 +54,11 @@ typedef int (*sock_visit)(const struct sock_entry *e, void *ctx);
 
 /*
  * Reads one table: TCP listeners, unconnected UDP sockets, or listening and
- * unconnected unix sockets. sock_diag first; /proc/net when sock_diag is
- * refused, or always when use_procnet. Returns 0, or -1 with why in err.
+ * unconnected unix sockets. sock_diag first, waiting at most wait_ms for it;
+ * /proc/net when sock_diag is refused or fails, or always when use_procnet.
+ * Returns 0, or -1 with why in err.
  */
-int sock_table_read(enum sock_table t, bool use_procnet, sock_visit fn, void *ctx, struct line *err);
+int sock_table_read(enum sock_table t, bool use_procnet, uint64_t wait_ms, sock_visit fn, void *ctx, struct line *err);
 
 /* Pure parsers, for tests and fuzzers. Each returns 0, or -1 for bytes that are not one socket. */
 
@@ -73,13 +75,16 @@ enum nl_batch {
 	NL_MORE,        /* every message was handled: read the next datagram */
 	NL_DONE,        /* NLMSG_DONE: the dump is complete */
 	NL_ERROR,       /* NLMSG_ERROR: *err holds the errno */
-	NL_INTR,        /* NLM_F_DUMP_INTR: the table changed during the dump; dump again */
 	NL_BAD,         /* a malformed message, or one of another sequence or sender */
 	NL_STOP,        /* the visitor asked to stop */
 };
 
-/* Walks the netlink messages of one received datagram of the dump seq, sent from port id portid. */
+/*
+ * Walks the netlink messages of one received datagram of the dump seq, sent
+ * to port id portid. Sets *intr when the kernel marked a message
+ * NLM_F_DUMP_INTR (the table changed during the dump: dump again once done).
+ */
 enum nl_batch nl_batch_parse(const unsigned char *buf, size_t len, uint32_t seq, uint32_t portid, int family,
-			     sock_visit fn, void *ctx, int *err);
+			     sock_visit fn, void *ctx, int *err, bool *intr);
 
 #endif

@@ -8,6 +8,7 @@
  *   udp-connect ADDR PORT         a UDP socket connected to ADDR:PORT
  *   tcp-established ADDR          a connection whose server end keeps the port, no listener left
  *   tcp-busy ADDR N               a listener on ADDR with N established connections to it
+ *   tcp-full ADDR                 a listener whose backlog is full: new SYNs are dropped, connect() hangs
  *   unix-listen PATH              a listening stream socket (PATH "@x": abstract)
  *   unix-seqpacket PATH           a listening seqpacket socket
  *   unix-dgram PATH               a bound datagram socket
@@ -190,6 +191,24 @@ int main(int argc, char **argv)
 			if (c < 0 || connect(c, (struct sockaddr *)&ss, len) || accept(l, NULL, NULL) < 0)
 				die("connect");
 		}
+		ready_port(l);
+		forever();
+	}
+	if (!strcmp(mode, "tcp-full") && argc == 4) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int l = inet_socket(SOCK_STREAM, argv[2], "0", "-"), i;
+
+		/* Backlog 0 holds one connection the server never accepts; the kernel then drops further SYNs. */
+		if (listen(l, 0) || getsockname(l, (struct sockaddr *)&ss, &len))
+			die("listen");
+		for (i = 0; i < 2; i++) {
+			c = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+			if (c < 0)
+				die("socket");
+			connect(c, (struct sockaddr *)&ss, len);
+		}
+		usleep(200000);
 		ready_port(l);
 		forever();
 	}

@@ -84,7 +84,8 @@ wait_file() {
 # setpriv ...) and sets PID to the process the mode is about.
 start() {
 	local ready="$TMP/ready.$((nready += 1))"
-	"$@" "$ready" &
+	# Not the test's stdout: a helper (or its child) holding it open would hold the test's reader.
+	"$@" "$ready" >>"$TMP/helpers.log" 2>&1 &
 	started+=($!)
 	wait_file "$ready" || exit 1
 	PID=$(cat "$ready")

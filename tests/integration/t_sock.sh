@@ -101,11 +101,11 @@ both "unix: a listening stream socket" 0 --out "healthy: unix:$U/listen.sock: ok
 listen unix-seqpacket "$U/seq.sock"
 both "unix: a listening seqpacket socket" 0 -- "$HEALTHY" "unix:$U/seq.sock"
 listen unix-dgram "$U/dgram.sock"
-both "unix: a bound datagram socket" 0 -- "$HEALTHY" "unix:$U/dgram.sock"
+both "unix: a bound datagram socket" 0 --out "healthy: unix:$U/dgram.sock: ok: bound (datagram)" -- "$HEALTHY" -v "unix:$U/dgram.sock"
 listen unix-bound "$U/bound.sock"
 both "unix: bound, not listening" 1 --err "healthy: unix:$U/bound.sock: bound, but not listening" -- "$HEALTHY" "unix:$U/bound.sock"
 "$SOCKETS" unix-stale "$U/stale.sock" "$TMP/stale.ready"
-both "unix: a socket file left by a dead server" 1 --err "healthy: unix:$U/stale.sock: stale socket file: no server bound to it" \
+both "unix: a socket file left by a dead server" 1 --err "healthy: unix:$U/stale.sock: stale socket file: no server bound to it in this network namespace" \
 	-- "$HEALTHY" "unix:$U/stale.sock"
 both "unix: no such file" 1 --err "healthy: unix:$U/missing.sock: No such file or directory" -- "$HEALTHY" "unix:$U/missing.sock"
 : > "$U/plain"
@@ -119,6 +119,29 @@ started+=($!); wait_file "$TMP/rel.ready"
 check "unix: a server that bound a relative path (sock_diag: by inode)" 0 -- "$HEALTHY" "unix:$U/rel.sock"
 HEALTHY_PROCNET=1 check "unix: ... from /proc/net, which shows only 'rel.sock': cannot tell" 3 --err-has "cannot tell" \
 	-- "$HEALTHY" "unix:$U/rel.sock"
+# A path too long for sun_path: its server bound a relative one.
+L="$TMP/$(printf 'd%.0s' $(seq 60))/$(printf 'e%.0s' $(seq 60))"; mkdir -p "$L"
+(cd "$L" && exec "$SOCKETS" unix-listen long.sock "$TMP/long.ready") >/dev/null 2>&1 &
+started+=($!); wait_file "$TMP/long.ready"
+check "unix: a path longer than sun_path, bound relative (sock_diag)" 0 -- "$HEALTHY" "unix:$L/long.sock"
+# Overlayfs over two filesystems: stat() shows the upper layer's device, sock_diag the overlay's.
+if unshare -m true 2>/dev/null && grep -qw overlay /proc/filesystems; then
+	check "unix: a socket on overlayfs whose layers are on two filesystems" 0 -- unshare -m sh -c '
+		cd "$1" && mkdir -p lo up work m && mount -t tmpfs none lo && mount -t tmpfs none up && mkdir up/u up/w &&
+		mount -t overlay overlay -o lowerdir=lo,upperdir=up/u,workdir=up/w m &&
+		{ "$2" unix-listen m/ov.sock ov.ready & } && for i in $(seq 200); do [ -s ov.ready ] && break; sleep 0.01; done &&
+		"$0" unix:"$1"/m/ov.sock; r=$?; kill %1; exit $r' "$HEALTHY" "$TMP" "$SOCKETS"
+else
+	skip "unix: on overlayfs" "no overlayfs or mount namespaces here"
+fi
+# A server in another network namespace: sock_diag cannot see it, and the line says where it looked.
+if unshare -n true 2>/dev/null; then
+	unshare -n "$SOCKETS" unix-listen "$U/otherns.sock" "$TMP/otherns.ready" >/dev/null 2>&1 &
+	started+=($!); wait_file "$TMP/otherns.ready"
+	check "unix: a server in another network namespace is not seen, and the line says so" 1 \
+		--err "healthy: unix:$U/otherns.sock: stale socket file: no server bound to it in this network namespace" \
+		-- "$HEALTHY" "unix:$U/otherns.sock"
+fi
 listen unix-listen @hly-abstract
 both "unix:@NAME in the abstract namespace" 0 -- "$HEALTHY" unix:@hly-abstract
 both "unix:@NAME absent" 1 --err "healthy: unix:@hly-nothing: not listening" -- "$HEALTHY" unix:@hly-nothing

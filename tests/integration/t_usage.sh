@@ -15,8 +15,8 @@ while IFS='|' read -r arg line; do
 done <<'TABLE'
 |healthy: no CHECK given (try 'healthy --help')
 -v|healthy: no CHECK given (try 'healthy --help')
-sctp:80|healthy: sctp:80: unknown check kind 'sctp' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)
-bogus:x|healthy: bogus:x: unknown check kind 'bogus' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)
+sctp:80|healthy: sctp:80: unknown check kind 'sctp' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, file:)
+bogus:x|healthy: bogus:x: unknown check kind 'bogus' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, file:)
 fluent-bit|healthy: fluent-bit: not a check (did you mean proc:fluent-bit?)
 pid:abc|healthy: pid:abc: not a pid (a whole number)
 pid:0|healthy: pid:0: pid out of range (1-4194304)
@@ -66,7 +66,18 @@ udp:256.1.1.1:53|healthy: udp:256.1.1.1:53: not an IPv4 address (tcp: and udp: l
 tcp::80|healthy: tcp::80: not an IPv4 address
 unix:|healthy: unix:: empty path
 unix:@|healthy: unix:@: empty name
-https://example.com/|healthy: https://example.com/: unknown check kind 'https' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)
+https://example.com/|healthy: https://example.com/: https:// is not supported: check the port with tcp:PORT or connect:HOST:PORT
+connect:db|healthy: connect:db: needs HOST:PORT
+connect::5432|healthy: connect::5432: empty host
+connect:db:0|healthy: connect:db:0: port out of range
+connect:::1:80|healthy: connect:::1:80: write an IPv6 address in brackets: [::1]:PORT
+http:x|healthy: http:x: write http://HOST[:PORT][/PATH]
+http://|healthy: http://: empty host
+http://h:99999/|healthy: http://h:99999/: port out of range
+http://u:p@h/|healthy: http://u:p@h/: user:password@ in a URL is not supported
+file:|healthy: file:: empty path
+file:/x,maxage=|healthy: file:/x,maxage=: maxage= takes a DURATION (500ms, 5s, 2m)
+file:/x,color=red|healthy: file:/x,color=red: unknown option (file: takes maxage=)
 TABLE
 
 check "-- ends options: a check may then follow" 0 -- "$HEALTHY" -- pid:1
@@ -76,12 +87,12 @@ check "--timeout 2m" 0 -- "$HEALTHY" --timeout 2m pid:1
 check "--timeout=1m30s" 0 -- "$HEALTHY" --timeout=1m30s pid:1
 check "a bare number of seconds" 0 -- "$HEALTHY" -t 10 pid:1
 check "a name of 300 bytes" 2 --err-has "name too long" -- "$HEALTHY" "proc:$(head -c 300 /dev/zero | tr '\0' a)"
-check "a unix path longer than sun_path" 2 --err-has "longer than a unix socket name can be" \
-	-- "$HEALTHY" "unix:/$(head -c 120 /dev/zero | tr '\0' a)"
+check "an abstract unix name longer than sun_path" 2 --err-has "longer than an abstract socket name can be" \
+	-- "$HEALTHY" "unix:@$(head -c 120 /dev/zero | tr '\0' a)"
 args=(); for i in $(seq 65); do args+=(pid:1); done
 check "65 checks" 2 --err "healthy: too many checks (at most 64)" -- "$HEALTHY" "${args[@]}"
 check "64 checks" 0 -- "$HEALTHY" "${args[@]:1}"
-check "a non-UTF-8 bad argument is escaped" 2 --err 'healthy: \xffbad:x: unknown check kind '"'"'\xffbad'"'"' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)' \
+check "a non-UTF-8 bad argument is escaped" 2 --err 'healthy: \xffbad:x: unknown check kind '"'"'\xffbad'"'"' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, file:)' \
 	-- "$HEALTHY" $'\xffbad:x'
 
 finish

@@ -315,11 +315,12 @@ static void args_parse_options_before_checks(void **state)
 		uint64_t timeout_ms;
 		size_t nchecks;
 	} rows[] = {
-		{ "one check", { "proc:x", NULL }, false, false, 0, 1 },
-		{ "-v", { "-v", "proc:x", NULL }, true, false, 0, 1 },
-		{ "--verbose", { "--verbose", "proc:x", NULL }, true, false, 0, 1 },
-		{ "-q", { "-q", "proc:x", NULL }, false, true, 0, 1 },
-		{ "--quiet", { "--quiet", "proc:x", NULL }, false, true, 0, 1 },
+		/* Without -t, the run has DEFAULT_TIMEOUT_MS. */
+		{ "one check", { "proc:x", NULL }, false, false, DEFAULT_TIMEOUT_MS, 1 },
+		{ "-v", { "-v", "proc:x", NULL }, true, false, DEFAULT_TIMEOUT_MS, 1 },
+		{ "--verbose", { "--verbose", "proc:x", NULL }, true, false, DEFAULT_TIMEOUT_MS, 1 },
+		{ "-q", { "-q", "proc:x", NULL }, false, true, DEFAULT_TIMEOUT_MS, 1 },
+		{ "--quiet", { "--quiet", "proc:x", NULL }, false, true, DEFAULT_TIMEOUT_MS, 1 },
 		{ "-t 5s", { "-t", "5s", "proc:x", NULL }, false, false, 5000, 1 },
 		{ "-t5s", { "-t5s", "proc:x", NULL }, false, false, 5000, 1 },
 		{ "-vt5s", { "-vt5s", "proc:x", NULL }, true, false, 5000, 1 },
@@ -329,9 +330,9 @@ static void args_parse_options_before_checks(void **state)
 		{ "--timeout 5s", { "--timeout", "5s", "proc:x", NULL }, false, false, 5000, 1 },
 		{ "-t 10 (bare seconds)", { "-t", "10", "proc:x", NULL }, false, false, 10000, 1 },
 		{ "-t twice, the last wins", { "-t", "1s", "-t", "2s", "proc:x", NULL }, false, false, 2000, 1 },
-		{ "-v -v", { "-v", "-v", "proc:x", NULL }, true, false, 0, 1 },
-		{ "-- ends options", { "-v", "--", "proc:x", NULL }, true, false, 0, 1 },
-		{ "three kinds", { "proc:x", "pid:1", "pidfile:/run/x.pid", NULL }, false, false, 0, 3 },
+		{ "-v -v", { "-v", "-v", "proc:x", NULL }, true, false, DEFAULT_TIMEOUT_MS, 1 },
+		{ "-- ends options", { "-v", "--", "proc:x", NULL }, true, false, DEFAULT_TIMEOUT_MS, 1 },
+		{ "three kinds", { "proc:x", "pid:1", "pidfile:/run/x.pid", NULL }, false, false, DEFAULT_TIMEOUT_MS, 3 },
 		/* "-" alone is not an option: it is a (bad) check, see the usage table. */
 	};
 	size_t i;
@@ -516,7 +517,8 @@ static void args_parse_malformed_argument_gives_one_line_naming_it(void **state)
 			fail_msg("%s: line \"%.*s\" does not start \"healthy: \"", row, (int)err.len, err.buf);
 		if (memchr(err.buf, '\n', err.len) || memchr(err.buf, '\0', err.len))
 			fail_msg("%s: line \"%.*s\" is not one line", row, (int)err.len, err.buf);
-		if (!memmem(err.buf, err.len, names, strlen(names)))
+		/* A long argument is named by its first 200 bytes, so the reason still fits. */
+		if (!memmem(err.buf, err.len, names, strlen(names) > 200 ? 200 : strlen(names)))
 			fail_msg("%s: line \"%.*s\" does not name \"%s\"", row, (int)err.len, err.buf, names);
 		if (err.truncated)
 			fail_msg("%s: line \"%.*s\" is truncated", row, (int)err.len, err.buf);
@@ -529,7 +531,7 @@ static void args_parse_usage_error_exact_text(void **state)
 		const char *argv[ARGV_MAX];
 		const char *err;
 	} rows[] = {
-		{ { "sctp:80", NULL }, "healthy: sctp:80: unknown check kind 'sctp' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)" },
+		{ { "sctp:80", NULL }, "healthy: sctp:80: unknown check kind 'sctp' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, file:)" },
 		{ { "sleep", NULL }, "healthy: sleep: not a check (did you mean proc:sleep?)" },
 		{ { "pid:abc", NULL }, "healthy: pid:abc: not a pid (a whole number)" },
 		{ { "pid:0", NULL }, "healthy: pid:0: pid out of range (1-4194304)" },
@@ -555,7 +557,7 @@ static void args_parse_usage_error_exact_text(void **state)
 		{ { "proc:x", "-v", NULL }, "healthy: -v: options come before the checks" },
 		{ { "proc:x", "--", "sleep", NULL }, "healthy: --: a COMMAND after -- is not supported" },
 		/* Bytes of the argument are escaped: the line stays one line. */
-		{ { "bo\ngus:x", NULL }, "healthy: bo\\ngus:x: unknown check kind 'bo\\ngus' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:)" },
+		{ { "bo\ngus:x", NULL }, "healthy: bo\\ngus:x: unknown check kind 'bo\\ngus' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, file:)" },
 		{ { "-t", "5\x1b[2J", "proc:x", NULL }, "healthy: -t 5\\x1b[2J: not a duration (500ms, 5s, 2m)" },
 	};
 	size_t i;
@@ -580,9 +582,11 @@ static void args_parse_name_of_300_bytes_is_too_long(void **state)
 	memcpy(spec, "proc:", 5);
 	memset(spec + 5, 'n', 300);
 	assert_int_equal(parse(argv, &err), ARGS_USAGE);
-	assert_int_equal(err.len, 9 + 305 + LEN(why));
+	/* The check is shown by its first 200 bytes and "...". */
+	assert_int_equal(err.len, 9 + 200 + 3 + LEN(why));
 	assert_memory_equal(err.buf, "healthy: proc:nnn", 17);
-	assert_memory_equal(err.buf + 9 + 305, why, LEN(why));
+	assert_memory_equal(err.buf + 9 + 200, "...", 3);
+	assert_memory_equal(err.buf + 9 + 203, why, LEN(why));
 }
 
 /* ---- args_resolve_users ---- */

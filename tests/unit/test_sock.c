@@ -114,7 +114,7 @@ static void long_unix_spec(char *buf, size_t size, bool abstract, size_t n)
 
 static void sock_spec_parse_unix_107_bytes_fit_108_do_not(void **state)
 {
-	static const char why[] = ": longer than a unix socket name can be (107 bytes)";
+	static const char why[] = ": longer than an abstract socket name can be (107 bytes)";
 	static char spec[256];
 	char want[LINE_SIZE];
 	struct check c;
@@ -132,11 +132,9 @@ static void sock_spec_parse_unix_107_bytes_fit_108_do_not(void **state)
 	assert_int_equal(check_parse(spec, &c, &err), 0);
 	assert_true(c.u.sock.abstract);
 
+	/* A longer path is fine: its server bound a relative one. */
 	long_unix_spec(spec, sizeof(spec), false, NAME_MAX_LEN + 1);
-	assert_int_equal(check_parse(spec, &c, &err), -1);
-	snprintf(want, sizeof(want), "healthy: %s%s", spec, why);
-	assert_int_equal(err.len, strlen(want));
-	assert_memory_equal(err.buf, want, err.len);
+	assert_int_equal(check_parse(spec, &c, &err), 0);
 
 	long_unix_spec(spec, sizeof(spec), true, NAME_MAX_LEN + 1);
 	assert_int_equal(check_parse(spec, &c, &err), -1);
@@ -145,10 +143,7 @@ static void sock_spec_parse_unix_107_bytes_fit_108_do_not(void **state)
 	assert_memory_equal(err.buf, want, err.len);
 
 	long_unix_spec(spec, sizeof(spec), false, 200);
-	assert_int_equal(check_parse(spec, &c, &err), -1);
-	snprintf(want, sizeof(want), "healthy: %s%s", spec, why);
-	assert_int_equal(err.len, strlen(want));
-	assert_memory_equal(err.buf, want, err.len);
+	assert_int_equal(check_parse(spec, &c, &err), 0);
 }
 
 static void sock_spec_parse_errors_give_exact_usage_line(void **state)

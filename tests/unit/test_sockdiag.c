@@ -511,12 +511,15 @@ static int visit(const struct sock_entry *e, void *arg)
 	return ++s->calls == s->stop_at;
 }
 
+static bool last_intr;
+
 static enum nl_batch batch(const unsigned char *buf, size_t len, uint32_t seq, uint32_t portid, int family,
 			   struct seen *s, int *err)
 {
 	memset(s, 0, sizeof(*s));
 	*err = -1;
-	return nl_batch_parse(buf, len, seq, portid, family, visit, s, err);
+	last_intr = false;
+	return nl_batch_parse(buf, len, seq, portid, family, visit, s, err, &last_intr);
 }
 
 static void nl_batch_parse_recorded_dumps_visit_each_socket_then_done(void **state)
@@ -754,7 +757,7 @@ static void nl_batch_parse_done_carrying_an_error_is_an_error(void **state)
 	assert_int_equal(err, ENOENT);
 }
 
-static void nl_batch_parse_dump_intr_gives_intr(void **state)
+static void nl_batch_parse_dump_intr_sets_the_mark(void **state)
 {
 	static unsigned char buf[BIN_SIZE], done[BIN_SIZE];
 	static struct seen s;
@@ -763,7 +766,7 @@ static void nl_batch_parse_dump_intr_gives_intr(void **state)
 	int err;
 
 	(void)state;
-	/* On a socket's message: every socket visited, then NL_INTR instead of NL_MORE. */
+	/* On a socket's message: every socket visited, NL_MORE, and the mark set. */
 	len = bin_load("diag-tcp6-1.bin", buf, sizeof(buf));
 	{
 		unsigned char *f = buf + nth_offset(buf, len, 1) + offsetof(struct nlmsghdr, nlmsg_flags);
@@ -771,14 +774,16 @@ static void nl_batch_parse_dump_intr_gives_intr(void **state)
 		flags = get_u16(f);
 		put_u16(f, flags | NLM_F_DUMP_INTR);
 	}
-	assert_int_equal(batch(buf, len, REC_SEQ, REC_PORTID, AF_INET6, &s, &err), NL_INTR);
+	assert_int_equal(batch(buf, len, REC_SEQ, REC_PORTID, AF_INET6, &s, &err), NL_MORE);
+	assert_true(last_intr);
 	assert_int_equal(s.calls, 3);
 
-	/* On NLMSG_DONE: NL_INTR instead of NL_DONE. */
+	/* On NLMSG_DONE: still NL_DONE (the dump is over; waiting for more would hang), with the mark set. */
 	dlen = bin_load("diag-done.bin", done, sizeof(done));
 	flags = get_u16(done + offsetof(struct nlmsghdr, nlmsg_flags));
 	put_u16(done + offsetof(struct nlmsghdr, nlmsg_flags), flags | NLM_F_DUMP_INTR);
-	assert_int_equal(batch(done, dlen, REC_SEQ, REC_PORTID, AF_INET, &s, &err), NL_INTR);
+	assert_int_equal(batch(done, dlen, REC_SEQ, REC_PORTID, AF_INET, &s, &err), NL_DONE);
+	assert_true(last_intr);
 
 	/* On a socket's message before an unmarked NLMSG_DONE in the same datagram. */
 	len = bin_load("diag-tcp4-1.bin", buf, sizeof(buf));
@@ -786,7 +791,8 @@ static void nl_batch_parse_dump_intr_gives_intr(void **state)
 	flags = get_u16(buf + offsetof(struct nlmsghdr, nlmsg_flags));
 	put_u16(buf + offsetof(struct nlmsghdr, nlmsg_flags), flags | NLM_F_DUMP_INTR);
 	memcpy(buf + len, done, dlen);
-	assert_int_equal(batch(buf, len + dlen, REC_SEQ, REC_PORTID, AF_INET, &s, &err), NL_INTR);
+	assert_int_equal(batch(buf, len + dlen, REC_SEQ, REC_PORTID, AF_INET, &s, &err), NL_DONE);
+	assert_true(last_intr);
 	assert_int_equal(s.calls, 1);
 }
 
@@ -801,13 +807,13 @@ static void nl_batch_parse_visitor_nonzero_stops(void **state)
 	(void)state;
 	memset(&s, 0, sizeof(s));
 	s.stop_at = 2;
-	r = nl_batch_parse((const unsigned char *)buf, len, REC_SEQ, REC_PORTID, AF_UNIX, visit, &s, &err);
+	r = nl_batch_parse((const unsigned char *)buf, len, REC_SEQ, REC_PORTID, AF_UNIX, visit, &s, &err, &last_intr);
 	assert_int_equal(r, NL_STOP);
 	assert_int_equal(s.calls, 2);
 
 	memset(&s, 0, sizeof(s));
 	s.stop_at = 7;
-	r = nl_batch_parse((const unsigned char *)buf, len, REC_SEQ, REC_PORTID, AF_UNIX, visit, &s, &err);
+	r = nl_batch_parse((const unsigned char *)buf, len, REC_SEQ, REC_PORTID, AF_UNIX, visit, &s, &err, &last_intr);
 	assert_int_equal(r, NL_STOP);
 	assert_int_equal(s.calls, 7);
 }
@@ -1089,7 +1095,7 @@ int main(void)
 		cmocka_unit_test(nl_batch_parse_malformed_answer_inside_a_good_message_is_bad),
 		cmocka_unit_test(nl_batch_parse_other_message_types_skipped),
 		cmocka_unit_test(nl_batch_parse_nlmsg_error_gives_its_errno),
-		cmocka_unit_test(nl_batch_parse_dump_intr_gives_intr),
+		cmocka_unit_test(nl_batch_parse_dump_intr_sets_the_mark),
 		cmocka_unit_test(nl_batch_parse_visitor_nonzero_stops),
 		cmocka_unit_test(procnet_inet_parse_real_lines_give_address_port_state),
 		cmocka_unit_test(procnet_inet_parse_header_and_malformed_lines_return_minus_one),

@@ -1,0 +1,95 @@
+#include "file.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "args.h"
+
+int file_spec_parse(struct check *c, const char *body, struct line *err)
+{
+	size_t n = strlen(body);
+	const char *comma;
+
+	/* As for proc:, the option comes off the right end: a path may hold commas. */
+	while ((comma = memrchr(body, ',', n)) != NULL) {
+		const char *opt = comma + 1;
+		size_t opt_len = n - (size_t)(opt - body), key = check_option_key(opt, opt_len);
+
+		if (!key)
+			break;
+		if (key != 6 || memcmp(opt, "maxage", 6)) {
+			check_usage(err, c, "unknown option (file: takes maxage=)");
+			return -1;
+		}
+		if (c->u.file.has_maxage) {
+			check_usage(err, c, "maxage= given twice");
+			return -1;
+		}
+		if (duration_parse(opt + 7, &c->u.file.maxage_ms) != DURATION_OK || !c->u.file.maxage_ms) {
+			check_usage(err, c, "maxage= takes a DURATION (500ms, 5s, 2m)");
+			return -1;
+		}
+		c->u.file.has_maxage = true;
+		n = (size_t)(comma - body);
+	}
+	if (n == 0) {
+		check_usage(err, c, "empty path");
+		return -1;
+	}
+	if (n >= PATH_MAX) {
+		check_usage(err, c, "path too long");
+		return -1;
+	}
+	c->arg = body;
+	c->arg_len = n;
+	return 0;
+}
+
+void file_run(struct check *c)
+{
+	static char path[PATH_MAX];
+	struct timespec now;
+	struct stat st;
+	unsigned long long age_ms, shown_ms;
+
+	if (c->kind != CHECK_FILE)
+		return;
+	line_reset(&c->why);
+	memcpy(path, c->arg, c->arg_len);
+	path[c->arg_len] = '\0';
+	if (stat(path, &st)) {
+		int e = errno;
+
+		/* A missing heartbeat is the worker's failure; a path healthy may not look at is its own. */
+		c->verdict = e == ENOENT || e == ENOTDIR ? VERDICT_FAIL : VERDICT_ERROR;
+		line_str(&c->why, strerror(e));
+		return;
+	}
+	if (!c->u.file.has_maxage) {
+		c->verdict = VERDICT_PASS;
+		line_str(&c->why, "ok: exists");
+		return;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	/* A file from the future (clocks that differ) is as fresh as can be. */
+	if (now.tv_sec < st.st_mtim.tv_sec || (now.tv_sec == st.st_mtim.tv_sec && now.tv_nsec < st.st_mtim.tv_nsec))
+		age_ms = 0;
+	else
+		age_ms = (unsigned long long)(now.tv_sec - st.st_mtim.tv_sec) * 1000 +
+			 (unsigned long long)((now.tv_nsec - st.st_mtim.tv_nsec) / 1000000);
+	c->verdict = age_ms <= c->u.file.maxage_ms ? VERDICT_PASS : VERDICT_FAIL;
+	/* Whole seconds from 10 s on read best; but a failure must not print an age equal to maxage= */
+	shown_ms = age_ms >= 10000 ? age_ms / 1000 * 1000 : age_ms;
+	if (c->verdict == VERDICT_FAIL && shown_ms <= c->u.file.maxage_ms)
+		shown_ms = age_ms;
+	line_str(&c->why, c->verdict == VERDICT_PASS ? "ok: modified " : "modified ");
+	line_duration(&c->why, shown_ms);
+	line_str(&c->why, " ago");
+	if (c->verdict == VERDICT_FAIL) {
+		line_str(&c->why, ", more than maxage=");
+		line_duration(&c->why, c->u.file.maxage_ms);
+	}
+}

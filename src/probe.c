@@ -1,0 +1,666 @@
+#include "probe.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "args.h"
+
+#ifndef VERSION
+#define VERSION "unknown"
+#endif
+
+#define HTTP_PORT 80
+/* The request line holds the path: bound it well below what servers take (8 KiB). */
+#define PATH_MAX_LEN 2048
+/* After the status line, what the server already sent is read (up to this) before close, so close sends no RST. */
+#define DRAIN_MAX 65536
+
+enum phase {
+	P_RESOLVING,
+	P_CONNECTING,
+	P_READING,
+	P_DONE,
+};
+
+/* What the resolver child writes to its pipe: one write, under PIPE_BUF, so it arrives whole or not at all. */
+struct resolved {
+	int32_t status;         /* getaddrinfo()'s return */
+	int32_t sys_errno;      /* errno, for EAI_SYSTEM */
+	int32_t count;
+	struct {
+		int32_t family;
+		unsigned char a[16];
+	} addr[PROBE_MAX_ADDRS];
+};
+
+struct target {
+	int family;
+	unsigned char a[16];
+	int fd;                 /* -1 once closed */
+	int err;                /* 0: pending or connected; else why it failed */
+};
+
+struct run {
+	struct check *c;
+	enum phase phase;
+	pid_t resolver;
+	int rfd;
+	struct resolved res;
+	size_t res_got;
+	int ntargets;
+	struct target t[PROBE_MAX_ADDRS];
+	int winner;             /* http: the target whose connection carries the request */
+	char buf[STATUS_LINE_MAX];
+	size_t got;
+};
+
+static struct run runs[MAX_CHECKS];
+
+uint64_t probe_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* HOST:PORT or [ADDR6]:PORT, in s[0..n); without ":PORT" the port is default_port, or an error when it is 0. */
+static int hostport_parse(struct check *c, const char *s, size_t n, uint16_t default_port, struct line *err)
+{
+	const char *host = s, *port = NULL;
+	size_t host_len = n;
+	unsigned long long v;
+	unsigned char a[16];
+	int r;
+
+	if (n && s[0] == '[') {
+		const char *close = memchr(s, ']', n);
+
+		if (!close || (close + 1 < s + n && close[1] != ':')) {
+			check_usage(err, c, "write an IPv6 address as [ADDR]:PORT");
+			return -1;
+		}
+		host = s + 1;
+		host_len = (size_t)(close - host);
+		if (close + 1 < s + n)
+			port = close + 2;
+	} else {
+		const char *colon = memrchr(s, ':', n);
+
+		if (colon) {
+			host_len = (size_t)(colon - s);
+			port = colon + 1;
+			if (memchr(s, ':', host_len)) {
+				check_usage(err, c, "write an IPv6 address in brackets: [::1]:PORT");
+				return -1;
+			}
+		}
+	}
+	if (host_len == 0) {
+		check_usage(err, c, "empty host");
+		return -1;
+	}
+	if (host_len >= HOST_SIZE) {
+		check_usage(err, c, "host name too long");
+		return -1;
+	}
+	for (r = 0; (size_t)r < host_len; r++) {
+		/* They would split the Host header, or the request, in two. */
+		if ((unsigned char)host[r] <= ' ' || host[r] == 0x7f) {
+			check_usage(err, c, "the host holds a space or a control character");
+			return -1;
+		}
+	}
+	memcpy(c->u.probe.host, host, host_len);
+	c->u.probe.host[host_len] = '\0';
+	if (s[0] == '[' && inet_pton(AF_INET6, c->u.probe.host, a) != 1) {
+		check_usage(err, c, "not an IPv6 address");
+		return -1;
+	}
+	/* "http://h:/" is port 80 (RFC 3986 3.2.3). */
+	if (!port || (default_port && port == s + n)) {
+		if (!default_port) {
+			check_usage(err, c, "needs HOST:PORT");
+			return -1;
+		}
+		c->u.probe.port = default_port;
+		return 0;
+	}
+	r = uint_parse(port, (size_t)(s + n - port), 65535, &v);
+	if (r || v == 0) {
+		check_usage(err, c, r == -1 ? "not a port (1-65535)" : "port out of range");
+		return -1;
+	}
+	c->u.probe.port = (uint16_t)v;
+	return 0;
+}
+
+int probe_spec_parse(struct check *c, const char *body, struct line *err)
+{
+	const char *auth, *end, *frag;
+	size_t i;
+
+	if (c->kind == CHECK_CONNECT)
+		return hostport_parse(c, body, strlen(body), 0, err);
+	if (strncmp(body, "//", 2)) {
+		check_usage(err, c, "write http://HOST[:PORT][/PATH]");
+		return -1;
+	}
+	auth = body + 2;
+	end = auth + strcspn(auth, "/?#");
+	if (memchr(auth, '@', (size_t)(end - auth))) {
+		check_usage(err, c, "user:password@ in a URL is not supported");
+		return -1;
+	}
+	if (hostport_parse(c, auth, (size_t)(end - auth), HTTP_PORT, err))
+		return -1;
+	c->u.probe.authority = auth;
+	c->u.probe.authority_len = (size_t)(end - auth);
+	/* The fragment is the client's own: it is never sent. */
+	frag = strchr(end, '#');
+	c->u.probe.path = end;
+	c->u.probe.path_len = frag ? (size_t)(frag - end) : strlen(end);
+	if (c->u.probe.path_len > PATH_MAX_LEN) {
+		check_usage(err, c, "path too long");
+		return -1;
+	}
+	for (i = 0; i < c->u.probe.path_len; i++) {
+		unsigned char ch = (unsigned char)end[i];
+
+		/* They would end the request line, or start another. */
+		if (ch <= ' ' || ch == 0x7f) {
+			check_usage(err, c, "the path holds a space or a control character (write it %-encoded)");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int http_status_parse(const char *buf, size_t len, int *code, const char **reason, size_t *reason_len)
+{
+	/* RFC 9112 4: HTTP-version SP status-code SP [ reason-phrase ] CRLF; a bare LF is taken too. */
+	static const char prefix[] = "HTTP/";
+	const char *nl = memchr(buf, '\n', len), *end;
+	size_t i, n = len < 5 ? len : 5;
+
+	if (memcmp(buf, prefix, n))
+		return -1;
+	if (!nl)
+		return len >= STATUS_LINE_MAX ? -1 : 0;
+	end = nl > buf && nl[-1] == '\r' ? nl - 1 : nl;
+	/* HTTP-version is "HTTP/" DIGIT "." DIGIT; then SP and three digits: "HTTP/1.1 200", at the least. */
+	if (end - buf < 12 || buf[5] < '0' || buf[5] > '9' || buf[6] != '.' || buf[7] < '0' || buf[7] > '9' ||
+	    buf[8] != ' ')
+		return -1;
+	i = 9;
+	if (buf[i] < '1' || buf[i] > '5' || buf[i + 1] < '0' || buf[i + 1] > '9' || buf[i + 2] < '0' || buf[i + 2] > '9')
+		return -1;
+	*code = (buf[i] - '0') * 100 + (buf[i + 1] - '0') * 10 + (buf[i + 2] - '0');
+	i += 3;
+	if (buf + i < end && buf[i] != ' ')
+		return -1;
+	*reason = buf + i + (buf + i < end);
+	*reason_len = (size_t)(end - *reason);
+	return 1;
+}
+
+static void finish(struct run *r, enum verdict v)
+{
+	int i;
+
+	r->c->verdict = v;
+	r->phase = P_DONE;
+	for (i = 0; i < r->ntargets; i++) {
+		if (r->t[i].fd >= 0) {
+			close(r->t[i].fd);
+			r->t[i].fd = -1;
+		}
+	}
+}
+
+static void fail_errno(struct run *r, const char *what, int err)
+{
+	line_errno(&r->c->why, what, err);
+	finish(r, VERDICT_ERROR);
+}
+
+/* RFC 6761: "localhost" and names under it are the loopback, whatever /etc/hosts says, and without one. */
+static bool is_localhost(const char *h)
+{
+	size_t n = strlen(h);
+
+	return !strcasecmp(h, "localhost") || (n > 10 && !strcasecmp(h + n - 10, ".localhost"));
+}
+
+static void target_add(struct run *r, int family, const unsigned char *a)
+{
+	int i;
+
+	for (i = 0; i < r->ntargets; i++) {
+		if (r->t[i].family == family && !memcmp(r->t[i].a, a, family == AF_INET ? 4 : 16))
+			return;
+	}
+	if (r->ntargets == PROBE_MAX_ADDRS)
+		return;
+	r->t[r->ntargets].family = family;
+	memset(r->t[r->ntargets].a, 0, 16);
+	memcpy(r->t[r->ntargets].a, a, family == AF_INET ? 4 : 16);
+	r->t[r->ntargets].fd = -1;
+	r->t[r->ntargets].err = 0;
+	r->ntargets++;
+}
+
+static void connected(struct run *r, int i);
+
+/* Starts a non-blocking connect to every address at once: the first to answer wins. */
+static void connect_all(struct run *r)
+{
+	int i, pending = 0;
+
+	r->phase = P_CONNECTING;
+	for (i = 0; i < r->ntargets && r->phase == P_CONNECTING; i++) {
+		struct target *t = &r->t[i];
+		struct sockaddr_in6 sa6;
+		struct sockaddr_in sa4;
+		int fd = socket(t->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+		if (fd < 0) {
+			/* No IPv6 in this kernel or container: that address cannot be reached, the others may. */
+			if (errno == EAFNOSUPPORT) {
+				t->err = errno;
+				continue;
+			}
+			fail_errno(r, "socket", errno);
+			return;
+		}
+		t->fd = fd;
+		memset(&sa6, 0, sizeof(sa6));
+		memset(&sa4, 0, sizeof(sa4));
+		if (t->family == AF_INET6) {
+			sa6.sin6_family = AF_INET6;
+			sa6.sin6_port = htons(r->c->u.probe.port);
+			memcpy(&sa6.sin6_addr, t->a, 16);
+		} else {
+			sa4.sin_family = AF_INET;
+			sa4.sin_port = htons(r->c->u.probe.port);
+			memcpy(&sa4.sin_addr, t->a, 4);
+		}
+		if ((t->family == AF_INET6 ? connect(fd, (struct sockaddr *)&sa6, sizeof(sa6))
+					   : connect(fd, (struct sockaddr *)&sa4, sizeof(sa4))) == 0) {
+			connected(r, i);
+		} else if (errno == EINPROGRESS) {
+			pending++;
+		} else {
+			t->err = errno;
+			close(fd);
+			t->fd = -1;
+		}
+	}
+	if (r->phase == P_CONNECTING && !pending)
+		finish(r, VERDICT_FAIL);        /* every address refused at once: the reasons are in t[].err */
+}
+
+static void send_request(struct run *r)
+{
+	static char req[PATH_MAX_LEN + HOST_SIZE + 128];
+	const struct check *c = r->c;
+	size_t n = 0;
+	ssize_t w;
+
+#define PUT(s, len) (memcpy(req + n, (s), (len)), n += (len))
+	PUT("GET ", 4);
+	if (!c->u.probe.path_len || c->u.probe.path[0] != '/')
+		PUT("/", 1);
+	PUT(c->u.probe.path, c->u.probe.path_len);
+	PUT(" HTTP/1.1\r\nHost: ", 17);
+	PUT(c->u.probe.authority, c->u.probe.authority_len);
+	PUT("\r\nUser-Agent: healthy/" VERSION "\r\nConnection: close\r\n\r\n",
+	    sizeof("\r\nUser-Agent: healthy/" VERSION "\r\nConnection: close\r\n\r\n") - 1);
+#undef PUT
+	/* A fresh socket's send buffer takes a request this small whole. */
+	w = send(r->t[r->winner].fd, req, n, MSG_NOSIGNAL);
+	if (w != (ssize_t)n) {
+		r->t[r->winner].err = w < 0 ? errno : EIO;
+		finish(r, VERDICT_FAIL);
+		return;
+	}
+	r->phase = P_READING;
+}
+
+static void connected(struct run *r, int i)
+{
+	int j;
+
+	r->winner = i;
+	for (j = 0; j < r->ntargets; j++) {
+		if (j == i)
+			continue;
+		/* The others no longer matter: no reason of theirs is reported. */
+		if (r->t[j].fd >= 0)
+			close(r->t[j].fd);
+		r->t[j].fd = -1;
+		r->t[j].err = -1;
+	}
+	if (r->c->kind == CHECK_CONNECT) {
+		line_str(&r->c->why, "ok: connected to ");
+		line_addr(&r->c->why, r->t[i].family, r->t[i].a, r->c->u.probe.port);
+		finish(r, VERDICT_PASS);
+		return;
+	}
+	send_request(r);
+}
+
+static void resolve_start(struct run *r)
+{
+	const char *host = r->c->u.probe.host;
+	unsigned char a[16];
+	int p[2];
+
+	if (inet_pton(AF_INET, host, a) == 1) {
+		target_add(r, AF_INET, a);
+	} else if (inet_pton(AF_INET6, host, a) == 1) {
+		target_add(r, AF_INET6, a);
+	} else if (is_localhost(host)) {
+		static const unsigned char lo6[16] = { [15] = 1 }, lo4[4] = { 127, 0, 0, 1 };
+
+		target_add(r, AF_INET6, lo6);
+		target_add(r, AF_INET, lo4);
+	} else {
+		/*
+		 * getaddrinfo() blocks for as long as resolv.conf lets it: in a
+		 * child, its answer is one more fd in the poll loop, and the
+		 * deadline stops it like any other probe.
+		 */
+		if (pipe2(p, O_CLOEXEC)) {
+			fail_errno(r, "pipe", errno);
+			return;
+		}
+		r->resolver = fork();
+		if (r->resolver < 0) {
+			close(p[0]);
+			close(p[1]);
+			fail_errno(r, "fork", errno);
+			return;
+		}
+		if (r->resolver == 0) {
+			struct addrinfo hints, *ai = NULL, *it;
+			struct resolved res;
+
+			memset(&hints, 0, sizeof(hints));
+			memset(&res, 0, sizeof(res));
+			hints.ai_socktype = SOCK_STREAM;
+			res.status = getaddrinfo(host, NULL, &hints, &ai);
+			res.sys_errno = errno;
+			for (it = res.status ? NULL : ai; it && res.count < PROBE_MAX_ADDRS; it = it->ai_next) {
+				res.addr[res.count].family = it->ai_family;
+				if (it->ai_family == AF_INET)
+					memcpy(res.addr[res.count++].a, &((struct sockaddr_in *)it->ai_addr)->sin_addr, 4);
+				else if (it->ai_family == AF_INET6)
+					memcpy(res.addr[res.count++].a, &((struct sockaddr_in6 *)it->ai_addr)->sin6_addr, 16);
+			}
+			_exit(write(p[1], &res, sizeof(res)) == (ssize_t)sizeof(res) ? 0 : 1);
+		}
+		close(p[1]);
+		r->rfd = p[0];
+		r->phase = P_RESOLVING;
+		return;
+	}
+	connect_all(r);
+}
+
+static void resolved(struct run *r)
+{
+	int i;
+
+	close(r->rfd);
+	r->rfd = -1;
+	waitpid(r->resolver, NULL, 0);
+	r->resolver = 0;
+	if (r->res_got != sizeof(r->res)) {
+		line_str(&r->c->why, "cannot resolve the host: the resolver died");
+		finish(r, VERDICT_ERROR);
+		return;
+	}
+	if (r->res.status == EAI_NONAME
+#ifdef EAI_NODATA
+	    || r->res.status == EAI_NODATA
+#endif
+	    || (r->res.status == 0 && r->res.count == 0)) {
+		line_str(&r->c->why, "no such host");
+		finish(r, VERDICT_FAIL);
+		return;
+	}
+	if (r->res.status) {
+		/* The resolver itself failed (no server answered, no memory): healthy cannot tell. */
+		line_str(&r->c->why, "cannot resolve the host: ");
+		line_str(&r->c->why, r->res.status == EAI_SYSTEM ? strerror(r->res.sys_errno) : gai_strerror(r->res.status));
+		finish(r, VERDICT_ERROR);
+		return;
+	}
+	for (i = 0; i < r->res.count; i++)
+		target_add(r, r->res.addr[i].family, r->res.addr[i].a);
+	connect_all(r);
+}
+
+static void read_status(struct run *r)
+{
+	struct target *t = &r->t[r->winner];
+	const char *reason;
+	size_t reason_len;
+	int code, p;
+	ssize_t n = read(t->fd, r->buf + r->got, sizeof(r->buf) - r->got);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n < 0) {
+		t->err = errno;
+		finish(r, VERDICT_FAIL);
+		return;
+	}
+	r->got += (size_t)n;
+	p = r->got ? http_status_parse(r->buf, r->got, &code, &reason, &reason_len) : 0;
+	if (p == 0 && n > 0)
+		return;
+	if (p == 1) {
+		static char drain[4096];
+		size_t drained = 0;
+		ssize_t d;
+
+		/* Take what the server already sent, so that closing sends it a FIN, not a reset. */
+		while (drained < DRAIN_MAX && (d = read(t->fd, drain, sizeof(drain))) > 0)
+			drained += (size_t)d;
+		line_str(&r->c->why, code < 400 ? "ok: " : "");
+		line_uint(&r->c->why, (unsigned)code);
+		if (reason_len) {
+			line_str(&r->c->why, " ");
+			line_escaped(&r->c->why, reason, reason_len > 64 ? 64 : reason_len);
+		}
+		if (code < 400) {
+			line_str(&r->c->why, " from ");
+			line_addr(&r->c->why, t->family, t->a, r->c->u.probe.port);
+		}
+		/* curl -f: 2xx and 3xx pass, redirects are not followed. */
+		finish(r, code >= 200 && code < 400 ? VERDICT_PASS : VERDICT_FAIL);
+		return;
+	}
+	if (p == -1) {
+		size_t first = strcspn(r->buf, "\r\n");
+
+		line_str(&r->c->why, "not an HTTP status line: \"");
+		line_escaped(&r->c->why, r->buf, first < r->got ? (first > 40 ? 40 : first) : (r->got > 40 ? 40 : r->got));
+		line_str(&r->c->why, "\"");
+	} else {
+		line_str(&r->c->why, r->got ? "connection closed in the status line" : "connection closed without an answer");
+	}
+	finish(r, VERDICT_FAIL);
+}
+
+/* "connection refused (127.0.0.1:5432, [::1]:5432); timed out after 800ms (10.0.0.1:5432)" */
+static void explain_targets(struct run *r, uint64_t timeout_ms)
+{
+	struct line *l = &r->c->why;
+	const char *sep = "";
+	int i, j;
+
+	for (i = 0; i < r->ntargets; i++) {
+		int e = r->t[i].err;
+		const char *inner = " (";
+		bool seen = e == -1;
+
+		for (j = 0; j < i; j++)
+			seen |= r->t[j].err == e;
+		if (seen)
+			continue;
+		line_str(l, sep);
+		if (e == 0) {
+			line_str(l, "timed out after ");
+			line_duration(l, timeout_ms);
+			line_str(l, r->c->kind == CHECK_HTTP && r->phase == P_READING ? " waiting for the status line"
+										  : " connecting");
+		} else if (e == ECONNREFUSED) {
+			line_str(l, "connection refused");
+		} else {
+			line_str(l, strerror(e));
+		}
+		for (j = i; j < r->ntargets; j++) {
+			if (r->t[j].err != e)
+				continue;
+			line_str(l, inner);
+			line_addr(l, r->t[j].family, r->t[j].a, r->c->u.probe.port);
+			inner = ", ";
+		}
+		line_str(l, ")");
+		sep = "; ";
+	}
+}
+
+void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t timeout_ms)
+{
+	static struct pollfd fds[MAX_CHECKS * PROBE_MAX_ADDRS];
+	static struct run *owner[MAX_CHECKS * PROBE_MAX_ADDRS];
+	static int target_of[MAX_CHECKS * PROBE_MAX_ADDRS];
+	size_t i, nruns = 0;
+
+	for (i = 0; i < n; i++) {
+		struct run *r = &runs[nruns];
+
+		if (checks[i].kind != CHECK_CONNECT && checks[i].kind != CHECK_HTTP)
+			continue;
+		memset(r, 0, sizeof(*r));
+		r->c = &checks[i];
+		r->rfd = -1;
+		line_reset(&r->c->why);
+		nruns++;
+		resolve_start(r);
+	}
+	for (;;) {
+		nfds_t nfds = 0;
+		uint64_t now = probe_now_ms();
+		int ready;
+
+		for (i = 0; i < nruns; i++) {
+			struct run *r = &runs[i];
+			int j;
+
+			if (r->phase == P_RESOLVING) {
+				fds[nfds] = (struct pollfd){ r->rfd, POLLIN, 0 };
+				owner[nfds] = r;
+				target_of[nfds++] = -1;
+			}
+			for (j = 0; j < r->ntargets && (r->phase == P_CONNECTING || r->phase == P_READING); j++) {
+				if (r->t[j].fd < 0 || r->t[j].err || (r->phase == P_READING && j != r->winner))
+					continue;
+				fds[nfds] = (struct pollfd){ r->t[j].fd, r->phase == P_READING ? POLLIN : POLLOUT, 0 };
+				owner[nfds] = r;
+				target_of[nfds++] = j;
+			}
+		}
+		if (!nfds)
+			break;
+		if (now >= deadline_ms)
+			break;
+		ready = poll(fds, nfds, (int)(deadline_ms - now));
+		if (ready < 0 && errno != EINTR) {
+			for (i = 0; i < nruns; i++) {
+				if (runs[i].phase != P_DONE)
+					fail_errno(&runs[i], "poll", errno);
+			}
+			break;
+		}
+		for (i = 0; ready > 0 && i < nfds; i++) {
+			struct run *r = owner[i];
+			int j = target_of[i];
+
+			if (!fds[i].revents || r->phase == P_DONE)
+				continue;
+			if (r->phase == P_RESOLVING) {
+				ssize_t got = read(r->rfd, (char *)&r->res + r->res_got, sizeof(r->res) - r->res_got);
+
+				if (got > 0)
+					r->res_got += (size_t)got;
+				if (got == 0 || (got < 0 && errno != EINTR) || r->res_got == sizeof(r->res))
+					resolved(r);
+			} else if (r->phase == P_CONNECTING && r->t[j].fd >= 0) {
+				int e = 0;
+				socklen_t len = sizeof(e);
+
+				if (getsockopt(r->t[j].fd, SOL_SOCKET, SO_ERROR, &e, &len))
+					e = errno;
+				if (e == 0) {
+					connected(r, j);
+				} else {
+					int k;
+					bool pending = false;
+
+					r->t[j].err = e;
+					close(r->t[j].fd);
+					r->t[j].fd = -1;
+					for (k = 0; k < r->ntargets; k++)
+						pending |= r->t[k].fd >= 0;
+					if (!pending)
+						finish(r, VERDICT_FAIL);
+				}
+			} else if (r->phase == P_READING) {
+				read_status(r);
+			}
+		}
+	}
+	for (i = 0; i < nruns; i++) {
+		struct run *r = &runs[i];
+
+		if (r->resolver > 0) {
+			/* Out of time while resolving: the child goes, and is reaped, so no zombie outlives the probe. */
+			kill(r->resolver, SIGKILL);
+			waitpid(r->resolver, NULL, 0);
+			close(r->rfd);
+			line_str(&r->c->why, "timed out after ");
+			line_duration(&r->c->why, timeout_ms);
+			line_str(&r->c->why, " resolving the host");
+			finish(r, VERDICT_FAIL);
+			continue;
+		}
+		if (r->phase == P_DONE && r->c->why.len)
+			continue;
+		if (r->phase != P_DONE && r->phase != P_READING)
+			finish(r, VERDICT_FAIL);
+		if (r->phase == P_READING) {
+			line_str(&r->c->why, "timed out after ");
+			line_duration(&r->c->why, timeout_ms);
+			line_str(&r->c->why, " waiting for the status line from ");
+			line_addr(&r->c->why, r->t[r->winner].family, r->t[r->winner].a, r->c->u.probe.port);
+			finish(r, VERDICT_FAIL);
+			continue;
+		}
+		explain_targets(r, timeout_ms);
+	}
+}

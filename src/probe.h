@@ -1,0 +1,36 @@
+/*
+ * probe: the active checks, connect:HOST:PORT and http://HOST[:PORT][/PATH].
+ * Every probe of a run goes at once, non-blocking, in one poll loop bounded
+ * by the run's deadline; names resolve with the libc resolver in a child, so
+ * a slow DNS server is cut off by the same deadline.
+ */
+#ifndef HEALTHY_PROBE_H
+#define HEALTHY_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "check.h"
+#include "report.h"
+
+/* Only the status line is read; a longer one is not HTTP. */
+#define STATUS_LINE_MAX 512
+
+/* Parses what follows "connect:" (HOST:PORT, [ADDR6]:PORT) or "http:" (//HOST[:PORT][/PATH]). Returns 0, or -1 with the usage error in err. */
+int probe_spec_parse(struct check *c, const char *body, struct line *err);
+
+/*
+ * Parses the start of an HTTP response. Returns 1 with the status code and
+ * reason phrase (inside buf) when the status line is complete, 0 when more
+ * bytes are needed, -1 when these bytes are no HTTP status line.
+ */
+int http_status_parse(const char *buf, size_t len, int *code, const char **reason, size_t *reason_len);
+
+/* Runs every connect: and http:// check until each has an answer or the monotonic clock passes deadline_ms. */
+void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t timeout_ms);
+
+/* The monotonic clock in milliseconds. */
+uint64_t probe_now_ms(void);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * httpd: a test HTTP server whose answer the request path picks.
+ *
+ *   httpd READYFILE
+ *
+ * Listens on [::] (dual stack) on a port the kernel picks, writes it to
+ * READYFILE, and serves each connection in a child:
+ *   /200 /204 /301 /404 /500 /503   that status, a few headers, a body
+ *   /garbage                        a line that is no status line
+ *   /endless-header                 200, then headers that never end
+ *   /endless-status                 "HTTP/1.1 200 " and then bytes without a newline
+ *   /hang                           reads the request, never answers
+ *   /close                          closes without a word
+ *   /echo                           200, with the request it got as the body
+ *   anything else                   404
+ */
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static void say(int fd, const char *s)
+{
+	size_t n = strlen(s);
+
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w <= 0)
+			exit(0);
+		s += w;
+		n -= (size_t)w;
+	}
+}
+
+static void serve(int fd)
+{
+	char req[4096], path[256] = "", out[8192];
+	size_t got = 0;
+
+	/* Up to the end of the headers. */
+	while (got < sizeof(req) - 1 && !strstr(req, "\r\n\r\n")) {
+		ssize_t n = read(fd, req + got, sizeof(req) - 1 - got);
+
+		if (n <= 0)
+			exit(0);
+		got += (size_t)n;
+		req[got] = '\0';
+	}
+	sscanf(req, "GET %255s", path);
+	if (!strcmp(path, "/hang")) {
+		for (;;)
+			pause();
+	}
+	if (!strcmp(path, "/close"))
+		exit(0);
+	if (!strcmp(path, "/garbage")) {
+		say(fd, "SSH-2.0-OpenSSH_9.2\r\n");
+	} else if (!strcmp(path, "/endless-header")) {
+		say(fd, "HTTP/1.1 200 OK\r\n");
+		for (;;)
+			say(fd, "X-Endless: yes\r\n");
+	} else if (!strcmp(path, "/endless-status")) {
+		say(fd, "HTTP/1.1 200 ");
+		for (;;)
+			say(fd, "xxxxxxxxxxxxxxxx");
+	} else if (!strcmp(path, "/echo")) {
+		snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s", got, req);
+		say(fd, out);
+	} else {
+		int code = atoi(path + 1);
+		const char *reason = code == 200 ? "OK" : code == 204 ? "No Content" : code == 301 ? "Moved Permanently"
+				   : code == 500 ? "Internal Server Error" : code == 503 ? "Service Unavailable" : NULL;
+
+		if (!reason) {
+			code = 404;
+			reason = "Not Found";
+		}
+		snprintf(out, sizeof(out),
+			 "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: 5\r\nConnection: close\r\n%s\r\nbody\n",
+			 code, reason, code == 301 ? "Location: /200\r\n" : "");
+		say(fd, out);
+	}
+	shutdown(fd, SHUT_WR);
+	/* Let the client read and close first. */
+	while (read(fd, req, sizeof(req)) > 0)
+		;
+	exit(0);
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in6 sa = { .sin6_family = AF_INET6 };
+	socklen_t len = sizeof(sa);
+	int fd = socket(AF_INET6, SOCK_STREAM, 0), zero = 0, one = 1;
+	char tmp[4096];
+	FILE *f;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: httpd READYFILE\n");
+		return 2;
+	}
+	signal(SIGCHLD, SIG_IGN);       /* children are reaped by the kernel */
+	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) || listen(fd, 64) ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len)) {
+		perror("httpd");
+		return 1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", argv[1]);
+	f = fopen(tmp, "w");
+	if (!f || fprintf(f, "%u\n", ntohs(sa.sin6_port)) < 0 || fclose(f) || rename(tmp, argv[1])) {
+		perror(argv[1]);
+		return 1;
+	}
+	for (;;) {
+		int c = accept(fd, NULL, NULL);
+
+		if (c < 0)
+			continue;
+		if (fork() == 0) {
+			/* Gone with the server: a child hung on /hang must not outlive the test. */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			close(fd);
+			serve(c);
+		}
+		close(c);
+	}
+}
