@@ -115,8 +115,6 @@ struct check {
 		struct {
 			char host[HOST_SIZE];   /* without brackets */
 			uint16_t port;
-			const char *authority;  /* http: HOST[:PORT] as typed, for the Host header */
-			size_t authority_len;
 			const char *path;       /* http: from the first '/', without a fragment; "" for "/" */
 			size_t path_len;
 		} probe;

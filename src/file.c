@@ -74,10 +74,24 @@ void file_run(struct check *c)
 		return;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);
-	/* A file from the future (clocks that differ) is as fresh as can be. */
-	if (now.tv_sec < st.st_mtim.tv_sec || (now.tv_sec == st.st_mtim.tv_sec && now.tv_nsec < st.st_mtim.tv_nsec))
+	if (now.tv_sec < st.st_mtim.tv_sec || (now.tv_sec == st.st_mtim.tv_sec && now.tv_nsec < st.st_mtim.tv_nsec)) {
+		unsigned long long ahead_ms = (unsigned long long)(st.st_mtim.tv_sec - now.tv_sec) * 1000 +
+					      (unsigned long long)((st.st_mtim.tv_nsec - now.tv_nsec) / 1000000);
+
+		/*
+		 * A heartbeat stamped ahead would read as fresh until the clock
+		 * caught up, however long its writer has been dead. A second of
+		 * skew is the filesystem's timestamp granularity, not a lie.
+		 */
+		if (ahead_ms > 1000) {
+			c->verdict = VERDICT_FAIL;
+			line_str(&c->why, "modified ");
+			line_duration(&c->why, ahead_ms);
+			line_str(&c->why, " in the future");
+			return;
+		}
 		age_ms = 0;
-	else
+	} else
 		age_ms = (unsigned long long)(now.tv_sec - st.st_mtim.tv_sec) * 1000 +
 			 (unsigned long long)((now.tv_nsec - st.st_mtim.tv_nsec) / 1000000);
 	c->verdict = age_ms <= c->u.file.maxage_ms ? VERDICT_PASS : VERDICT_FAIL;

@@ -60,8 +60,9 @@ struct run {
 	int ntargets;
 	struct target t[PROBE_MAX_ADDRS];
 	int winner;             /* http: the target whose connection carries the request */
-	char buf[STATUS_LINE_MAX];
+	char buf[STATUS_LINE_MAX + 1];  /* NUL-terminated */
 	size_t got;
+	bool interim;           /* skipping a 1xx answer's headers */
 };
 
 static struct run runs[MAX_CHECKS];
@@ -164,8 +165,6 @@ int probe_spec_parse(struct check *c, const char *body, struct line *err)
 	}
 	if (hostport_parse(c, auth, (size_t)(end - auth), HTTP_PORT, err))
 		return -1;
-	c->u.probe.authority = auth;
-	c->u.probe.authority_len = (size_t)(end - auth);
 	/* The fragment is the client's own: it is never sent. */
 	frag = strchr(end, '#');
 	c->u.probe.path = end;
@@ -177,8 +176,8 @@ int probe_spec_parse(struct check *c, const char *body, struct line *err)
 	for (i = 0; i < c->u.probe.path_len; i++) {
 		unsigned char ch = (unsigned char)end[i];
 
-		/* They would end the request line, or start another. */
-		if (ch <= ' ' || ch == 0x7f) {
+		/* They would end the request line, or start another; and a URL is ASCII. */
+		if (ch <= ' ' || ch >= 0x7f) {
 			check_usage(err, c, "the path holds a space or a control character (write it %-encoded)");
 			return -1;
 		}
@@ -228,6 +227,13 @@ static void finish(struct run *r, enum verdict v)
 	}
 }
 
+static void timed_out(struct line *l, uint64_t timeout_ms, const char *doing)
+{
+	line_str(l, "timed out after ");
+	line_duration(l, timeout_ms);
+	line_str(l, doing);
+}
+
 static void fail_errno(struct run *r, const char *what, int err)
 {
 	line_errno(&r->c->why, what, err);
@@ -265,7 +271,7 @@ static void connected(struct run *r, int i);
 /* Starts a non-blocking connect to every address at once: the first to answer wins. */
 static void connect_all(struct run *r)
 {
-	int i, pending = 0;
+	int i, pending = 0, unsupported = 0;
 
 	r->phase = P_CONNECTING;
 	for (i = 0; i < r->ntargets && r->phase == P_CONNECTING; i++) {
@@ -278,6 +284,7 @@ static void connect_all(struct run *r)
 			/* No IPv6 in this kernel or container: that address cannot be reached, the others may. */
 			if (errno == EAFNOSUPPORT) {
 				t->err = errno;
+				unsupported++;
 				continue;
 			}
 			fail_errno(r, "socket", errno);
@@ -306,24 +313,43 @@ static void connect_all(struct run *r)
 			t->fd = -1;
 		}
 	}
+	/* Every address refused at once (the reasons are in t[].err); none of a family this kernel has is healthy's problem. */
 	if (r->phase == P_CONNECTING && !pending)
-		finish(r, VERDICT_FAIL);        /* every address refused at once: the reasons are in t[].err */
+		finish(r, unsupported == r->ntargets ? VERDICT_ERROR : VERDICT_FAIL);
+}
+
+void http_host_header(const struct check *c, struct line *l)
+{
+	bool v6 = strchr(c->u.probe.host, ':') != NULL;
+
+	/* Built from what was parsed, not copied as typed: "h:0080" and "h:" say port 80, and are bounded. */
+	line_str(l, v6 ? "[" : "");
+	line_str(l, c->u.probe.host);
+	line_str(l, v6 ? "]" : "");
+	if (c->u.probe.port != HTTP_PORT) {
+		line_str(l, ":");
+		line_uint(l, c->u.probe.port);
+	}
 }
 
 static void send_request(struct run *r)
 {
+	/* The path is at most PATH_MAX_LEN, the Host header at most HOST_SIZE + 8: it fits. */
 	static char req[PATH_MAX_LEN + HOST_SIZE + 128];
 	const struct check *c = r->c;
+	struct line host;
 	size_t n = 0;
 	ssize_t w;
 
+	line_reset(&host);
+	http_host_header(c, &host);
 #define PUT(s, len) (memcpy(req + n, (s), (len)), n += (len))
 	PUT("GET ", 4);
 	if (!c->u.probe.path_len || c->u.probe.path[0] != '/')
 		PUT("/", 1);
 	PUT(c->u.probe.path, c->u.probe.path_len);
 	PUT(" HTTP/1.1\r\nHost: ", 17);
-	PUT(c->u.probe.authority, c->u.probe.authority_len);
+	PUT(host.buf, host.len);
 	PUT("\r\nUser-Agent: healthy/" VERSION "\r\nConnection: close\r\n\r\n",
 	    sizeof("\r\nUser-Agent: healthy/" VERSION "\r\nConnection: close\r\n\r\n") - 1);
 #undef PUT
@@ -337,9 +363,38 @@ static void send_request(struct run *r)
 	r->phase = P_READING;
 }
 
+/*
+ * A connect to a port nobody listens on, from the same port (the kernel
+ * may pick it when it lies in the ephemeral range), connects the socket to
+ * itself: that is no server.
+ */
+static bool connected_to_self(int fd)
+{
+	struct sockaddr_storage a, b;
+	socklen_t la = sizeof(a), lb = sizeof(b);
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	return !getsockname(fd, (struct sockaddr *)&a, &la) && !getpeername(fd, (struct sockaddr *)&b, &lb) &&
+	       la == lb && !memcmp(&a, &b, la);
+}
+
 static void connected(struct run *r, int i)
 {
 	int j;
+
+	if (connected_to_self(r->t[i].fd)) {
+		bool pending = false;
+
+		r->t[i].err = ECONNREFUSED;
+		close(r->t[i].fd);
+		r->t[i].fd = -1;
+		for (j = 0; j < r->ntargets; j++)
+			pending |= r->t[j].fd >= 0;
+		if (!pending && r->phase == P_CONNECTING)
+			finish(r, VERDICT_FAIL);
+		return;
+	}
 
 	r->winner = i;
 	for (j = 0; j < r->ntargets; j++) {
@@ -413,9 +468,7 @@ static void resolve_start(struct run *r)
 		close(p[1]);
 		r->rfd = p[0];
 		r->phase = P_RESOLVING;
-		return;
 	}
-	connect_all(r);
 }
 
 static void resolved(struct run *r)
@@ -443,7 +496,9 @@ static void resolved(struct run *r)
 	if (r->res.status) {
 		/* The resolver itself failed (no server answered, no memory): healthy cannot tell. */
 		line_str(&r->c->why, "cannot resolve the host: ");
-		line_str(&r->c->why, r->res.status == EAI_SYSTEM ? strerror(r->res.sys_errno) : gai_strerror(r->res.status));
+		line_str(&r->c->why, r->res.status == EAI_SYSTEM ? strerror(r->res.sys_errno)
+				     : r->res.status == EAI_AGAIN ? "no answer from the name server"
+				     : gai_strerror(r->res.status));
 		finish(r, VERDICT_ERROR);
 		return;
 	}
@@ -452,13 +507,35 @@ static void resolved(struct run *r)
 	connect_all(r);
 }
 
+/* Drops a 1xx answer's header lines from the buffer; true once its blank line has gone by. */
+static bool skip_interim(struct run *r)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < r->got; i++) {
+		if (r->buf[i] == '\n' && (r->buf[i + 1] == '\n' || (r->buf[i + 1] == '\r' && i + 2 < r->got && r->buf[i + 2] == '\n'))) {
+			i += r->buf[i + 1] == '\n' ? 2 : 3;
+			memmove(r->buf, r->buf + i, r->got - i);
+			r->got -= i;
+			r->buf[r->got] = '\0';
+			return true;
+		}
+	}
+	/* Keep the last two bytes: the blank line may start in them. */
+	if (r->got > 2) {
+		memmove(r->buf, r->buf + r->got - 2, 2);
+		r->got = 2;
+	}
+	return false;
+}
+
 static void read_status(struct run *r)
 {
 	struct target *t = &r->t[r->winner];
 	const char *reason;
 	size_t reason_len;
-	int code, p;
-	ssize_t n = read(t->fd, r->buf + r->got, sizeof(r->buf) - r->got);
+	int code = 0, p = 0;
+	ssize_t n = read(t->fd, r->buf + r->got, STATUS_LINE_MAX - r->got);
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
@@ -468,41 +545,86 @@ static void read_status(struct run *r)
 		return;
 	}
 	r->got += (size_t)n;
-	p = r->got ? http_status_parse(r->buf, r->got, &code, &reason, &reason_len) : 0;
-	if (p == 0 && n > 0)
+	r->buf[r->got] = '\0';
+	for (;;) {
+		if (r->interim && !skip_interim(r)) {
+			if (n > 0)
+				return;
+			/* Closed in the middle of a 1xx answer. */
+			r->interim = false;
+			p = 0;
+			break;
+		}
+		r->interim = false;
+		p = r->got ? http_status_parse(r->buf, r->got, &code, &reason, &reason_len) : 0;
+		/* 1xx is an interim answer (100 Continue, 103 Early Hints): the real one follows (RFC 9110 15.2). */
+		if (p == 1 && code < 200 && code != 101) {
+			r->interim = true;
+			continue;
+		}
+		break;
+	}
+	if (r->interim || (p == 0 && n > 0))
 		return;
 	if (p == 1) {
 		static char drain[4096];
 		size_t drained = 0;
 		ssize_t d;
+		bool pass = code >= 200 && code < 400;
 
-		/* Take what the server already sent, so that closing sends it a FIN, not a reset. */
+		/* What the server already sent is taken, without waiting, so that closing sends a FIN, not a reset. */
 		while (drained < DRAIN_MAX && (d = read(t->fd, drain, sizeof(drain))) > 0)
 			drained += (size_t)d;
-		line_str(&r->c->why, code < 400 ? "ok: " : "");
+		line_str(&r->c->why, pass ? "ok: " : "");
 		line_uint(&r->c->why, (unsigned)code);
 		if (reason_len) {
 			line_str(&r->c->why, " ");
 			line_escaped(&r->c->why, reason, reason_len > 64 ? 64 : reason_len);
 		}
-		if (code < 400) {
+		if (pass) {
 			line_str(&r->c->why, " from ");
 			line_addr(&r->c->why, t->family, t->a, r->c->u.probe.port);
 		}
 		/* curl -f: 2xx and 3xx pass, redirects are not followed. */
-		finish(r, code >= 200 && code < 400 ? VERDICT_PASS : VERDICT_FAIL);
+		finish(r, pass ? VERDICT_PASS : VERDICT_FAIL);
 		return;
 	}
 	if (p == -1) {
 		size_t first = strcspn(r->buf, "\r\n");
 
-		line_str(&r->c->why, "not an HTTP status line: \"");
-		line_escaped(&r->c->why, r->buf, first < r->got ? (first > 40 ? 40 : first) : (r->got > 40 ? 40 : r->got));
+		line_str(&r->c->why, "not an HTTP status line from ");
+		line_addr(&r->c->why, t->family, t->a, r->c->u.probe.port);
+		line_str(&r->c->why, ": \"");
+		line_escaped(&r->c->why, r->buf, first > 40 ? 40 : first);
 		line_str(&r->c->why, "\"");
 	} else {
-		line_str(&r->c->why, r->got ? "connection closed in the status line" : "connection closed without an answer");
+		line_str(&r->c->why, r->got ? "connection closed in the status line by " : "connection closed without an answer by ");
+		line_addr(&r->c->why, t->family, t->a, r->c->u.probe.port);
 	}
 	finish(r, VERDICT_FAIL);
+}
+
+/* The usual reasons in the words of a message; the rest as strerror says them. */
+static const char *errno_phrase(int e)
+{
+	switch (e) {
+	case ECONNREFUSED:
+		return "connection refused";
+	case ECONNRESET:
+		return "connection reset";
+	case ETIMEDOUT:
+		return "timed out";
+	case EHOSTUNREACH:
+		return "no route to host";
+	case ENETUNREACH:
+		return "network unreachable";
+	case EADDRNOTAVAIL:
+		return "address not available here";
+	case EAFNOSUPPORT:
+		return "no IPv6 here";
+	default:
+		return strerror(e);
+	}
 }
 
 /* "connection refused (127.0.0.1:5432, [::1]:5432); timed out after 800ms (10.0.0.1:5432)" */
@@ -523,14 +645,9 @@ static void explain_targets(struct run *r, uint64_t timeout_ms)
 			continue;
 		line_str(l, sep);
 		if (e == 0) {
-			line_str(l, "timed out after ");
-			line_duration(l, timeout_ms);
-			line_str(l, r->c->kind == CHECK_HTTP && r->phase == P_READING ? " waiting for the status line"
-										  : " connecting");
-		} else if (e == ECONNREFUSED) {
-			line_str(l, "connection refused");
+			timed_out(l, timeout_ms, " connecting");
 		} else {
-			line_str(l, strerror(e));
+			line_str(l, errno_phrase(e));
 		}
 		for (j = i; j < r->ntargets; j++) {
 			if (r->t[j].err != e)
@@ -563,6 +680,11 @@ void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t ti
 		nruns++;
 		resolve_start(r);
 	}
+	/* Every resolver is forked before any socket opens: none of them holds a connection open. */
+	for (i = 0; i < nruns; i++) {
+		if (runs[i].phase == P_RESOLVING && runs[i].resolver == 0)
+			connect_all(&runs[i]);
+	}
 	for (;;) {
 		nfds_t nfds = 0;
 		uint64_t now = probe_now_ms();
@@ -587,9 +709,8 @@ void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t ti
 		}
 		if (!nfds)
 			break;
-		if (now >= deadline_ms)
-			break;
-		ready = poll(fds, nfds, (int)(deadline_ms - now));
+		/* Past the deadline, one look without waiting: what is done already counts. */
+		ready = poll(fds, nfds, now >= deadline_ms ? 0 : (int)(deadline_ms - now));
 		if (ready < 0 && errno != EINTR) {
 			for (i = 0; i < nruns; i++) {
 				if (runs[i].phase != P_DONE)
@@ -630,37 +751,38 @@ void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t ti
 					if (!pending)
 						finish(r, VERDICT_FAIL);
 				}
-			} else if (r->phase == P_READING) {
+			} else if (r->phase == P_READING && j == r->winner) {
 				read_status(r);
 			}
 		}
+		if (now >= deadline_ms && ready == 0)
+			break;
 	}
 	for (i = 0; i < nruns; i++) {
 		struct run *r = &runs[i];
 
 		if (r->resolver > 0) {
-			/* Out of time while resolving: the child goes, and is reaped, so no zombie outlives the probe. */
+			/*
+			 * Out of time while resolving: the name server did not answer
+			 * in time, which says nothing of the service (exit 3). The child
+			 * goes, and is reaped, so no zombie outlives the probe.
+			 */
 			kill(r->resolver, SIGKILL);
 			waitpid(r->resolver, NULL, 0);
 			close(r->rfd);
-			line_str(&r->c->why, "timed out after ");
-			line_duration(&r->c->why, timeout_ms);
-			line_str(&r->c->why, " resolving the host");
-			finish(r, VERDICT_FAIL);
+			timed_out(&r->c->why, timeout_ms, " resolving the host");
+			finish(r, VERDICT_ERROR);
 			continue;
 		}
-		if (r->phase == P_DONE && r->c->why.len)
-			continue;
-		if (r->phase != P_DONE && r->phase != P_READING)
-			finish(r, VERDICT_FAIL);
 		if (r->phase == P_READING) {
-			line_str(&r->c->why, "timed out after ");
-			line_duration(&r->c->why, timeout_ms);
-			line_str(&r->c->why, " waiting for the status line from ");
+			timed_out(&r->c->why, timeout_ms, " waiting for the status line from ");
 			line_addr(&r->c->why, r->t[r->winner].family, r->t[r->winner].a, r->c->u.probe.port);
 			finish(r, VERDICT_FAIL);
 			continue;
 		}
-		explain_targets(r, timeout_ms);
+		if (r->phase != P_DONE)
+			finish(r, VERDICT_FAIL);
+		if (!r->c->why.len)
+			explain_targets(r, timeout_ms);
 	}
 }

@@ -27,6 +27,9 @@ int probe_spec_parse(struct check *c, const char *body, struct line *err);
  */
 int http_status_parse(const char *buf, size_t len, int *code, const char **reason, size_t *reason_len);
 
+/* The Host header's value for an http:// check: the host (in brackets if IPv6), and ":PORT" unless it is 80. */
+void http_host_header(const struct check *c, struct line *l);
+
 /* Runs every connect: and http:// check until each has an answer or the monotonic clock passes deadline_ms. */
 void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t timeout_ms);
 

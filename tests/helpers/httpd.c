@@ -12,6 +12,8 @@
  *   /hang                           reads the request, never answers
  *   /close                          closes without a word
  *   /echo                           200, with the request it got as the body
+ *   /continue                       100 Continue, then 200
+ *   /hints503                       103 Early Hints with a header, then 503
  *   anything else                   404
  */
 #include <netinet/in.h>
@@ -68,6 +70,11 @@ static void serve(int fd)
 		say(fd, "HTTP/1.1 200 ");
 		for (;;)
 			say(fd, "xxxxxxxxxxxxxxxx");
+	} else if (!strcmp(path, "/continue")) {
+		say(fd, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+	} else if (!strcmp(path, "/hints503")) {
+		say(fd, "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+			"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 	} else if (!strcmp(path, "/echo")) {
 		snprintf(out, sizeof(out), "HTTP/1.1 200 OK\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s", got, req);
 		say(fd, out);

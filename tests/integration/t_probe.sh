@@ -16,17 +16,23 @@ check "500 fails with the status" 1 --err "healthy: http://127.0.0.1:$hp/500: 50
 	-- "$HEALTHY" "http://127.0.0.1:$hp/500"
 check "503 fails with the status" 1 --err "healthy: http://127.0.0.1:$hp/503: 503 Service Unavailable" \
 	-- "$HEALTHY" "http://127.0.0.1:$hp/503"
-check "garbage is not a status line" 1 --err "healthy: http://127.0.0.1:$hp/garbage: not an HTTP status line: \"SSH-2.0-OpenSSH_9.2\"" \
+check "garbage is not a status line" 1 --err "healthy: http://127.0.0.1:$hp/garbage: not an HTTP status line from 127.0.0.1:$hp: \"SSH-2.0-OpenSSH_9.2\"" \
 	-- "$HEALTHY" "http://127.0.0.1:$hp/garbage"
 check "endless headers: the status line is enough" 0 -- timeout 10 "$HEALTHY" "http://127.0.0.1:$hp/endless-header"
 check "an endless status line is cut off" 1 --err-has "not an HTTP status line" -- timeout 10 "$HEALTHY" "http://127.0.0.1:$hp/endless-status"
-check "a server that closes without a word" 1 --err "healthy: http://127.0.0.1:$hp/close: connection closed without an answer" \
+check "a server that closes without a word" 1 --err "healthy: http://127.0.0.1:$hp/close: connection closed without an answer by 127.0.0.1:$hp" \
 	-- "$HEALTHY" "http://127.0.0.1:$hp/close"
 check "a server that never answers is cut off by the deadline" 1 \
 	--err "healthy: http://127.0.0.1:$hp/hang: timed out after 300ms waiting for the status line from 127.0.0.1:$hp" \
 	-- timeout 10 "$HEALTHY" -t 300ms "http://127.0.0.1:$hp/hang"
 check "the default deadline is under Kubernetes' 1 s" 1 --err-has "timed out after 800ms" \
 	-- timeout 10 "$HEALTHY" "http://127.0.0.1:$hp/hang"
+check "100 Continue, then 200: the interim answer is skipped" 0 --out "healthy: http://127.0.0.1:$hp/continue: ok: 200 OK from 127.0.0.1:$hp" \
+	-- "$HEALTHY" -v "http://127.0.0.1:$hp/continue"
+check "103 Early Hints with headers, then 503: the real answer counts" 1 --err "healthy: http://127.0.0.1:$hp/hints503: 503 Service Unavailable" \
+	-- "$HEALTHY" "http://127.0.0.1:$hp/hints503"
+check "a port with many leading zeros is port 80 or whatever it says, and no overflow" 1 --err-has "connection refused" \
+	-- "$HEALTHY" "http://127.0.0.1:$(head -c 5000 /dev/zero | tr '\0' 0)1/"
 check "http://[::1]:PORT" 0 -- "$HEALTHY" "http://[::1]:$hp/200"
 check "http://localhost:PORT" 0 -- "$HEALTHY" "http://localhost:$hp/200"
 check "no path is /" 1 --err "healthy: http://127.0.0.1:$hp: 404 Not Found" -- "$HEALTHY" "http://127.0.0.1:$hp"
@@ -42,7 +48,6 @@ check "https:// is a usage error that points to tcp: and connect:" 2 \
 start "$SOCKETS" tcp-listen 127.0.0.1 0 -; p4=$PID
 check "connect: to a listener" 0 --out "healthy: connect:127.0.0.1:$p4: ok: connected to 127.0.0.1:$p4" -- "$HEALTHY" -v "connect:127.0.0.1:$p4"
 check "connect:localhost tries ::1 and 127.0.0.1, and one is enough" 0 -- "$HEALTHY" "connect:localhost:$p4"
-sleep 0 & dead=$!; wait $dead
 start "$SOCKETS" tcp-established 127.0.0.1; closed=$PID
 check "a closed port: connection refused, with the address" 1 \
 	--err "healthy: connect:127.0.0.1:$closed: connection refused (127.0.0.1:$closed)" -- "$HEALTHY" "connect:127.0.0.1:$closed"
@@ -58,6 +63,13 @@ check "... and http:// times out waiting for the status line" 1 --err-has "timed
 check "probes of one run share the deadline: both time out, each says so" 1 \
 	--err-has "connect:127.0.0.1:$full: timed out after 300ms" --err-has "http://127.0.0.1:$hp/hang: timed out after 300ms" \
 	-- timeout 10 "$HEALTHY" -t 300ms "connect:127.0.0.1:$full" "http://127.0.0.1:$hp/hang"
+# Connecting to itself: with the ephemeral range narrowed to one port nobody listens on, the kernel can connect
+# a socket to its own port. That is no server.
+if unshare -n true 2>/dev/null; then
+	check "a socket connected to itself is no server" 1 --err-has "connection refused" -- unshare -n sh -c '
+		ip link set lo up && sysctl -qw net.ipv4.ip_local_port_range="40000 40000" &&
+		for i in 1 2 3 4 5; do "$0" connect:127.0.0.1:40000 || exit $?; done' "$HEALTHY"
+fi
 check "a name that does not resolve" 1 --err "healthy: connect:hly-nosuchhost.invalid:80: no such host" \
 	-- "$HEALTHY" connect:hly-nosuchhost.invalid:80
 
@@ -76,11 +88,14 @@ fi
 # A DNS server that never answers: the deadline stops the resolver too, and no zombie is left.
 if unshare -nm true 2>/dev/null && command -v ip >/dev/null; then
 	printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:2\n' > "$TMP/resolv.conf"
-	check "a resolver that never answers is cut off by the deadline" 1 \
+	# A name server that does not answer says nothing of the service: exit 3, healthy could not tell.
+	check "a resolver that never answers is cut off by the deadline, exit 3" 3 \
 		--err "healthy: connect:hly-slow.test:80: timed out after 300ms resolving the host" \
 		-- timeout 10 unshare -nm sh -c '
 			ip link set lo up && mount --bind "$1" /etc/resolv.conf || exit 99
-			"$2" udp-bind 127.0.0.1 53 - "$3" & sleep 0.3; exec "$0" -t 300ms connect:hly-slow.test:80' \
+			"$2" udp-bind 127.0.0.1 53 - "$3" & dns=$!; sleep 0.3
+			"$0" -t 300ms connect:hly-slow.test:80; r=$?
+			kill $dns; exit $r' \
 			"$HEALTHY" "$TMP/resolv.conf" "$SOCKETS" "$TMP/dns.ready"
 else
 	skip "a resolver that never answers" "unshare -nm or ip is not available"
@@ -88,6 +103,8 @@ fi
 
 # file:
 f=$TMP/heartbeat; : > "$f"
+touch -d '+1 hour' "$TMP/ahead"
+check "file:,maxage= stamped in the future fails" 1 --err-has "in the future" -- "$HEALTHY" "file:$TMP/ahead,maxage=1m"
 check "file: exists" 0 --out "healthy: file:$f: ok: exists" -- "$HEALTHY" -v "file:$f"
 check "file: missing" 1 --err "healthy: file:$TMP/missing: No such file or directory" -- "$HEALTHY" "file:$TMP/missing"
 check "file:,maxage= fresh" 0 -- "$HEALTHY" "file:$f,maxage=1m"
