@@ -162,7 +162,8 @@ int check_parse(const char *spec, struct check *c, struct line *err)
 	return -1;
 }
 
-static enum args_result timeout_parse(const char *opt, const char *val, struct options *o, struct line *err)
+/* Parses the DURATION of an option into *ms; zero only where allow_zero. */
+static enum args_result duration_option(const char *opt, const char *val, uint64_t *ms, bool allow_zero, struct line *err)
 {
 	enum duration_error e;
 
@@ -173,8 +174,8 @@ static enum args_result timeout_parse(const char *opt, const char *val, struct o
 		line_str(err, ": needs a DURATION (500ms, 5s, 2m)");
 		return ARGS_USAGE;
 	}
-	e = duration_parse(val, &o->timeout_ms);
-	if (e == DURATION_OK && o->timeout_ms == 0)
+	e = duration_parse(val, ms);
+	if (e == DURATION_OK && *ms == 0 && !allow_zero)
 		e = DURATION_RANGE;
 	if (e != DURATION_OK) {
 		line_reset(err);
@@ -189,16 +190,42 @@ static enum args_result timeout_parse(const char *opt, const char *val, struct o
 	return ARGS_OK;
 }
 
+/* The options that take a DURATION: short letter, long name, where it goes. */
+static enum args_result valued_option(char letter, const char *name, const char *val, struct options *o, struct line *err)
+{
+	switch (letter) {
+	case 't':
+		return duration_option(name, val, &o->timeout_ms, false, err);
+	case 'i':
+		o->interval_given = true;
+		return duration_option(name, val, &o->interval_ms, false, err);
+	default:
+		o->grace_given = true;
+		return duration_option(name, val, &o->grace_ms, false, err);
+	}
+}
+
 static enum args_result long_option(const char *a, char **next, int *used_next, struct options *o, struct line *err)
 {
+	static const char *const valued[] = { "--timeout", "--interval", "--grace" };
 	const char *eq = strchr(a, '=');
-	size_t n = eq ? (size_t)(eq - a) : strlen(a);
+	size_t n = eq ? (size_t)(eq - a) : strlen(a), k;
 
-	if (n == 9 && !memcmp(a, "--timeout", 9)) {
-		if (eq)
-			return timeout_parse("--timeout", eq + 1, o, err);
-		*used_next = *next != NULL;
-		return timeout_parse("--timeout", *next, o, err);
+	for (k = 0; k < 3; k++) {
+		if (n != strlen(valued[k]) || memcmp(a, valued[k], n))
+			continue;
+		if (!eq)
+			*used_next = *next != NULL;
+		return valued_option(valued[k][2], valued[k], eq ? eq + 1 : *next, o, err);
+	}
+	/* --wait takes its DURATION only as --wait=DURATION: a check may follow it. */
+	if (n == 6 && !memcmp(a, "--wait", 6)) {
+		o->wait = true;
+		return eq ? duration_option("--wait", eq + 1, &o->wait_ms, true, err) : ARGS_OK;
+	}
+	if (!eq && !strcmp(a, "--watch")) {
+		o->watch = true;
+		return ARGS_OK;
 	}
 	if (!eq) {
 		if (!strcmp(a, "--verbose")) {
@@ -235,10 +262,15 @@ static enum args_result short_options(const char *a, char **next, int *used_next
 		case 'V':
 			return ARGS_VERSION;
 		case 't':
+		case 'i':
+		case 'g': {
+			char name[3] = { '-', *p, '\0' };
+
 			if (p[1])
-				return timeout_parse("-t", p + 1, o, err);
+				return valued_option(*p, name, p + 1, o, err);
 			*used_next = *next != NULL;
-			return timeout_parse("-t", *next, o, err);
+			return valued_option(*p, name, *next, o, err);
+		}
 		default: {
 			char opt[2] = { '-', *p };
 
@@ -258,6 +290,9 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 
 	memset(o, 0, sizeof(*o));
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
+	o->wait_ms = DEFAULT_WAIT_MS;
+	o->interval_ms = DEFAULT_INTERVAL_MS;
+	o->grace_ms = DEFAULT_GRACE_MS;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
 		int used_next = 0;
@@ -285,10 +320,18 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 	for (; i < argc; i++) {
 		const char *a = argv[i];
 
+		/* "--" after the checks starts the COMMAND. */
+		if (!strcmp(a, "--") && o->nchecks) {
+			if (i + 1 == argc) {
+				usage_line(err, a, 2, "needs a COMMAND after it");
+				return ARGS_USAGE;
+			}
+			o->command = &argv[i + 1];
+			break;
+		}
 		/* After "--" an argument is a check, whatever it looks like, and check_parse() says what is wrong with it. */
 		if (a[0] == '-' && a[1] != '\0' && !dashdash) {
-			usage_line(err, a, strlen(a), !strcmp(a, "--") ? "a COMMAND after -- is not supported"
-								   : "options come before the checks");
+			usage_line(err, a, strlen(a), "options come before the checks");
 			return ARGS_USAGE;
 		}
 		if (o->nchecks == MAX_CHECKS) {
@@ -303,6 +346,18 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 	if (o->nchecks == 0) {
 		line_reset(err);
 		line_str(err, "healthy: no CHECK given (try 'healthy --help')");
+		return ARGS_USAGE;
+	}
+	/* Conflicts, as nc says them: each of these means something only with --wait or --watch. */
+	if (!o->wait && !o->watch && (o->command || o->interval_given || o->grace_given)) {
+		line_reset(err);
+		line_str(err, o->command ? "healthy: -- COMMAND needs --wait or --watch"
+			 : o->interval_given ? "healthy: -i needs --wait or --watch" : "healthy: -g needs --watch");
+		return ARGS_USAGE;
+	}
+	if (o->grace_given && !o->watch) {
+		line_reset(err);
+		line_str(err, "healthy: -g needs --watch");
 		return ARGS_USAGE;
 	}
 	return ARGS_OK;

@@ -19,10 +19,23 @@
 /* poll(2) takes an int of milliseconds. */
 #define DURATION_MAX_MS 2147483647ULL
 
+/* --wait without a DURATION, -i and -g without one: what the issue and wait-for tools use. */
+#define DEFAULT_WAIT_MS 60000
+#define DEFAULT_INTERVAL_MS 1000
+#define DEFAULT_GRACE_MS 10000
+
 struct options {
 	bool verbose;
 	bool quiet;
 	uint64_t timeout_ms;    /* DEFAULT_TIMEOUT_MS unless -t is given */
+	bool wait;              /* --wait: until every check passes */
+	uint64_t wait_ms;       /* ... for at most this long; 0: for ever */
+	bool watch;             /* --watch: until one fails */
+	uint64_t interval_ms;   /* -i */
+	bool interval_given;
+	uint64_t grace_ms;      /* -g */
+	bool grace_given;
+	char **command;         /* after "--" that follows the checks; NULL if none */
 	struct check checks[MAX_CHECKS];
 	size_t nchecks;
 };

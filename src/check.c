@@ -4,6 +4,11 @@
 #include <unistd.h>
 
 #include "exitcode.h"
+#include "file.h"
+#include "pid.h"
+#include "probe.h"
+#include "proc.h"
+#include "sock.h"
 
 /* The most of a check's own text a line shows. */
 #define SPEC_SHOWN 200
@@ -35,6 +40,35 @@ size_t check_option_key(const char *s, size_t n)
 	while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
 		i++;
 	return i > 0 && i < n && s[i] == '=' ? i : 0;
+}
+
+void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_ms)
+{
+	uint64_t start = probe_now_ms(), deadline = start + timeout_ms, now;
+	size_t i;
+
+	/* What a run found goes; what was parsed stays (a watch runs them again and again). */
+	for (i = 0; i < n; i++) {
+		struct check *c = &checks[i];
+
+		c->verdict = VERDICT_UNKNOWN;
+		line_reset(&c->why);
+		if (c->kind == CHECK_PROC) {
+			memset(&c->u.proc.tally, 0, sizeof(c->u.proc.tally));
+		} else if (c->kind == CHECK_TCP || c->kind == CHECK_UDP || c->kind == CHECK_UNIX) {
+			memset(&c->u.sock.tally, 0, sizeof(c->u.sock.tally));
+			c->u.sock.stat_errno = 0;
+			c->u.sock.not_socket = false;
+		}
+	}
+	proc_run(checks, n, verbose);
+	now = probe_now_ms();
+	sock_run(checks, n, deadline > now ? deadline - now : 1);
+	probe_run(checks, n, deadline, timeout_ms);
+	for (i = 0; i < n; i++) {
+		pid_run(&checks[i]);
+		file_run(&checks[i]);
+	}
 }
 
 int checks_report(const struct check *checks, size_t n, bool verbose, bool quiet)

@@ -125,6 +125,10 @@ struct check {
 	} u;
 	enum verdict verdict;
 	struct line why;        /* the reason (fail, error) or the evidence (pass) */
+	/* --watch: the process a pid: or pidfile: check found, as (pid, start time), so PID reuse never fools it */
+	bool track;
+	pid_t seen_pid;
+	unsigned long long seen_start;
 };
 
 /* "healthy: SPEC: " into l. */
@@ -135,6 +139,12 @@ void check_usage(struct line *err, const struct check *c, const char *why);
 
 /* The length of a ",key=" option's key at s (letters before '='), or 0 if s is no option. */
 size_t check_option_key(const char *s, size_t n);
+
+/*
+ * Runs every check, each kind in its own pass (one /proc walk, one dump per
+ * socket table, one poll loop for the probes), with timeout_ms for the probes.
+ */
+void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_ms);
 
 /*
  * Prints the lines the verdicts call for (failures on stderr; with verbose,

@@ -10,11 +10,7 @@
 #include "args.h"
 #include "check.h"
 #include "exitcode.h"
-#include "file.h"
-#include "pid.h"
-#include "probe.h"
-#include "proc.h"
-#include "sock.h"
+#include "watch.h"
 
 #ifndef VERSION
 #define VERSION "unknown"
@@ -22,6 +18,7 @@
 
 static const char usage[] =
 	"usage: healthy [OPTIONS] CHECK...\n"
+	"       healthy --wait[=DURATION] [--watch] [OPTIONS] CHECK... [-- COMMAND [ARG...]]\n"
 	"Exit 0 when every check passes, 1 when one fails, 2 on a usage error, 3 when it cannot check.\n"
 	"\n"
 	"checks:\n"
@@ -44,6 +41,15 @@ static const char usage[] =
 	"  -q, --quiet      print nothing\n"
 	"  -t, --timeout DURATION\n"
 	"                   give up after DURATION (500ms, 5s, 2m; default 800ms)\n"
+	"  --wait[=DURATION]\n"
+	"                   run the checks until all pass (default 60s; 0: for ever),\n"
+	"                   then exec COMMAND, or exit 0\n"
+	"  --watch          then block while all pass; exit 1 when one fails,\n"
+	"                   stopping COMMAND, which runs as a child\n"
+	"  -i, --interval DURATION\n"
+	"                   the most time between two runs of the checks (default 1s)\n"
+	"  -g, --grace DURATION\n"
+	"                   how long COMMAND has after SIGTERM before SIGKILL (default 10s)\n"
 	"  -h, --help       print this help\n"
 	"  -V, --version    print the version\n";
 
@@ -65,9 +71,7 @@ static int write_all(int fd, const char *s, size_t n)
 int main(int argc, char **argv)
 {
 	static struct options opts;
-	uint64_t start_ms = probe_now_ms(), deadline_ms, now_ms;
 	struct line err;
-	size_t i;
 	int r;
 
 	/* A reader that went away is a failed write (exit 3), not a death by SIGPIPE. */
@@ -89,14 +93,8 @@ int main(int argc, char **argv)
 		line_write(STDERR_FILENO, &err);
 		return r;
 	}
-	deadline_ms = start_ms + opts.timeout_ms;
-	proc_run(opts.checks, opts.nchecks, opts.verbose);
-	now_ms = probe_now_ms();
-	sock_run(opts.checks, opts.nchecks, deadline_ms > now_ms ? deadline_ms - now_ms : 1);
-	probe_run(opts.checks, opts.nchecks, deadline_ms, opts.timeout_ms);
-	for (i = 0; i < opts.nchecks; i++) {
-		pid_run(&opts.checks[i]);
-		file_run(&opts.checks[i]);
-	}
+	if (opts.wait || opts.watch)
+		return watch_main(&opts);
+	checks_run(opts.checks, opts.nchecks, opts.verbose, opts.timeout_ms);
 	return checks_report(opts.checks, opts.nchecks, opts.verbose, opts.quiet);
 }

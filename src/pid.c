@@ -156,6 +156,26 @@ static void process_check(struct check *c, pid_t pid)
 		return;
 	}
 	state = proc_group_state(dfd, pid, st.state, st.threads);
+	if (c->track && proc_state_live(state, st.threads)) {
+		/* --watch: the process is (pid, start time); a PID reused by another process is not it. */
+		static char stat_buf[STAT_SIZE];
+		struct proc_stat ps;
+		ssize_t sn = io_read_at(dfd, "stat", stat_buf, sizeof(stat_buf));
+
+		if (sn > 0 && stat_parse(stat_buf, (size_t)sn, &ps) == 0) {
+			if (c->seen_pid && (c->seen_pid != pid || c->seen_start != ps.starttime)) {
+				close(dfd);
+				c->verdict = VERDICT_FAIL;
+				pid_prefix(c, pid);
+				line_str(&c->why, c->seen_pid != pid ? "is not the process watched (pid " : "is another process now (pid ");
+				line_uint(&c->why, (unsigned long long)c->seen_pid);
+				line_str(&c->why, " was, and it is gone)");
+				return;
+			}
+			c->seen_pid = pid;
+			c->seen_start = ps.starttime;
+		}
+	}
 	close(dfd);
 	if (st.have_tgid && st.tgid != pid) {
 		c->verdict = VERDICT_FAIL;

@@ -940,6 +940,8 @@ void proc_run(struct check *checks, size_t n, bool verbose)
 		}
 		return;
 	}
+	/* The fd lives for the run, and a watch walks it again and again: from the start each time. */
+	lseek(w.procfd, 0, SEEK_SET);
 	w.self = self_pid(w.procfd);
 	w.nancestors = -1;
 	complete = walk(&w, checks, n, verbose) == 0;

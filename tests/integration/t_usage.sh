@@ -48,7 +48,7 @@ proc:x,Min=2|healthy: proc:x,Min=2: unknown option 'Min' (proc: takes min=, max=
 --timeout=999999999 pid:1|healthy: --timeout 999999999: duration out of range (1ms to 24 days)
 -v -q pid:1|healthy: cannot use -v and -q together
 pid:1 -v|healthy: -v: options come before the checks
-pid:1 --|healthy: --: a COMMAND after -- is not supported
+pid:1 --|healthy: --: needs a COMMAND after it
 tcp:99999|healthy: tcp:99999: port out of range
 tcp:0|healthy: tcp:0: port out of range
 udp:65536|healthy: udp:65536: port out of range

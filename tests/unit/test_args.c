@@ -555,7 +555,11 @@ static void args_parse_usage_error_exact_text(void **state)
 		{ { "-t", "0", "proc:x", NULL }, "healthy: -t 0: duration out of range (1ms to 24 days)" },
 		{ { "-t", NULL }, "healthy: -t: needs a DURATION (500ms, 5s, 2m)" },
 		{ { "proc:x", "-v", NULL }, "healthy: -v: options come before the checks" },
-		{ { "proc:x", "--", "sleep", NULL }, "healthy: --: a COMMAND after -- is not supported" },
+		{ { "proc:x", "--", "sleep", NULL }, "healthy: -- COMMAND needs --wait or --watch" },
+		{ { "--wait", "proc:x", "--", NULL }, "healthy: --: needs a COMMAND after it" },
+		{ { "-i", "1s", "proc:x", NULL }, "healthy: -i needs --wait or --watch" },
+		{ { "--wait", "-g", "1s", "proc:x", NULL }, "healthy: -g needs --watch" },
+		{ { "--wait=soon", "proc:x", NULL }, "healthy: --wait soon: not a duration (500ms, 5s, 2m)" },
 		/* Bytes of the argument are escaped: the line stays one line. */
 		{ { "bo\ngus:x", NULL }, "healthy: bo\\ngus:x: unknown check kind 'bo\\ngus' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, file:)" },
 		{ { "-t", "5\x1b[2J", "proc:x", NULL }, "healthy: -t 5\\x1b[2J: not a duration (500ms, 5s, 2m)" },

@@ -1,0 +1,359 @@
+#include "watch.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "exitcode.h"
+#include "probe.h"
+
+/* The first retry of --wait comes this soon, and each next one twice as late, up to -i. */
+#define WAIT_FIRST_RETRY_MS 10
+/* pidfds watched at once: 8 processes for each of the first checks, as evidence lists them. */
+#define MAX_PIDFDS 64
+
+/* The signals a supervisor passes to its COMMAND, as tini does. */
+static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+static bool quiet;
+
+static void say(const struct line *l)
+{
+	if (!quiet)
+		line_write(STDERR_FILENO, l);
+}
+
+/* A line about one check: "healthy: CHECK: ok after 1.2s". */
+static void say_check(const struct check *c, const char *what, uint64_t ms)
+{
+	struct line l;
+
+	check_line_start(c, &l);
+	line_str(&l, what);
+	line_duration(&l, ms);
+	say(&l);
+}
+
+static void interrupted(int sig)
+{
+	static const char msg[] = "healthy: interrupted while waiting\n";
+
+	/* Only async-signal-safe calls: the wait ends at once, COMMAND never runs. */
+	if (!quiet && write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(128 + sig);
+	_exit(128 + sig);
+}
+
+static void sleep_ms(uint64_t ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* --wait: the checks, again and again, until all pass in one run. Returns 0, or the exit code. */
+static int wait_all(struct options *o)
+{
+	uint64_t start = probe_now_ms(), end = o->wait_ms ? start + o->wait_ms : UINT64_MAX;
+	uint64_t retry = WAIT_FIRST_RETRY_MS;
+	bool passed[MAX_CHECKS] = { false };
+	struct line l;
+	size_t i;
+
+	signal(SIGTERM, interrupted);
+	signal(SIGINT, interrupted);
+	line_reset(&l);
+	line_str(&l, "healthy: waiting ");
+	if (o->wait_ms) {
+		line_str(&l, "up to ");
+		line_duration(&l, o->wait_ms);
+		line_str(&l, " ");
+	}
+	line_str(&l, "for ");
+	line_uint(&l, o->nchecks);
+	line_str(&l, o->nchecks == 1 ? " check" : " checks");
+	say(&l);
+	for (;;) {
+		uint64_t now = probe_now_ms(), timeout = o->timeout_ms;
+		bool all = true;
+
+		if (end - now < timeout)
+			timeout = end > now ? end - now : 1;
+		checks_run(o->checks, o->nchecks, false, timeout);
+		now = probe_now_ms();
+		for (i = 0; i < o->nchecks; i++) {
+			bool pass = o->checks[i].verdict == VERDICT_PASS;
+
+			/* A line when a check first passes, not one per retry. */
+			if (pass && !passed[i])
+				say_check(&o->checks[i], "ok after ", now - start);
+			passed[i] |= pass;
+			all &= pass;
+		}
+		if (all)
+			break;
+		if (now >= end) {
+			struct check *failing[MAX_CHECKS];
+			size_t nf = 0;
+
+			for (i = 0; i < o->nchecks; i++) {
+				if (o->checks[i].verdict != VERDICT_PASS)
+					failing[nf++] = &o->checks[i];
+			}
+			for (i = 0; i < nf; i++) {
+				check_line_start(failing[i], &l);
+				line_str(&l, "gave up after ");
+				line_duration(&l, o->wait_ms);
+				line_str(&l, ": ");
+				line_mem(&l, failing[i]->why.buf, failing[i]->why.len);
+				say(&l);
+			}
+			return EXIT_UNHEALTHY;
+		}
+		sleep_ms(retry < end - now ? retry : end - now);
+		retry = retry * 2 < o->interval_ms ? retry * 2 : o->interval_ms;
+	}
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	return 0;
+}
+
+/* Exit status 126 or 127 with the shell's meaning, after the one line that says why. */
+static int exec_failed(const char *cmd, int err)
+{
+	struct line l;
+
+	line_reset(&l);
+	line_str(&l, "healthy: exec ");
+	line_escaped(&l, cmd, strlen(cmd));
+	line_str(&l, ": ");
+	line_str(&l, strerror(err));
+	line_write(STDERR_FILENO, &l);
+	return err == ENOENT || err == ENOTDIR ? 127 : 126;
+}
+
+/* What COMMAND must not inherit from healthy: its ignored SIGPIPE, its blocked signals. */
+static void command_exec(char **argv)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	execvp(argv[0], argv);
+}
+
+static int exit_status(int status)
+{
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/*
+ * Opens a pidfd for every process the last run found alive: its death wakes
+ * the watch at once. Returns how many; 0 when pidfds are refused (old
+ * kernels, older seccomp profiles), and then the interval alone decides.
+ */
+static int pidfds_open(const struct options *o, int *fds, bool *usable)
+{
+	int n = 0;
+	size_t i;
+
+	for (i = 0; i < o->nchecks && *usable; i++) {
+		const struct check *c = &o->checks[i];
+		pid_t pids[EVIDENCE_PIDS];
+		unsigned np = 0, k;
+
+		if (c->kind == CHECK_PROC) {
+			for (k = 0; k < c->u.proc.tally.live && k < EVIDENCE_PIDS; k++)
+				pids[np++] = c->u.proc.tally.live_pids[k].pid;
+		} else if ((c->kind == CHECK_PID || c->kind == CHECK_PIDFILE) && c->seen_pid) {
+			pids[np++] = c->seen_pid;
+		}
+		for (k = 0; k < np && n < MAX_PIDFDS; k++) {
+			long fd = syscall(SYS_pidfd_open, pids[k], 0);
+
+			if (fd >= 0) {
+				fds[n++] = (int)fd;
+			} else if (errno != ESRCH) {
+				/* ENOSYS before Linux 5.3, EPERM under Docker's seccomp before 20.10: poll instead. */
+				*usable = false;
+				break;
+			}
+		}
+	}
+	if (!*usable) {
+		while (n)
+			close(fds[--n]);
+	}
+	return n;
+}
+
+/* Reaps every child that has exited (as PID 1, orphans too); returns COMMAND's status, or -1 while it runs. */
+static int reap(pid_t child)
+{
+	int status, result = -1;
+	pid_t p;
+
+	while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (p == child)
+			result = exit_status(status);
+	}
+	return result;
+}
+
+/* SIGTERM, then SIGKILL after the grace: COMMAND goes either way. */
+static void command_stop(pid_t child, int sigfd, uint64_t grace_ms)
+{
+	uint64_t end = probe_now_ms() + grace_ms;
+	struct pollfd p = { sigfd, POLLIN, 0 };
+
+	kill(child, SIGTERM);
+	for (;;) {
+		uint64_t now = probe_now_ms();
+		struct signalfd_siginfo si;
+
+		if (reap(child) >= 0)
+			return;
+		if (now >= end)
+			break;
+		if (poll(&p, 1, (int)(end - now)) > 0 && read(sigfd, &si, sizeof(si)) < 0)
+			continue;
+	}
+	kill(child, SIGKILL);
+	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+static int watch_all(struct options *o)
+{
+	const char *env = getenv(WATCH_NO_PIDFD_ENV);
+	bool usable = !(env && *env && strcmp(env, "0"));
+	struct pollfd pfd[MAX_PIDFDS + 1];
+	int fds[MAX_PIDFDS], nfds = 0, sigfd, i;
+	pid_t child = 0;
+	sigset_t set;
+	size_t k;
+
+	/* Signals arrive as reads on a fd, in the same poll as the pidfds. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (k = 0; k < sizeof(forwarded) / sizeof(forwarded[0]); k++)
+		sigaddset(&set, forwarded[k]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sigfd < 0) {
+		struct line l;
+
+		line_reset(&l);
+		line_errno(&l, "healthy: signalfd", errno);
+		line_write(STDERR_FILENO, &l);
+		return EXIT_CANNOT_CHECK;
+	}
+	for (k = 0; k < o->nchecks; k++)
+		o->checks[k].track = true;
+	checks_run(o->checks, o->nchecks, false, o->timeout_ms);
+	for (k = 0; k < o->nchecks; k++) {
+		if (o->checks[k].verdict != VERDICT_PASS)
+			return checks_report(o->checks, o->nchecks, false, o->quiet);
+	}
+	if (o->command) {
+		child = fork();
+		if (child < 0) {
+			struct line l;
+
+			line_reset(&l);
+			line_errno(&l, "healthy: fork", errno);
+			line_write(STDERR_FILENO, &l);
+			return EXIT_CANNOT_CHECK;
+		}
+		if (child == 0) {
+			command_exec(o->command);
+			_exit(exec_failed(o->command[0], errno));
+		}
+	}
+	for (;;) {
+		int n, timeout;
+		bool rerun = false;
+
+		nfds = usable ? pidfds_open(o, fds, &usable) : 0;
+		pfd[0] = (struct pollfd){ sigfd, POLLIN, 0 };
+		for (i = 0; i < nfds; i++)
+			pfd[i + 1] = (struct pollfd){ fds[i], POLLIN, 0 };
+		timeout = (int)o->interval_ms;
+		while (!rerun) {
+			n = poll(pfd, (nfds_t)nfds + 1, timeout);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				rerun = true;   /* the interval: sockets, probes and files are looked at again */
+				break;
+			}
+			if (pfd[0].revents) {
+				struct signalfd_siginfo si;
+
+				if (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+					int sig = (int)si.ssi_signo;
+
+					if (sig == SIGCHLD) {
+						int status = reap(child);
+
+						if (child && status >= 0)
+							return status;
+					} else if (child) {
+						kill(child, sig);
+					} else if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT) {
+						return 128 + sig;
+					}
+				}
+			}
+			for (i = 1; i <= nfds; i++)
+				rerun |= pfd[i].revents != 0;   /* a watched process died: look now */
+		}
+		for (i = 0; i < nfds; i++)
+			close(fds[i]);
+		checks_run(o->checks, o->nchecks, false, o->timeout_ms);
+		for (k = 0; k < o->nchecks; k++) {
+			if (o->checks[k].verdict != VERDICT_PASS) {
+				int r = checks_report(o->checks, o->nchecks, false, o->quiet);
+
+				if (child) {
+					int status = reap(child);
+
+					/* COMMAND may have gone already, on its own: its status is the answer then. */
+					if (status >= 0)
+						return status;
+					command_stop(child, sigfd, o->grace_ms);
+				}
+				return r == EXIT_HEALTHY ? EXIT_UNHEALTHY : r;
+			}
+		}
+	}
+}
+
+int watch_main(struct options *o)
+{
+	int r;
+
+	quiet = o->quiet;
+	if (o->wait) {
+		r = wait_all(o);
+		if (r)
+			return r;
+	}
+	if (o->watch)
+		return watch_all(o);
+	if (o->command) {
+		command_exec(o->command);
+		return exec_failed(o->command[0], errno);
+	}
+	return EXIT_HEALTHY;
+}

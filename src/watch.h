@@ -1,0 +1,18 @@
+/*
+ * watch: --wait (run the checks until all pass, then exec COMMAND) and
+ * --watch (block while all pass, exit the moment one fails, supervising
+ * COMMAND as a child: signals forwarded, SIGTERM then SIGKILL, zombies
+ * reaped as PID 1).
+ */
+#ifndef HEALTHY_WATCH_H
+#define HEALTHY_WATCH_H
+
+#include "args.h"
+
+/* The environment variable that makes --watch poll every interval instead of using pidfds. */
+#define WATCH_NO_PIDFD_ENV "HEALTHY_NO_PIDFD"
+
+/* Runs --wait and/or --watch as the options say. Returns the exit code; does not return when it execs COMMAND. */
+int watch_main(struct options *o);
+
+#endif

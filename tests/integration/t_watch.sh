@@ -1,0 +1,119 @@
+# --wait and --watch: waiting for dependencies, watching them, supervising COMMAND.
+. "$(dirname "$0")/lib.sh"
+
+SOCKETS=$HELPERS/sockets
+
+# A free port: one the kernel picked, then let go.
+"$SOCKETS" tcp-listen 127.0.0.1 0 - "$TMP/free.ready" >/dev/null 2>&1 & fp=$!
+wait_file "$TMP/free.ready"; port=$(cat "$TMP/free.ready"); kill "$fp"; wait "$fp" 2>/dev/null
+
+# --wait: a listener that comes up after a while; COMMAND then runs in healthy's place, with its PID.
+( sleep 0.3; exec "$SOCKETS" tcp-listen 127.0.0.1 "$port" - "$TMP/late.ready" ) >/dev/null 2>&1 &
+started+=($!)
+"$HEALTHY" --wait=10s "tcp:$port" -- sh -c 'echo $$ > "$0"' "$TMP/cmd.pid" 2>"$TMP/wait.err" & hp=$!
+wait "$hp"; rc=$?
+check "--wait: the listener comes up, COMMAND runs (exit 0)" 0 -- test "$rc" = 0
+check "--wait: COMMAND has healthy's PID (exec, not a child)" 0 -- test "$(cat "$TMP/cmd.pid" 2>/dev/null)" = "$hp"
+check "--wait: a line when the wait starts, one when the check passes, no more" 0 -- sh -c '
+	[ "$(wc -l < "$0")" = 2 ] && head -n 1 "$0" | grep -qx "healthy: waiting up to 10s for 1 check" &&
+	tail -n 1 "$0" | grep -q "^healthy: tcp:$1: ok after "' "$TMP/wait.err" "$port"
+echo "   (the listener came up 300ms in; $(tail -n 1 "$TMP/wait.err"))"
+( sleep 0.3; exec "$NAMED" sleep hly-later "$TMP/later.ready" ) >/dev/null 2>&1 &
+started+=($!)
+check "--wait for a process that starts later (every run walks /proc anew)" 0 -- "$HEALTHY" -q --wait=10s proc:hly-later
+check "--wait without COMMAND: exit 0 once all pass" 0 -- "$HEALTHY" -q --wait=5s "tcp:$port" pid:1
+check "--wait that times out: exit 1, each check that never passed with its last reason" 1 \
+	--err-has "healthy: tcp:1: gave up after 300ms: not listening on port 1" -- "$HEALTHY" --wait=300ms "tcp:$port" tcp:1
+check "--wait=0 waits for ever (here: until it passes)" 0 -- "$HEALTHY" -q --wait=0 "tcp:$port"
+check "--wait: COMMAND's own exit status" 7 -- "$HEALTHY" -q --wait "tcp:$port" -- sh -c 'exit 7'
+check "--wait: COMMAND not found is 127" 127 --err "healthy: exec /hly/nonexistent: No such file or directory" \
+	-- "$HEALTHY" -q --wait "tcp:$port" -- /hly/nonexistent
+check "--wait: COMMAND does not inherit healthy's ignored SIGPIPE" 0 -- "$HEALTHY" -q --wait "tcp:$port" -- \
+	bash -c 'ign=$(awk "/^SigIgn/ {print \$2}" /proc/$$/status); [ $(( 0x$ign & 0x1000 )) = 0 ]'
+"$HEALTHY" -q --wait=30s tcp:1 -- touch "$TMP/ran" & hp=$!
+sleep 0.2; kill -TERM "$hp"; wait "$hp"; rc=$?
+check "SIGTERM during --wait ends it at once: exit 143" 0 -- test "$rc" = 143
+check "... and COMMAND never ran" 1 -- test -e "$TMP/ran"
+
+# --watch: a watched process killed; the time from kill to exit is reported, not asserted.
+watch_kill() { # watch_kill ENV: prints "rc ms"
+	local w hp t0 rc
+	start "$NAMED" sleep hly-watched; w=$PID
+	env $1 "$HEALTHY" --watch -i 2s proc:hly-watched "pid:$w" 2>"$TMP/watch.err" & hp=$!
+	sleep 0.3
+	t0=$(date +%s%N); kill "$w"; wait "$hp"; rc=$?
+	echo "$rc $(( ($(date +%s%N) - t0) / 1000000 ))"
+}
+read -r rc ms < <(watch_kill HEALTHY_NO_PIDFD=0)
+check "--watch: the watched process dies: exit 1" 0 -- test "$rc" = 1
+check "... with the line that says which and why" 0 -- grep -q "^healthy: proc:hly-watched: not running" "$TMP/watch.err"
+echo "   (pidfd: from kill to exit ${ms}ms, with -i 2s)"
+read -r rc ms < <(watch_kill HEALTHY_NO_PIDFD=1)
+check "--watch, polling forced (HEALTHY_NO_PIDFD=1): the death is seen at the next interval" 0 -- test "$rc" = 1
+echo "   (polling: from kill to exit ${ms}ms, with -i 2s)"
+
+start "$NAMED" sleep hly-pair; start "$NAMED" sleep hly-pair; pair=$PID
+"$HEALTHY" --watch proc:hly-pair,min=2 2>"$TMP/pair.err" & hp=$!
+sleep 0.3; kill "$pair"; wait "$hp"; rc=$?
+check "--watch proc:NAME,min=2 notices the count drop below 2" 0 -- test "$rc" = 1
+check "... and says so" 0 -- grep -q "1 running, want at least 2" "$TMP/pair.err"
+check "--watch: a check that fails at first is a plain failure" 1 --err "healthy: tcp:1: not listening on port 1" \
+	-- "$HEALTHY" --watch tcp:1
+start "$NAMED" sleep hly-sock
+"$SOCKETS" tcp-listen 127.0.0.1 0 - "$TMP/w.ready" >/dev/null 2>&1 & wl=$!; started+=($wl); wait_file "$TMP/w.ready"
+"$HEALTHY" --watch -i 200ms "tcp:$(cat "$TMP/w.ready")" 2>"$TMP/sock.err" & hp=$!
+sleep 0.3; kill "$wl"; wait "$hp"; rc=$?
+check "--watch: a socket check is run again every interval, and its loss ends the watch" 0 -- test "$rc" = 1
+
+# PID reuse: in a PID namespace of its own, ns_last_pid hands the watched PID to a new process.
+if unshare -pf --mount-proc true 2>/dev/null; then
+	check "--watch never takes a new process with a reused PID for the one it watched" 0 -- \
+		unshare -pf --mount-proc sh -c '
+		sleep 60 & w=$!
+		HEALTHY_NO_PIDFD=1 "$0" --watch -i 300ms "pid:$w" 2>"$1" & h=$!
+		sleep 0.2; kill $w; wait $w
+		echo $((w - 1)) > /proc/sys/kernel/ns_last_pid; sleep 60 & n=$!
+		[ "$n" = "$w" ] || { echo "pid $n, not $w: cannot test" >&2; exit 2; }
+		wait $h; r=$?; kill $n; [ $r = 1 ] && grep -q "is another process now" "$1"' "$HEALTHY" "$TMP/reuse.err"
+else
+	skip "PID reuse" "unshare -p is not allowed here"
+fi
+
+# --watch -- COMMAND: supervision.
+check "--watch: COMMAND's exit status is healthy's" 7 -- "$HEALTHY" --watch pid:1 -- sh -c 'exit 7'
+check "--watch: COMMAND killed by a signal: 128+signal" 137 -- "$HEALTHY" --watch pid:1 -- sh -c 'kill -9 $$'
+start "$NAMED" sleep hly-dep; dep=$PID
+"$HEALTHY" --watch -g 5s proc:hly-dep -- sh -c 'trap "echo term > $0; exit 0" TERM; while :; do sleep 0.05; done' "$TMP/term" 2>"$TMP/dep.err" & hp=$!
+sleep 0.4; kill "$dep"; wait "$hp"; rc=$?
+check "--watch: the dependency dies while COMMAND runs: exit 1" 0 -- test "$rc" = 1
+check "... COMMAND got SIGTERM" 0 -- grep -qx term "$TMP/term"
+check "... and the line says which check failed" 0 -- grep -q "^healthy: proc:hly-dep: not running" "$TMP/dep.err"
+start "$NAMED" sleep hly-dep2; dep=$PID
+"$HEALTHY" --watch -g 300ms proc:hly-dep2 -- sh -c 'trap "" TERM; echo $$ > "$0"; while :; do sleep 0.05; done' "$TMP/stubborn" 2>/dev/null & hp=$!
+wait_file "$TMP/stubborn"; sleep 0.2; kill "$dep"; wait "$hp"; rc=$?
+check "--watch: a COMMAND that ignores SIGTERM is killed after the grace" 0 -- test "$rc" = 1
+check "... and is gone" 1 -- kill -0 "$(cat "$TMP/stubborn")"
+"$HEALTHY" --watch pid:1 -- sh -c 'trap "echo usr1 >> $0" USR1; trap "exit 5" TERM; echo ready >> $0; while :; do sleep 0.05; done' "$TMP/sig" & hp=$!
+for i in $(seq 200); do grep -q ready "$TMP/sig" 2>/dev/null && break; sleep 0.01; done
+kill -USR1 "$hp"; sleep 0.3; kill -TERM "$hp"; wait "$hp"; rc=$?
+check "--watch: SIGUSR1 is forwarded to COMMAND" 0 -- grep -qx usr1 "$TMP/sig"
+check "--watch: SIGTERM is forwarded, and COMMAND's status comes back" 0 -- test "$rc" = 5
+"$HEALTHY" --watch pid:1 2>/dev/null & hp=$!
+sleep 0.2; kill -TERM "$hp"; wait "$hp"; rc=$?
+check "--watch without COMMAND: SIGTERM ends it, 143" 0 -- test "$rc" = 143
+
+# As PID 1, healthy reaps the orphans it adopts, as tini does.
+if unshare -pf --mount-proc true 2>/dev/null; then
+	check "--watch as PID 1 reaps adopted orphans" 0 -- unshare -pf --mount-proc "$HEALTHY" --watch pid:1 -- sh -c '
+		sh -c "sleep 0.2 & exit 0"; sleep 1
+		for s in /proc/[0-9]*/status; do grep -q "^State:.Z" "$s" 2>/dev/null && { echo "zombie: $s" >&2; exit 1; }; done; exit 0'
+fi
+
+# Usage.
+check "-- COMMAND needs --wait or --watch" 2 --err "healthy: -- COMMAND needs --wait or --watch" -- "$HEALTHY" pid:1 -- true
+check "-- needs a COMMAND" 2 --err "healthy: --: needs a COMMAND after it" -- "$HEALTHY" --wait pid:1 --
+check "-i needs --wait or --watch" 2 --err "healthy: -i needs --wait or --watch" -- "$HEALTHY" -i 1s pid:1
+check "-g needs --watch" 2 --err "healthy: -g needs --watch" -- "$HEALTHY" --wait -g 1s pid:1
+check "--wait=DURATION must be a duration" 2 --err "healthy: --wait 5x: not a duration (500ms, 5s, 2m)" -- "$HEALTHY" --wait=5x pid:1
+
+finish
