@@ -70,9 +70,9 @@ check "subset=pid hides no process" 0 -- hide subset=pid "${as_nobody[@]}" "$HEA
 
 # A /proc that is not this PID namespace's (unshare -p without a new /proc): healthy still knows itself.
 if unshare -pf true 2>/dev/null; then
-	self=$(basename "$HEALTHY" | cut -c1-15)
+	cp "$HEALTHY" "$TMP/hly-nsself"
 	check "in a new PID namespace, healthy does not count itself in the old /proc" 1 \
-		-- unshare -pf "$HEALTHY" "proc:$self"
+		-- unshare -pf "$TMP/hly-nsself" proc:hly-nsself
 	check "... nor the shell that runs it" 1 --err-has "not counting healthy's own ancestor" \
 		-- unshare -pf bash -c "cp /bin/sh \"$TMP/hly-nsshell\" && \"$TMP/hly-nsshell\" -c '\"$HEALTHY\" proc:hly-nsshell; exit \$?'"
 else
