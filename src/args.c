@@ -355,6 +355,11 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 			 : o->interval_given ? "healthy: -i needs --wait or --watch" : "healthy: -g needs --watch");
 		return ARGS_USAGE;
 	}
+	if (o->verbose && (o->wait || o->watch)) {
+		line_reset(err);
+		line_str(err, "healthy: -v does not go with --wait or --watch (they print what they see)");
+		return ARGS_USAGE;
+	}
 	if (o->grace_given && !o->watch) {
 		line_reset(err);
 		line_str(err, "healthy: -g needs --watch");

@@ -18,7 +18,7 @@
 
 static const char usage[] =
 	"usage: healthy [OPTIONS] CHECK...\n"
-	"       healthy --wait[=DURATION] [--watch] [OPTIONS] CHECK... [-- COMMAND [ARG...]]\n"
+	"       healthy {--wait[=DURATION] | --watch} [OPTIONS] CHECK... [-- COMMAND [ARG...]]\n"
 	"Exit 0 when every check passes, 1 when one fails, 2 on a usage error, 3 when it cannot check.\n"
 	"\n"
 	"checks:\n"

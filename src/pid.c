@@ -162,19 +162,30 @@ static void process_check(struct check *c, pid_t pid)
 		struct proc_stat ps;
 		ssize_t sn = io_read_at(dfd, "stat", stat_buf, sizeof(stat_buf));
 
-		if (sn > 0 && stat_parse(stat_buf, (size_t)sn, &ps) == 0) {
-			if (c->seen_pid && (c->seen_pid != pid || c->seen_start != ps.starttime)) {
-				close(dfd);
-				c->verdict = VERDICT_FAIL;
-				pid_prefix(c, pid);
-				line_str(&c->why, c->seen_pid != pid ? "is not the process watched (pid " : "is another process now (pid ");
-				line_uint(&c->why, (unsigned long long)c->seen_pid);
-				line_str(&c->why, " was, and it is gone)");
-				return;
-			}
-			c->seen_pid = pid;
-			c->seen_start = ps.starttime;
+		if (sn <= 0 || stat_parse(stat_buf, (size_t)sn, &ps)) {
+			/* Without its start time, it cannot be told from a process that took its PID. */
+			int e = sn < 0 ? errno : 0;
+
+			close(dfd);
+			c->verdict = sn < 0 && proc_gone(e) ? VERDICT_FAIL : VERDICT_ERROR;
+			pid_prefix(c, pid);
+			if (c->verdict == VERDICT_FAIL)
+				line_str(&c->why, "not running");
+			else
+				line_str(&c->why, "cannot tell: no start time in /proc/PID/stat");
+			return;
 		}
+		if (c->seen_pid && (c->seen_pid != pid || c->seen_start != ps.starttime)) {
+			close(dfd);
+			c->verdict = VERDICT_FAIL;
+			pid_prefix(c, pid);
+			line_str(&c->why, c->seen_pid != pid ? "is not the one watched (pid " : "is another process now (pid ");
+			line_uint(&c->why, (unsigned long long)c->seen_pid);
+			line_str(&c->why, c->seen_pid != pid ? " was)" : " had another start time)");
+			return;
+		}
+		c->seen_pid = pid;
+		c->seen_start = ps.starttime;
 	}
 	close(dfd);
 	if (st.have_tgid && st.tgid != pid) {

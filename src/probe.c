@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -451,6 +452,10 @@ static void resolve_start(struct run *r)
 			struct addrinfo hints, *ai = NULL, *it;
 			struct resolved res;
 
+			/* Not --wait's handlers (one "interrupted" line is enough), and gone with healthy. */
+			signal(SIGINT, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			memset(&hints, 0, sizeof(hints));
 			memset(&res, 0, sizeof(res));
 			hints.ai_socktype = SOCK_STREAM;

@@ -5,6 +5,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -13,6 +15,8 @@
 
 #include "check.h"
 #include "exitcode.h"
+#include "io.h"
+#include "proc.h"
 #include "probe.h"
 
 /* The first retry of --wait comes this soon, and each next one twice as late, up to -i. */
@@ -44,10 +48,10 @@ static void say_check(const struct check *c, const char *what, uint64_t ms)
 
 static void interrupted(int sig)
 {
-	static const char msg[] = "healthy: interrupted while waiting\n";
+	static const char term[] = "healthy: wait: interrupted by SIGTERM\n", intr[] = "healthy: wait: interrupted by SIGINT\n";
 
 	/* Only async-signal-safe calls: the wait ends at once, COMMAND never runs. */
-	if (!quiet && write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+	if (!quiet && write(STDERR_FILENO, sig == SIGTERM ? term : intr, sig == SIGTERM ? sizeof(term) - 1 : sizeof(intr) - 1))
 		_exit(128 + sig);
 	_exit(128 + sig);
 }
@@ -109,6 +113,8 @@ static int wait_all(struct options *o)
 				if (o->checks[i].verdict != VERDICT_PASS)
 					failing[nf++] = &o->checks[i];
 			}
+			bool failed = false;
+
 			for (i = 0; i < nf; i++) {
 				check_line_start(failing[i], &l);
 				line_str(&l, "gave up after ");
@@ -116,8 +122,10 @@ static int wait_all(struct options *o)
 				line_str(&l, ": ");
 				line_mem(&l, failing[i]->why.buf, failing[i]->why.len);
 				say(&l);
+				failed |= failing[i]->verdict == VERDICT_FAIL;
 			}
-			return EXIT_UNHEALTHY;
+			/* As a single run answers: 1 when a check failed, 3 when healthy could not tell. */
+			return failed ? EXIT_UNHEALTHY : EXIT_CANNOT_CHECK;
 		}
 		sleep_ms(retry < end - now ? retry : end - now);
 		retry = retry * 2 < o->interval_ms ? retry * 2 : o->interval_ms;
@@ -162,7 +170,7 @@ static int exit_status(int status)
  * the watch at once. Returns how many; 0 when pidfds are refused (old
  * kernels, older seccomp profiles), and then the interval alone decides.
  */
-static int pidfds_open(const struct options *o, int *fds, bool *usable)
+static int pidfds_open(const struct options *o, int *fds, bool *usable, bool *gone)
 {
 	int n = 0;
 	size_t i;
@@ -183,7 +191,9 @@ static int pidfds_open(const struct options *o, int *fds, bool *usable)
 
 			if (fd >= 0) {
 				fds[n++] = (int)fd;
-			} else if (errno != ESRCH) {
+			} else if (errno == ESRCH) {
+				*gone = true;   /* it died between the check and now: look again at once */
+			} else {
 				/* ENOSYS before Linux 5.3, EPERM under Docker's seccomp before 20.10: poll instead. */
 				*usable = false;
 				break;
@@ -195,6 +205,19 @@ static int pidfds_open(const struct options *o, int *fds, bool *usable)
 			close(fds[--n]);
 	}
 	return n;
+}
+
+/* Whether the process a pid: or pidfile: check saw is still the one at its PID (start time unchanged). */
+static bool still_same(const struct check *c)
+{
+	static char buf[STAT_SIZE];
+	char path[40] = "/proc/";
+	struct proc_stat st;
+	ssize_t n;
+
+	proc_path(path + 6, c->seen_pid, "/stat");
+	n = io_read_at(AT_FDCWD, path, buf, sizeof(buf));
+	return n > 0 && stat_parse(buf, (size_t)n, &st) == 0 && st.starttime == c->seen_start;
 }
 
 /* Reaps every child that has exited (as PID 1, orphans too); returns COMMAND's status, or -1 while it runs. */
@@ -225,8 +248,10 @@ static void command_stop(pid_t child, int sigfd, uint64_t grace_ms)
 			return;
 		if (now >= end)
 			break;
-		if (poll(&p, 1, (int)(end - now)) > 0 && read(sigfd, &si, sizeof(si)) < 0)
-			continue;
+		/* An operator's signal during the grace still reaches COMMAND. */
+		if (poll(&p, 1, (int)(end - now)) > 0 && read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
+		    si.ssi_signo != SIGCHLD)
+			kill(child, (int)si.ssi_signo);
 	}
 	kill(child, SIGKILL);
 	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
@@ -266,6 +291,8 @@ static int watch_all(struct options *o)
 			return checks_report(o->checks, o->nchecks, false, o->quiet);
 	}
 	if (o->command) {
+		pid_t parent = getpid();
+
 		child = fork();
 		if (child < 0) {
 			struct line l;
@@ -276,21 +303,31 @@ static int watch_all(struct options *o)
 			return EXIT_CANNOT_CHECK;
 		}
 		if (child == 0) {
+			/* COMMAND must not outlive the watch that is there to stop it (healthy killed, OOM). */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			if (getppid() != parent)
+				_exit(EXIT_UNHEALTHY);
 			command_exec(o->command);
 			_exit(exec_failed(o->command[0], errno));
 		}
 	}
 	for (;;) {
-		int n, timeout;
+		uint64_t due = probe_now_ms() + o->interval_ms;
 		bool rerun = false;
+		int n;
 
-		nfds = usable ? pidfds_open(o, fds, &usable) : 0;
+		nfds = usable ? pidfds_open(o, fds, &usable, &rerun) : 0;
+		/* A pidfd opened after the check: the process it names must still be the one checked. */
+		for (k = 0; k < o->nchecks && !rerun; k++)
+			rerun = o->checks[k].seen_pid && !still_same(&o->checks[k]);
 		pfd[0] = (struct pollfd){ sigfd, POLLIN, 0 };
 		for (i = 0; i < nfds; i++)
 			pfd[i + 1] = (struct pollfd){ fds[i], POLLIN, 0 };
-		timeout = (int)o->interval_ms;
 		while (!rerun) {
-			n = poll(pfd, (nfds_t)nfds + 1, timeout);
+			uint64_t now = probe_now_ms();
+
+			/* Signals do not put the next run off: the interval counts from the last one. */
+			n = poll(pfd, (nfds_t)nfds + 1, now >= due ? 0 : (int)(due - now));
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0) {

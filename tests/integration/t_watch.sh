@@ -41,15 +41,18 @@ watch_kill() { # watch_kill ENV: prints "rc ms"
 	start "$NAMED" sleep hly-watched; w=$PID
 	env $1 "$HEALTHY" --watch -i 2s proc:hly-watched "pid:$w" 2>"$TMP/watch.err" & hp=$!
 	sleep 0.3
+	ls -l "/proc/$hp/fd" 2>/dev/null | grep -c "anon_inode:\[pidfd\]" > "$TMP/pidfds"
 	t0=$(date +%s%N); kill "$w"; wait "$hp"; rc=$?
 	echo "$rc $(( ($(date +%s%N) - t0) / 1000000 ))"
 }
 read -r rc ms < <(watch_kill HEALTHY_NO_PIDFD=0)
 check "--watch: the watched process dies: exit 1" 0 -- test "$rc" = 1
+check "... seen through pidfds (the process holds some while it watches)" 0 -- test "$(cat "$TMP/pidfds")" -ge 1
 check "... with the line that says which and why" 0 -- grep -q "^healthy: proc:hly-watched: not running" "$TMP/watch.err"
 echo "   (pidfd: from kill to exit ${ms}ms, with -i 2s)"
 read -r rc ms < <(watch_kill HEALTHY_NO_PIDFD=1)
 check "--watch, polling forced (HEALTHY_NO_PIDFD=1): the death is seen at the next interval" 0 -- test "$rc" = 1
+check "... and no pidfd is held" 0 -- test "$(cat "$TMP/pidfds")" = 0
 echo "   (polling: from kill to exit ${ms}ms, with -i 2s)"
 
 start "$NAMED" sleep hly-pair; start "$NAMED" sleep hly-pair; pair=$PID
@@ -109,7 +112,21 @@ if unshare -pf --mount-proc true 2>/dev/null; then
 		for s in /proc/[0-9]*/status; do grep -q "^State:.Z" "$s" 2>/dev/null && { echo "zombie: $s" >&2; exit 1; }; done; exit 0'
 fi
 
+# A steady stream of forwarded signals does not put the checks off.
+"$SOCKETS" tcp-listen 127.0.0.1 0 - "$TMP/s.ready" >/dev/null 2>&1 & sl=$!; started+=($sl); wait_file "$TMP/s.ready"
+"$HEALTHY" --watch -i 300ms "tcp:$(cat "$TMP/s.ready")" -- sh -c 'trap "" USR1; while :; do sleep 0.05; done' 2>/dev/null & hp=$!
+sleep 0.3; kill "$sl"
+for i in $(seq 30); do kill -USR1 "$hp" 2>/dev/null || break; sleep 0.1; done
+wait "$hp"; rc=$?
+check "--watch: signals every 100ms do not stop a 300ms interval from finding the loss" 0 -- test "$rc" = 1 -a "$i" -lt 30
+
+# --wait that cannot check is 3, as a single run would answer.
+mkdir -p "$TMP/locked"; echo 1 > "$TMP/locked/p"; chmod 700 "$TMP/locked"
+check "--wait: a check healthy cannot make is exit 3, not 1" 3 --err-has "gave up after 200ms: Permission denied" \
+	-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" --wait=200ms "pidfile:$TMP/locked/p"
+
 # Usage.
+check "-v does not go with --wait" 2 --err-has "healthy: -v does not go with --wait or --watch" -- "$HEALTHY" -v --wait pid:1
 check "-- COMMAND needs --wait or --watch" 2 --err "healthy: -- COMMAND needs --wait or --watch" -- "$HEALTHY" pid:1 -- true
 check "-- needs a COMMAND" 2 --err "healthy: --: needs a COMMAND after it" -- "$HEALTHY" --wait pid:1 --
 check "-i needs --wait or --watch" 2 --err "healthy: -i needs --wait or --watch" -- "$HEALTHY" -i 1s pid:1
