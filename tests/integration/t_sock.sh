@@ -128,9 +128,10 @@ check "unix: a path longer than sun_path, bound relative (sock_diag)" 0 -- "$HEA
 if unshare -m true 2>/dev/null && grep -qw overlay /proc/filesystems; then
 	check "unix: a socket on overlayfs whose layers are on two filesystems" 0 -- unshare -m sh -c '
 		cd "$1" && mkdir -p lo up work m && mount -t tmpfs none lo && mount -t tmpfs none up && mkdir up/u up/w &&
-		mount -t overlay overlay -o lowerdir=lo,upperdir=up/u,workdir=up/w m &&
-		{ "$2" unix-listen m/ov.sock ov.ready & } && for i in $(seq 200); do [ -s ov.ready ] && break; sleep 0.01; done &&
-		"$0" unix:"$1"/m/ov.sock; r=$?; kill %1; exit $r' "$HEALTHY" "$TMP" "$SOCKETS"
+		mount -t overlay overlay -o lowerdir=lo,upperdir=up/u,workdir=up/w m || exit 99
+		"$2" unix-listen m/ov.sock ov.ready >/dev/null 2>&1 & srv=$!
+		for i in $(seq 200); do [ -s ov.ready ] && break; sleep 0.01; done
+		"$0" unix:"$1"/m/ov.sock; r=$?; kill $srv; exit $r' "$HEALTHY" "$TMP" "$SOCKETS"
 else
 	skip "unix: on overlayfs" "no overlayfs or mount namespaces here"
 fi
