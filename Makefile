@@ -33,7 +33,7 @@ HELPERS = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/
 
 SHELL = /bin/bash
 
-.PHONY: all static debug check check-unit check-integration check-oracle check-man deps install uninstall clean
+.PHONY: all static debug check fuzz check-unit check-integration check-oracle check-man deps install uninstall clean
 
 all: healthy
 
@@ -81,6 +81,10 @@ check-oracle: healthy build/oracle $(HELPERS)
 check-man: man/healthy.1
 	@out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 groff -man -ww -z $< 2>&1); \
 	if [ -n "$$out" ]; then echo "$$out" >&2; exit 1; fi; echo "man/healthy.1: groff -man -ww clean"
+
+# libFuzzer targets for every pure parser, FUZZ_SECONDS each (needs clang).
+fuzz:
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),10) tests/fuzz/run
 
 # Debian 12 packages for the build and the tests. Needs root.
 deps:
