@@ -10,6 +10,9 @@
 /* Reads fd to EOF or until size-1 bytes, retrying EINTR, and NUL-terminates. Returns the bytes read. */
 ssize_t io_read_fd(int fd, char *buf, size_t size);
 
+/* Writes all n bytes to fd, retrying EINTR and short writes. Returns 0, or -1 with errno set. */
+int io_write_all(int fd, const char *s, size_t n);
+
 /* Opens name under dirfd read-only and reads it as io_read_fd() does. */
 ssize_t io_read_at(int dirfd, const char *name, char *buf, size_t size);
 

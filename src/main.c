@@ -10,6 +10,7 @@
 #include "args.h"
 #include "check.h"
 #include "exitcode.h"
+#include "io.h"
 #include "watch.h"
 
 #ifndef VERSION
@@ -53,21 +54,6 @@ static const char usage[] =
 	"  -h, --help       print this help\n"
 	"  -V, --version    print the version\n";
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, s, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static struct options opts;
@@ -78,9 +64,9 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	switch (args_parse(argc, argv, &opts, &err)) {
 	case ARGS_HELP:
-		return write_all(STDOUT_FILENO, usage, sizeof(usage) - 1) ? EXIT_CANNOT_CHECK : EXIT_HEALTHY;
+		return io_write_all(STDOUT_FILENO, usage, sizeof(usage) - 1) ? EXIT_CANNOT_CHECK : EXIT_HEALTHY;
 	case ARGS_VERSION:
-		return write_all(STDOUT_FILENO, "healthy " VERSION "\n", sizeof("healthy " VERSION "\n") - 1)
+		return io_write_all(STDOUT_FILENO, "healthy " VERSION "\n", sizeof("healthy " VERSION "\n") - 1)
 			       ? EXIT_CANNOT_CHECK : EXIT_HEALTHY;
 	case ARGS_USAGE:
 		line_write(STDERR_FILENO, &err);

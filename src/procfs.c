@@ -123,10 +123,6 @@ int hidepid_level(const char *hidepid)
 	return 2;
 }
 
-bool hidepid_hides(const char *hidepid)
-{
-	return hidepid_level(hidepid) != 0;
-}
 
 struct mount_search {
 	unsigned long long want_id;     /* the mount of the fd we read /proc through; 0: unknown */

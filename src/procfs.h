@@ -27,8 +27,6 @@ int mountinfo_line_parse(const char *line, size_t len, struct proc_mount *m);
 
 /* The hidepid value as the kernel's number: 0 off, 1 noaccess, 2 invisible, 4 ptraceable (unknown words: 2). */
 int hidepid_level(const char *hidepid);
-/* Whether the hidepid value hides processes ("off" and "0" do not). */
-bool hidepid_hides(const char *hidepid);
 
 /*
  * Opens /proc once for the run and checks that it is a proc filesystem.

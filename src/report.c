@@ -1,5 +1,7 @@
 #include "report.h"
 
+#include "io.h"
+
 #include <errno.h>
 #include <stdbool.h>
 #include <sys/socket.h>
@@ -229,7 +231,7 @@ void line_errno(struct line *l, const char *what, int err)
 int line_write(int fd, const struct line *l)
 {
 	char buf[LINE_SIZE + 4];
-	size_t n = l->len, off = 0;
+	size_t n = l->len;
 	int saved = errno;
 
 	memcpy(buf, l->buf, n);
@@ -242,16 +244,9 @@ int line_write(int fd, const struct line *l)
 		n += 3;
 	}
 	buf[n++] = '\n';
-	while (off < n) {
-		ssize_t w = write(fd, buf + off, n - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			errno = saved;
-			return -1;
-		}
-		off += (size_t)w;
+	if (io_write_all(fd, buf, n)) {
+		errno = saved;
+		return -1;
 	}
 	bytes_written += n;
 	errno = saved;

@@ -17,6 +17,7 @@
 #include "exitcode.h"
 #include "io.h"
 #include "proc.h"
+#include "procfs.h"
 #include "probe.h"
 
 /* The first retry of --wait comes this soon, and each next one twice as late, up to -i. */
@@ -211,12 +212,16 @@ static int pidfds_open(const struct options *o, int *fds, bool *usable, bool *go
 static bool still_same(const struct check *c)
 {
 	static char buf[STAT_SIZE];
-	char path[40] = "/proc/";
+	char path[24];
+	struct line err;
 	struct proc_stat st;
+	int procfd = procfs_open(&err);
 	ssize_t n;
 
-	proc_path(path + 6, c->seen_pid, "/stat");
-	n = io_read_at(AT_FDCWD, path, buf, sizeof(buf));
+	if (procfd < 0)
+		return false;
+	proc_path(path, c->seen_pid, "/stat");
+	n = io_read_at(procfd, path, buf, sizeof(buf));
 	return n > 0 && stat_parse(buf, (size_t)n, &st) == 0 && st.starttime == c->seen_start;
 }
 

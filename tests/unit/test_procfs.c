@@ -1,5 +1,5 @@
 /*
- * procfs.c: mountinfo_line_parse and hidepid_hides. The mountinfo-*
+ * procfs.c: mountinfo_line_parse and hidepid_level. The mountinfo-*
  * fixtures are lines of /proc/self/mountinfo: mountinfo-real-self from a
  * Debian 12 VM (less one line of its test sandbox), most others from a private mount namespace
  * (unshare -m; mount -t proc -o OPTIONS proc /proc, --make-shared,
@@ -57,7 +57,7 @@ static void mountinfo_rows(const struct mount_row *rows, size_t n)
 		ROW_INT(r->fixture, m.has_gid, r->has_gid);
 		if (r->has_gid)
 			ROW_INT(r->fixture, m.gid, r->gid);
-		ROW_INT(r->fixture, hidepid_hides(m.hidepid), r->hides);
+		ROW_INT(r->fixture, (hidepid_level(m.hidepid) != 0), r->hides);
 	}
 }
 
@@ -181,7 +181,7 @@ static void mountinfo_real_self_has_one_proc_at_proc_without_hidepid(void **stat
 	assert_int_equal(matches, 1);
 	assert_true(m.id != 0);
 	assert_string_equal(m.hidepid, "");
-	assert_false(hidepid_hides(m.hidepid));
+	assert_false((hidepid_level(m.hidepid) != 0));
 }
 
 static void mountinfo_stacked_proc_mounts_last_one_hides(void **state)
@@ -192,7 +192,7 @@ static void mountinfo_stacked_proc_mounts_last_one_hides(void **state)
 	(void)state;
 	assert_int_equal(matches, 2);
 	assert_string_equal(m.hidepid, "invisible");
-	assert_true(hidepid_hides(m.hidepid));
+	assert_true((hidepid_level(m.hidepid) != 0));
 }
 
 static void hidepid_hides_all_but_absent_0_and_off(void **state)
@@ -219,7 +219,7 @@ static void hidepid_hides_all_but_absent_0_and_off(void **state)
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		ROW_INT(rows[i].hidepid, hidepid_hides(rows[i].hidepid), rows[i].hides);
+		ROW_INT(rows[i].hidepid, (hidepid_level(rows[i].hidepid) != 0), rows[i].hides);
 }
 
 int main(void)
