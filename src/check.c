@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "args.h"
 #include "exitcode.h"
 #include "file.h"
 #include "pid.h"
@@ -40,6 +41,54 @@ size_t check_option_key(const char *s, size_t n)
 	while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
 		i++;
 	return i > 0 && i < n && s[i] == '=' ? i : 0;
+}
+
+int check_hostport_split(const struct check *c, const char *s, size_t n, struct hostport *hp, struct line *err)
+{
+	memset(hp, 0, sizeof(*hp));
+	hp->host = s;
+	hp->host_len = n;
+	if (n && s[0] == '[') {
+		const char *close = memchr(s, ']', n);
+
+		if (!close || (close + 1 < s + n && close[1] != ':')) {
+			check_usage(err, c, "write an IPv6 address as [ADDR]:PORT");
+			return -1;
+		}
+		hp->bracketed = true;
+		hp->host = s + 1;
+		hp->host_len = (size_t)(close - hp->host);
+		if (close + 1 < s + n)
+			hp->port = close + 2;
+	} else {
+		const char *colon = memrchr(s, ':', n);
+
+		if (colon) {
+			hp->host_len = (size_t)(colon - s);
+			hp->port = colon + 1;
+			/* "::1:80" cannot be split: which colon ends the address? */
+			if (memchr(s, ':', hp->host_len)) {
+				check_usage(err, c, "write an IPv6 address in brackets: [::1]:PORT");
+				return -1;
+			}
+		}
+	}
+	if (hp->port)
+		hp->port_len = (size_t)(s + n - hp->port);
+	return 0;
+}
+
+int check_port_parse(const struct check *c, const char *s, size_t n, uint16_t *port, struct line *err)
+{
+	unsigned long long v;
+	int r = uint_parse(s, n, 65535, &v);
+
+	if (r || v == 0) {
+		check_usage(err, c, r == -1 ? "not a port (1-65535)" : "port out of range");
+		return -1;
+	}
+	*port = (uint16_t)v;
+	return 0;
 }
 
 void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_ms)

@@ -140,6 +140,25 @@ void check_usage(struct line *err, const struct check *c, const char *why);
 /* The length of a ",key=" option's key at s (letters before '='), or 0 if s is no option. */
 size_t check_option_key(const char *s, size_t n);
 
+/* "HOST:PORT" or "[ADDR6]:PORT" split apart; port is NULL when there is no ":PORT". */
+struct hostport {
+	const char *host;
+	size_t host_len;
+	bool bracketed;
+	const char *port;
+	size_t port_len;
+};
+
+/*
+ * Splits s[0..n) into host and port, as tcp:, udp:, connect: and http:// write
+ * them. Returns 0, or -1 with the usage error in err (an IPv6 address outside
+ * brackets, a bracket not closed or not followed by ':').
+ */
+int check_hostport_split(const struct check *c, const char *s, size_t n, struct hostport *hp, struct line *err);
+
+/* Parses a port, 1 to 65535. Returns 0, or -1 with the usage error in err. */
+int check_port_parse(const struct check *c, const char *s, size_t n, uint16_t *port, struct line *err);
+
 /*
  * Runs every check, each kind in its own pass (one /proc walk, one dump per
  * socket table, one poll loop for the probes), with timeout_ms for the probes.

@@ -79,58 +79,35 @@ uint64_t probe_now_ms(void)
 /* HOST:PORT or [ADDR6]:PORT, in s[0..n); without ":PORT" the port is default_port, or an error when it is 0. */
 static int hostport_parse(struct check *c, const char *s, size_t n, uint16_t default_port, struct line *err)
 {
-	const char *host = s, *port = NULL;
-	size_t host_len = n;
-	unsigned long long v;
+	struct hostport hp;
 	unsigned char a[16];
-	int r;
+	size_t i;
 
-	if (n && s[0] == '[') {
-		const char *close = memchr(s, ']', n);
-
-		if (!close || (close + 1 < s + n && close[1] != ':')) {
-			check_usage(err, c, "write an IPv6 address as [ADDR]:PORT");
-			return -1;
-		}
-		host = s + 1;
-		host_len = (size_t)(close - host);
-		if (close + 1 < s + n)
-			port = close + 2;
-	} else {
-		const char *colon = memrchr(s, ':', n);
-
-		if (colon) {
-			host_len = (size_t)(colon - s);
-			port = colon + 1;
-			if (memchr(s, ':', host_len)) {
-				check_usage(err, c, "write an IPv6 address in brackets: [::1]:PORT");
-				return -1;
-			}
-		}
-	}
-	if (host_len == 0) {
+	if (check_hostport_split(c, s, n, &hp, err))
+		return -1;
+	if (hp.host_len == 0) {
 		check_usage(err, c, "empty host");
 		return -1;
 	}
-	if (host_len >= HOST_SIZE) {
+	if (hp.host_len >= HOST_SIZE) {
 		check_usage(err, c, "host name too long");
 		return -1;
 	}
-	for (r = 0; (size_t)r < host_len; r++) {
+	for (i = 0; i < hp.host_len; i++) {
 		/* They would split the Host header, or the request, in two. */
-		if ((unsigned char)host[r] <= ' ' || host[r] == 0x7f) {
+		if ((unsigned char)hp.host[i] <= ' ' || hp.host[i] == 0x7f) {
 			check_usage(err, c, "the host holds a space or a control character");
 			return -1;
 		}
 	}
-	memcpy(c->u.probe.host, host, host_len);
-	c->u.probe.host[host_len] = '\0';
-	if (s[0] == '[' && inet_pton(AF_INET6, c->u.probe.host, a) != 1) {
+	memcpy(c->u.probe.host, hp.host, hp.host_len);
+	c->u.probe.host[hp.host_len] = '\0';
+	if (hp.bracketed && inet_pton(AF_INET6, c->u.probe.host, a) != 1) {
 		check_usage(err, c, "not an IPv6 address");
 		return -1;
 	}
 	/* "http://h:/" is port 80 (RFC 3986 3.2.3). */
-	if (!port || (default_port && port == s + n)) {
+	if (!hp.port || (default_port && !hp.port_len)) {
 		if (!default_port) {
 			check_usage(err, c, "needs HOST:PORT");
 			return -1;
@@ -138,13 +115,7 @@ static int hostport_parse(struct check *c, const char *s, size_t n, uint16_t def
 		c->u.probe.port = default_port;
 		return 0;
 	}
-	r = uint_parse(port, (size_t)(s + n - port), 65535, &v);
-	if (r || v == 0) {
-		check_usage(err, c, r == -1 ? "not a port (1-65535)" : "port out of range");
-		return -1;
-	}
-	c->u.probe.port = (uint16_t)v;
-	return 0;
+	return check_port_parse(c, hp.port, hp.port_len, &c->u.probe.port, err);
 }
 
 int probe_spec_parse(struct check *c, const char *body, struct line *err)

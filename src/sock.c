@@ -27,58 +27,25 @@ static bool all_zero(const unsigned char *a, size_t n)
 	return true;
 }
 
-static int port_parse(struct check *c, const char *s, size_t n, struct line *err)
-{
-	unsigned long long v;
-	int r = uint_parse(s, n, 65535, &v);
-
-	if (r == -1) {
-		check_usage(err, c, "not a port (1-65535)");
-		return -1;
-	}
-	if (r == -2 || v == 0) {
-		check_usage(err, c, "port out of range");
-		return -1;
-	}
-	c->u.sock.port = (uint16_t)v;
-	return 0;
-}
-
 static int inet_spec_parse(struct check *c, const char *body, struct line *err)
 {
-	size_t n = strlen(body);
-	const char *colon, *addr;
+	size_t n = strlen(body), addr_len;
 	char buf[INET6_ADDRSTRLEN + 1];
-	size_t addr_len;
+	struct hostport hp;
+	const char *addr;
 
 	if (strspn(body, "0123456789") == n)
-		return port_parse(c, body, n, err);
-	if (body[0] == '[') {
-		const char *close = strchr(body, ']');
-
-		if (!close || close[1] != ':') {
-			check_usage(err, c, "write an IPv6 address as [ADDR]:PORT");
-			return -1;
-		}
-		addr = body + 1;
-		addr_len = (size_t)(close - addr);
-		colon = close + 1;
-		c->u.sock.family = AF_INET6;
-	} else {
-		colon = strrchr(body, ':');
-		if (!colon) {
-			check_usage(err, c, "not a port (1-65535)");
-			return -1;
-		}
-		addr = body;
-		addr_len = (size_t)(colon - body);
-		if (memchr(addr, ':', addr_len)) {
-			check_usage(err, c, "write an IPv6 address in brackets: [::1]:PORT");
-			return -1;
-		}
-		c->u.sock.family = AF_INET;
+		return check_port_parse(c, body, n, &c->u.sock.port, err);
+	if (check_hostport_split(c, body, n, &hp, err))
+		return -1;
+	if (!hp.port) {
+		check_usage(err, c, hp.bracketed ? "write an IPv6 address as [ADDR]:PORT" : "not a port (1-65535)");
+		return -1;
 	}
-	if (port_parse(c, colon + 1, strlen(colon + 1), err))
+	addr = hp.host;
+	addr_len = hp.host_len;
+	c->u.sock.family = hp.bracketed ? AF_INET6 : AF_INET;
+	if (check_port_parse(c, hp.port, hp.port_len, &c->u.sock.port, err))
 		return -1;
 	if (c->u.sock.family == AF_INET && addr_len == 9 && !memcmp(addr, "localhost", 9)) {
 		/* Whichever of the two a client picks: /etc/hosts differs between images. */
@@ -325,11 +292,6 @@ static unsigned tables_for(const struct check *c)
 	return v4 | v6;
 }
 
-static void append_addr(struct line *l, const struct sock_seen *s, uint16_t port)
-{
-	line_addr(l, s->family, s->addr, port);
-}
-
 /* What the check asked for, in the words of a message: "port 80", "127.0.0.1:80", "localhost:80". */
 static void append_wanted(struct line *l, const struct check *c)
 {
@@ -344,7 +306,7 @@ static void append_wanted(struct line *l, const struct check *c)
 	} else {
 		want.family = c->u.sock.family;
 		memcpy(want.addr, c->u.sock.addr, 16);
-		append_addr(l, &want, c->u.sock.port);
+		line_addr(l, want.family, want.addr, c->u.sock.port);
 	}
 }
 
@@ -359,7 +321,7 @@ static void inet_verdict(struct check *c)
 		c->verdict = VERDICT_PASS;
 		line_str(l, "ok: ");
 		line_str(l, verb);
-		append_addr(l, &t->found_at, c->u.sock.port);
+		line_addr(l, t->found_at.family, t->found_at.addr, c->u.sock.port);
 		if (t->found > 1) {
 			line_str(l, " and ");
 			line_uint(l, t->found - 1);
@@ -382,12 +344,12 @@ static void inet_verdict(struct check *c)
 
 		memcpy(s.addr, any6, 16);
 		line_str(l, " (");
-		append_addr(l, &s, c->u.sock.port);
+		line_addr(l, s.family, s.addr, c->u.sock.port);
 		line_str(l, " is IPv6-only)");
 	} else if (t->elsewhere) {
 		line_str(l, " (");
 		line_str(l, verb);
-		append_addr(l, &t->elsewhere_at, c->u.sock.port);
+		line_addr(l, t->elsewhere_at.family, t->elsewhere_at.addr, c->u.sock.port);
 		line_str(l, t->elsewhere > 1 ? " and others)" : " only)");
 	}
 }
