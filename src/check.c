@@ -1,4 +1,5 @@
 #include "check.h"
+#include "confine.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -91,6 +92,17 @@ int check_port_parse(const struct check *c, const char *s, size_t n, uint16_t *p
 	return 0;
 }
 
+/* The first check of a kind from..to, named by the watchdog's line should the kernel hold that part up. */
+static const struct check *first_of(const struct check *checks, size_t n, enum check_kind from, enum check_kind to)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (checks[i].kind >= from && checks[i].kind <= to)
+			return &checks[i];
+	return NULL;
+}
+
 void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_ms)
 {
 	uint64_t start = probe_now_ms(), deadline = start + timeout_ms, now;
@@ -110,11 +122,15 @@ void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_m
 			c->u.sock.not_socket = false;
 		}
 	}
+	confine_doing(first_of(checks, n, CHECK_PROC, CHECK_PROC), " reading /proc");
 	proc_run(checks, n, verbose);
 	now = probe_now_ms();
+	confine_doing(first_of(checks, n, CHECK_TCP, CHECK_UNIX), " reading the socket tables");
 	sock_run(checks, n, deadline > now ? deadline - now : 1);
+	confine_doing(first_of(checks, n, CHECK_CONNECT, CHECK_HTTP), " probing");
 	probe_run(checks, n, deadline, timeout_ms);
 	for (i = 0; i < n; i++) {
+		confine_doing(&checks[i], checks[i].kind == CHECK_FILE ? " reading the file's status" : " reading /proc");
 		pid_run(&checks[i]);
 		file_run(&checks[i]);
 	}

@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "check.h"
+#include "confine.h"
 #include "exitcode.h"
 #include "io.h"
 #include "watch.h"
@@ -81,6 +82,12 @@ int main(int argc, char **argv)
 	}
 	if (opts.wait || opts.watch)
 		return watch_main(&opts);
+	/*
+	 * From here a run only reads and probes. Either confinement may be
+	 * missing (an old kernel, qemu-user): the checks are as right without it.
+	 */
+	confine_syscalls();
+	confine_time(opts.timeout_ms + WATCHDOG_SLACK_MS);
 	checks_run(opts.checks, opts.nchecks, opts.verbose, opts.timeout_ms);
 	return checks_report(opts.checks, opts.nchecks, opts.verbose, opts.quiet);
 }

@@ -1,0 +1,243 @@
+/*
+ * confine: what healthy may do, and for how long, once it knows its checks.
+ *
+ * A seccomp filter lets through only the system calls the checks make, the
+ * way OpenBSD's tools pledge: no exec, no open for writing, no socket but
+ * TCP/UDP (probes, the resolver) and sock_diag netlink, no signal but 0 and
+ * SIGKILL. Anything else fails with ENOSYS, which the check that made the
+ * call reports as exit 3: an answer, never a silent death.
+ *
+ * A watchdog thread bounds the run. The probes and the socket dumps carry
+ * their own deadlines, but a read of /proc/PID/cmdline waits for the
+ * process's memory lock, and a stat on a dead NFS or FUSE mount waits for
+ * the server; both sleep where only a fatal signal reaches. exit_group()
+ * from a second thread is one: it ends the stuck call and healthy with it,
+ * after one line that says what was stuck.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdint.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "confine.h"
+#include "exitcode.h"
+
+/*
+ * The kernel's classic BPF and seccomp ABI, spelled out here: musl ships no
+ * kernel headers, and these numbers are fixed for good (linux/filter.h,
+ * linux/seccomp.h, linux/audit.h).
+ */
+struct bpf_insn {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+
+struct bpf_prog {
+	unsigned short len;
+	struct bpf_insn *insns;
+};
+
+enum {
+	LD_ABS_W = 0x20,        /* BPF_LD | BPF_W | BPF_ABS: A = the 32-bit word at offset k */
+	JEQ_K = 0x15,           /* BPF_JMP | BPF_JEQ | BPF_K */
+	JGE_K = 0x35,           /* BPF_JMP | BPF_JGE | BPF_K */
+	JSET_K = 0x45,          /* BPF_JMP | BPF_JSET | BPF_K */
+	RET_K = 0x06,           /* BPF_RET | BPF_K */
+};
+
+/* struct seccomp_data: int nr; u32 arch; u64 instruction_pointer; u64 args[6]. */
+#define DATA_NR 0
+#define DATA_ARCH 4
+#define DATA_ARG(n) (16 + 8 * (n))      /* the low half, on a little-endian machine */
+
+#define SECCOMP_MODE_FILTER_ 2
+#define RET_ALLOW 0x7fff0000u
+#define RET_DENY (0x00050000u | ENOSYS) /* SECCOMP_RET_ERRNO | errno */
+#define NETLINK_SOCK_DIAG_ 4
+
+#if defined(__x86_64__)
+#define AUDIT_ARCH_SELF 0xc000003eu
+#elif defined(__aarch64__)
+#define AUDIT_ARCH_SELF 0xc00000b7u
+#endif
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "confine.c reads the low 32 bits of syscall arguments as a little-endian machine lays them out"
+#endif
+
+#ifdef AUDIT_ARCH_SELF
+/*
+ * The calls that need no look at their arguments, the hot ones first: a
+ * /proc walk is openat, read, close and getdents64 over and over.
+ */
+static const unsigned short allowed[] = {
+	SYS_read, SYS_close, SYS_getdents64, SYS_fstat, SYS_newfstatat, SYS_lseek,
+	SYS_readlinkat, SYS_fstatfs, SYS_statfs, SYS_statx, SYS_fcntl, SYS_pipe2,
+	SYS_write, SYS_writev, SYS_ppoll, SYS_pselect6, SYS_connect, SYS_bind,
+	SYS_sendto, SYS_sendmsg, SYS_sendmmsg, SYS_recvfrom, SYS_recvmsg,
+	SYS_getsockname, SYS_getpeername, SYS_getsockopt, SYS_setsockopt,
+	SYS_shutdown, SYS_clone, SYS_wait4, SYS_waitid, SYS_rt_sigaction,
+	SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_prctl, SYS_gettid, SYS_getpid,
+	SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_getgroups, SYS_capget,
+	SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep, SYS_gettimeofday,
+	SYS_brk, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_mprotect,
+	SYS_restart_syscall, SYS_sched_yield, SYS_set_robust_list, SYS_rseq,
+	SYS_exit, SYS_exit_group,
+#ifdef __x86_64__
+	SYS_stat, SYS_lstat, SYS_readlink, SYS_poll, SYS_select, SYS_pipe, SYS_fork,
+#endif
+#ifdef __SANITIZE_ADDRESS__
+	/* The sanitizers' runtime: its reports, and LeakSanitizer's stop-the-world at exit. */
+#ifdef SYS_getdents
+	SYS_getdents,
+#endif
+	SYS_sigaltstack, SYS_ptrace, SYS_getppid, SYS_uname, SYS_sched_getaffinity,
+	SYS_process_vm_readv, SYS_futex, SYS_getrlimit, SYS_prlimit64, SYS_tgkill,
+#endif
+};
+
+#define OPEN_WRITES (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND)
+
+static struct bpf_insn insn(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf)
+{
+	struct bpf_insn i = { code, jt, jf, k };
+
+	return i;
+}
+
+/* openat(dirfd, path, flags): allowed when flags ask for reading only. */
+static size_t filter_open(struct bpf_insn *f, size_t i, unsigned nr, unsigned flags_arg)
+{
+	f[i++] = insn(JEQ_K, nr, 0, 4);
+	f[i++] = insn(LD_ABS_W, DATA_ARG(flags_arg), 0, 0);
+	f[i++] = insn(JSET_K, OPEN_WRITES, 0, 1);
+	f[i++] = insn(RET_K, RET_DENY, 0, 0);
+	f[i++] = insn(RET_K, RET_ALLOW, 0, 0);
+	return i;
+}
+
+static size_t filter_build(struct bpf_insn *f)
+{
+	size_t i = 0, k, n = sizeof(allowed) / sizeof(allowed[0]);
+
+	f[i++] = insn(LD_ABS_W, DATA_ARCH, 0, 0);
+	f[i++] = insn(JEQ_K, AUDIT_ARCH_SELF, 1, 0);
+	f[i++] = insn(RET_K, RET_DENY, 0, 0);
+	f[i++] = insn(LD_ABS_W, DATA_NR, 0, 0);
+#ifdef __x86_64__
+	/* x32 calls are the same calls under other numbers: none of them. */
+	f[i++] = insn(JGE_K, 0x40000000, 0, 1);
+	f[i++] = insn(RET_K, RET_DENY, 0, 0);
+	i = filter_open(f, i, SYS_open, 1);
+#endif
+	i = filter_open(f, i, SYS_openat, 2);
+
+	/* socket(): TCP and UDP for the probes and the resolver, netlink only for sock_diag. */
+	f[i++] = insn(JEQ_K, SYS_socket, 0, 8);
+	f[i++] = insn(LD_ABS_W, DATA_ARG(0), 0, 0);
+	f[i++] = insn(JEQ_K, AF_INET, 5, 0);
+	f[i++] = insn(JEQ_K, AF_INET6, 4, 0);
+	f[i++] = insn(JEQ_K, AF_NETLINK, 0, 2);
+	f[i++] = insn(LD_ABS_W, DATA_ARG(2), 0, 0);
+	f[i++] = insn(JEQ_K, NETLINK_SOCK_DIAG_, 1, 0);
+	f[i++] = insn(RET_K, RET_DENY, 0, 0);
+	f[i++] = insn(RET_K, RET_ALLOW, 0, 0);
+
+	/* kill(): 0 asks whether a PID exists; SIGKILL ends a resolver out of time. */
+	f[i++] = insn(JEQ_K, SYS_kill, 0, 5);
+	f[i++] = insn(LD_ABS_W, DATA_ARG(1), 0, 0);
+	f[i++] = insn(JEQ_K, 0, 2, 0);
+	f[i++] = insn(JEQ_K, SIGKILL, 1, 0);
+	f[i++] = insn(RET_K, RET_DENY, 0, 0);
+	f[i++] = insn(RET_K, RET_ALLOW, 0, 0);
+
+	/* The rest: each a jump to the allow at the end, which stays within a jump's 255. */
+	for (k = 0; k < n; k++)
+		f[i++] = insn(JEQ_K, allowed[k], (unsigned char)(n - k), 0);
+	f[i++] = insn(RET_K, RET_DENY, 0, 0);
+	f[i++] = insn(RET_K, RET_ALLOW, 0, 0);
+	return i;
+}
+
+int confine_syscalls(void)
+{
+	static struct bpf_insn f[sizeof(allowed) / sizeof(allowed[0]) + 40];
+	struct bpf_prog prog;
+
+	prog.len = (unsigned short)filter_build(f);
+	prog.insns = f;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER_, &prog))
+		return errno;
+	return 0;
+}
+#else
+int confine_syscalls(void)
+{
+	return ENOSYS;
+}
+#endif
+
+/* The watchdog's word on what the main thread is doing, and by when it must be done. */
+static const struct check *volatile watched_check;
+static const char *volatile watched_doing;
+static struct timespec watch_until;
+static uint64_t watch_after_ms;
+
+#ifdef __SANITIZE_ADDRESS__
+__attribute__((no_sanitize("address")))
+#endif
+static int watchdog(void *unused)
+{
+	sigset_t all;
+	struct line l;
+
+	(void)unused;
+	/* Signals are the main thread's to take; this one only sleeps. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, NULL);
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &watch_until, NULL))
+		;
+	line_reset(&l);
+	if (watched_check)
+		check_line_start(watched_check, &l);
+	else
+		line_str(&l, "healthy: ");
+	line_str(&l, "timed out after ");
+	line_duration(&l, watch_after_ms);
+	line_str(&l, watched_doing ? watched_doing : "");
+	line_write(STDERR_FILENO, &l);
+	syscall(SYS_exit_group, EXIT_CANNOT_CHECK);
+	return 0;
+}
+
+int confine_time(uint64_t ms)
+{
+	static char stack[16384] __attribute__((aligned(16)));
+
+	watch_after_ms = ms;
+	clock_gettime(CLOCK_MONOTONIC, &watch_until);
+	watch_until.tv_sec += (time_t)(ms / 1000);
+	watch_until.tv_nsec += (long)(ms % 1000) * 1000000;
+	if (watch_until.tv_nsec >= 1000000000) {
+		watch_until.tv_sec++;
+		watch_until.tv_nsec -= 1000000000;
+	}
+	if (clone(watchdog, stack + sizeof(stack),
+		  CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM, NULL) < 0)
+		return errno;
+	return 0;
+}
+
+void confine_doing(const struct check *c, const char *doing)
+{
+	watched_check = c;
+	watched_doing = doing;
+}

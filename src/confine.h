@@ -1,0 +1,24 @@
+/*
+ * confine: after the arguments are parsed, limit what a check run may call
+ * (a seccomp allow-list) and how long it may take (a watchdog thread).
+ */
+#ifndef HEALTHY_CONFINE_H
+#define HEALTHY_CONFINE_H
+
+#include <stdint.h>
+
+#include "check.h"
+
+/* no_new_privs, then the seccomp filter. 0, or the errno that kept it out (the run goes on unconfined). */
+int confine_syscalls(void);
+
+/* The watchdog's time beyond -t: the probes' own deadline answers first, with what it knows. */
+#define WATCHDOG_SLACK_MS 200
+
+/* From now, ms: "healthy: SPEC: timed out after T DOING" and exit 3. 0, or errno. */
+int confine_time(uint64_t ms);
+
+/* What the run is at, for the watchdog's line: doing reads on after "timed out after T". */
+void confine_doing(const struct check *c, const char *doing);
+
+#endif

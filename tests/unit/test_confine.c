@@ -1,0 +1,179 @@
+/*
+ * confine.c: the seccomp filter and the watchdog, each in a forked child
+ * (a filter cannot be taken off, and the watchdog ends its process). The
+ * child reports what it saw as a byte per finding over its exit status;
+ * the parent asserts.
+ */
+#include "fixture.h"
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "args.h"
+#include "check.h"
+#include "confine.h"
+#include "exitcode.h"
+#include "report.h"
+
+#ifndef NETLINK_SOCK_DIAG
+#define NETLINK_SOCK_DIAG 4
+#endif
+
+/* Runs fn in a child; its exit status, or 128 + signal. An alarm stops a child that hangs. */
+static int in_child(int (*fn)(void), int err_fd)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		alarm(10);
+		if (err_fd >= 0)
+			dup2(err_fd, STDERR_FILENO);
+		_exit(fn());
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/* 0 when the call failed with ENOSYS, the filter's answer; else a code that says which did not. */
+static int denied(long r, int code)
+{
+	return r == -1 && errno == ENOSYS ? 0 : code;
+}
+
+static int status_has(const char *want)
+{
+	char buf[4096];
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	close(fd);
+	return strstr(buf, want) != NULL;
+}
+
+static int confined_denies(void)
+{
+	char *argv[] = { "/bin/true", NULL };
+	int r;
+
+	if (confine_syscalls())
+		return 90;
+	if (!status_has("\nSeccomp:\t2\n") || !status_has("\nNoNewPrivs:\t1\n"))
+		return 91;
+	if ((r = denied(open("/tmp/healthy-confine-test", O_WRONLY | O_CREAT | O_CLOEXEC, 0600), 1)) ||
+	    (r = denied(open("/proc/self/status", O_RDWR | O_CLOEXEC), 2)) ||
+	    (r = denied(open("/proc/self/status", O_RDONLY | O_APPEND | O_CLOEXEC), 3)) ||
+	    (r = denied(execve(argv[0], argv, argv + 1), 4)) ||
+	    (r = denied(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), 5)) ||
+	    (r = denied(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0 /* NETLINK_ROUTE */), 6)) ||
+	    (r = denied(socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0), 7)) ||
+	    (r = denied(kill(getppid(), SIGTERM), 8)) ||
+	    (r = denied(syscall(SYS_unlinkat, AT_FDCWD, "/tmp/healthy-confine-test", 0), 9)) ||
+	    (r = denied(syscall(SYS_mkdirat, AT_FDCWD, "/tmp/healthy-confine-test", 0700), 10)) ||
+	    (r = denied(syscall(SYS_setuid, 0), 11)))
+		return r;
+	return 0;
+}
+
+static int confined_allows(void)
+{
+	char buf[64];
+	int fd, s;
+
+	if (confine_syscalls())
+		return 90;
+	fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, buf, sizeof(buf)) <= 0 || close(fd))
+		return 1;
+	s = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	if (s < 0 || close(s))
+		return 2;
+	s = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s < 0 || close(s))
+		return 3;
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0 || close(s))
+		return 4;
+	if (kill(getppid(), 0))
+		return 5;
+	return 0;
+}
+
+static void filter_denies_writes_execs_and_other_sockets(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(confined_denies, -1), 0);
+}
+
+static void filter_allows_what_checks_need(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(confined_allows, -1), 0);
+}
+
+static struct options opts;
+
+/* A check stuck where no deadline reaches: the watchdog's line, then exit 3. */
+static int stuck(void)
+{
+	struct line err;
+
+	if (args_parse(2, (char *[]){ "healthy", "proc:hly-stuck", NULL }, &opts, &err) != ARGS_OK)
+		return 90;
+	if (confine_time(50))
+		return 91;
+	confine_doing(&opts.checks[0], " reading /proc");
+	for (;;)
+		pause();
+}
+
+static void watchdog_ends_a_stuck_run_with_exit_3_and_one_line(void **state)
+{
+	int p[2];
+	char buf[256];
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(in_child(stuck, p[1]), EXIT_CANNOT_CHECK);
+	close(p[1]);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "healthy: proc:hly-stuck: timed out after 50ms reading /proc\n");
+}
+
+/* A run that ends in time is not cut short by the watchdog. */
+static int prompt(void)
+{
+	if (confine_time(60000))
+		return 91;
+	return 7;
+}
+
+static void watchdog_lets_a_run_end_in_time(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(prompt, -1), 7);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(filter_denies_writes_execs_and_other_sockets),
+		cmocka_unit_test(filter_allows_what_checks_need),
+		cmocka_unit_test(watchdog_ends_a_stuck_run_with_exit_3_and_one_line),
+		cmocka_unit_test(watchdog_lets_a_run_end_in_time),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
