@@ -279,6 +279,10 @@ static void connect_all(struct run *r)
 			connected(r, i);
 		} else if (errno == EINPROGRESS) {
 			pending++;
+		} else if (errno == ENOSYS || errno == ENOMEM || errno == ENOBUFS) {
+			/* healthy's own trouble (a seccomp filter, memory), which says nothing of the service. */
+			fail_errno(r, "connect", errno);
+			close(fd);
 		} else {
 			t->err = errno;
 			close(fd);
