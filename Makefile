@@ -33,7 +33,7 @@ HELPERS = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/
 
 SHELL = /bin/bash
 
-.PHONY: all static debug check fuzz check-unit check-integration check-oracle check-man deps install uninstall clean
+.PHONY: all static debug check fuzz fuzz-deps check-unit check-integration check-oracle check-man deps install uninstall clean
 
 all: healthy
 
@@ -85,6 +85,11 @@ check-man: man/healthy.1
 # libFuzzer targets for every pure parser, FUZZ_SECONDS each (needs clang).
 fuzz:
 	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),10) tests/fuzz/run
+
+# clang and its libFuzzer runtime, for make fuzz. Needs root.
+fuzz-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev
 
 # Debian 12 packages for the build and the tests. Needs root.
 deps:

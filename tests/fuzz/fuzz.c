@@ -19,7 +19,7 @@
 enum {
 	TARGET_STAT = 1, TARGET_STATUS, TARGET_CMDLINE, TARGET_PIDFILE, TARGET_MOUNTINFO, TARGET_PASSWD,
 	TARGET_PROCNET_INET, TARGET_PROCNET_UNIX, TARGET_DIAG_INET, TARGET_DIAG_UNIX, TARGET_NL_BATCH,
-	TARGET_CHECK, TARGET_DURATION, TARGET_HTTP_STATUS, TARGET_GLOB, TARGET_ESCAPE,
+	TARGET_CHECK, TARGET_ARGS, TARGET_DURATION, TARGET_HTTP_STATUS, TARGET_GLOB, TARGET_ESCAPE,
 };
 
 static int count(const struct sock_entry *e, void *ctx)
@@ -133,6 +133,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 
 		line_reset(&err);
 		check_parse(s, &c, &err);
+		free(s);
+		break;
+	}
+	case TARGET_ARGS: {
+		/* The input's NUL-separated pieces are argv[1..]: every option and check as main() sees them. */
+		static struct options o;
+		char *s = cstr(d, n), *argv[MAX_CHECKS * 2 + 2];
+		int argc = 1;
+		size_t i = 0;
+		struct line err;
+
+		argv[0] = "healthy";
+		while (i <= n && argc < (int)(sizeof(argv) / sizeof(argv[0])) - 1) {
+			argv[argc++] = s + i;
+			i += strlen(s + i) + 1;
+		}
+		argv[argc] = NULL;
+		line_reset(&err);
+		args_parse(argc, argv, &o, &err);
 		free(s);
 		break;
 	}
