@@ -33,7 +33,7 @@ HELPERS = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/
 
 SHELL = /bin/bash
 
-.PHONY: all static debug check fuzz fuzz-deps check-unit check-integration check-oracle check-man deps install uninstall clean
+.PHONY: all static debug check fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro deps install uninstall clean
 
 all: healthy
 
@@ -66,7 +66,7 @@ build/oracle: tests/oracle/oracle.c
 
 # Every suite, then one line that adds them up. A failing suite fails the target.
 check:
-	@set -o pipefail; $(MAKE) --no-print-directory check-man check-unit check-integration check-oracle 2>&1 | tests/summary
+	@set -o pipefail; $(MAKE) --no-print-directory check-man check-unit check-integration check-oracle check-repro 2>&1 | tests/summary
 
 check-unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
@@ -77,6 +77,10 @@ check-integration: healthy build/healthy-debug $(HELPERS)
 
 check-oracle: healthy build/oracle $(HELPERS)
 	tests/oracle/run ./healthy
+
+# Two clean builds in different directories, times, umasks and zones: byte-identical, no path or date inside.
+check-repro:
+	tests/repro/run
 
 check-man: man/healthy.1
 	@out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 groff -man -ww -z $< 2>&1); \
