@@ -19,7 +19,7 @@ DEFS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
 # -z noseparate-code: the default pads a static binary with a page per segment; common-page-size=64
 # lets the data segment follow the text in the file instead of starting on a new page. -z norelro:
 # relro would page-align the data segment (3 KB of padding) to protect a GOT a static binary barely has.
-REL_CFLAGS = $(WFLAGS) $(DEFS) -Os -fstack-protector-strong -ffunction-sections -fdata-sections \
+REL_CFLAGS = $(WFLAGS) $(DEFS) -Os -ffile-prefix-map=$(CURDIR)=. -fstack-protector-strong -ffunction-sections -fdata-sections \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-ident -fno-stack-clash-protection
 REL_LDFLAGS = -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,common-page-size=64 \
@@ -33,7 +33,7 @@ HELPERS = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/
 
 SHELL = /bin/bash
 
-.PHONY: all static debug check fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro deps install uninstall clean
+.PHONY: all static arm64 debug check check-arm64 deps-arm64 fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro deps install uninstall clean
 
 all: healthy
 
@@ -42,6 +42,16 @@ static: healthy
 healthy: $(SRCS) $(HDRS) Makefile
 	@command -v $(MUSLCC) >/dev/null || { echo "healthy: $(MUSLCC) not found: run 'make deps'" >&2; exit 1; }
 	$(MUSLCC) $(REL_CFLAGS) $(CFLAGS) -o $@ $(SRCS) $(REL_LDFLAGS) $(LDFLAGS)
+
+# arm64: the same release binary for aarch64, with Debian's cross gcc and musl-dev:arm64's musl-gcc wrapper.
+AARCH64_MUSLCC ?= aarch64-linux-musl-gcc
+
+arm64: build/healthy-aarch64
+
+build/healthy-aarch64: $(SRCS) $(HDRS) Makefile
+	@command -v $(AARCH64_MUSLCC) >/dev/null || { echo "healthy: $(AARCH64_MUSLCC) not found: run 'make deps-arm64'" >&2; exit 1; }
+	@mkdir -p $(@D)
+	$(AARCH64_MUSLCC) $(REL_CFLAGS) $(CFLAGS) -o $@ $(SRCS) $(REL_LDFLAGS) $(LDFLAGS)
 
 debug: build/healthy-debug
 
@@ -78,9 +88,13 @@ check-integration: healthy build/healthy-debug $(HELPERS)
 check-oracle: healthy build/oracle $(HELPERS)
 	tests/oracle/run ./healthy
 
+# The process and socket tests on the arm64 binary, under qemu-user (make deps-arm64).
+check-arm64: build/healthy-aarch64 $(HELPERS)
+	tests/arm64/run build/healthy-aarch64
+
 # Two clean builds in different directories, times, umasks and zones: byte-identical, no path or date inside.
 check-repro:
-	tests/repro/run
+	tests/repro/run healthy $$(command -v $(AARCH64_MUSLCC) >/dev/null && echo build/healthy-aarch64)
 
 check-man: man/healthy.1
 	@out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 groff -man -ww -z $< 2>&1); \
@@ -94,6 +108,13 @@ fuzz:
 fuzz-deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang libclang-rt-14-dev
+
+# Debian 12 packages for the arm64 build and its tests under qemu-user. Needs root.
+deps-arm64:
+	dpkg --add-architecture arm64
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		gcc-aarch64-linux-gnu musl-dev:arm64 qemu-user-static file
 
 # Debian 12 packages for the build and the tests. Needs root.
 deps:
