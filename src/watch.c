@@ -171,7 +171,7 @@ static int exit_status(int status)
  * the watch at once. Returns how many; 0 when pidfds are refused (old
  * kernels, older seccomp profiles), and then the interval alone decides.
  */
-static int pidfds_open(const struct options *o, int *fds, bool *usable, bool *gone)
+static int pidfds_open(const struct options *o, int *fds, size_t *owner, bool *usable, bool *gone)
 {
 	int n = 0;
 	size_t i;
@@ -191,6 +191,7 @@ static int pidfds_open(const struct options *o, int *fds, bool *usable, bool *go
 			long fd = syscall(SYS_pidfd_open, pids[k], 0);
 
 			if (fd >= 0) {
+				owner[n] = i;
 				fds[n++] = (int)fd;
 			} else if (errno == ESRCH) {
 				*gone = true;   /* it died between the check and now: look again at once */
@@ -206,6 +207,27 @@ static int pidfds_open(const struct options *o, int *fds, bool *usable, bool *go
 			close(fds[--n]);
 	}
 	return n;
+}
+
+/*
+ * The process of a pid: or pidfile: check died (its pidfd woke the watch):
+ * that check alone is run again, and when it fails, as it all but must, the
+ * watch ends on it without walking /proc for the other checks first.
+ */
+static bool pid_died(struct options *o, const struct pollfd *pfd, const size_t *owner, int nfds)
+{
+	bool failed = false;
+	int i;
+
+	for (i = 0; i < nfds; i++) {
+		struct check *c = &o->checks[owner[i]];
+
+		if (!pfd[i].revents || (c->kind != CHECK_PID && c->kind != CHECK_PIDFILE))
+			continue;
+		checks_run(c, 1, false, o->timeout_ms);
+		failed |= c->verdict != VERDICT_PASS;
+	}
+	return failed;
 }
 
 /* Whether the process a pid: or pidfile: check saw is still the one at its PID (start time unchanged). */
@@ -269,6 +291,7 @@ static int watch_all(struct options *o)
 	bool usable = !(env && *env && strcmp(env, "0"));
 	struct pollfd pfd[MAX_PIDFDS + 1];
 	int fds[MAX_PIDFDS], nfds = 0, sigfd, i;
+	size_t owner[MAX_PIDFDS];
 	pid_t child = 0;
 	sigset_t set;
 	size_t k;
@@ -321,7 +344,7 @@ static int watch_all(struct options *o)
 		bool rerun = false;
 		int n;
 
-		nfds = usable ? pidfds_open(o, fds, &usable, &rerun) : 0;
+		nfds = usable ? pidfds_open(o, fds, owner, &usable, &rerun) : 0;
 		/* A pidfd opened after the check: the process it names must still be the one checked. */
 		for (k = 0; k < o->nchecks && !rerun; k++)
 			rerun = o->checks[k].seen_pid && !still_same(&o->checks[k]);
@@ -362,7 +385,8 @@ static int watch_all(struct options *o)
 		}
 		for (i = 0; i < nfds; i++)
 			close(fds[i]);
-		checks_run(o->checks, o->nchecks, false, o->timeout_ms);
+		if (!pid_died(o, pfd + 1, owner, nfds))
+			checks_run(o->checks, o->nchecks, false, o->timeout_ms);
 		for (k = 0; k < o->nchecks; k++) {
 			if (o->checks[k].verdict != VERDICT_PASS) {
 				int r = checks_report(o->checks, o->nchecks, false, o->quiet);
