@@ -33,7 +33,7 @@ HELPERS = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/
 
 SHELL = /bin/bash
 
-.PHONY: all static arm64 debug check check-arm64 deps-arm64 fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro deps install uninstall clean
+.PHONY: all static arm64 bench bench-deps debug check check-arm64 deps-arm64 fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro deps install uninstall clean
 
 all: healthy
 
@@ -103,6 +103,18 @@ check-man: man/healthy.1
 # libFuzzer targets for every pure parser, FUZZ_SECONDS each (needs clang).
 fuzz:
 	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),10) tests/fuzz/run
+
+# healthy against pgrep, pidof, ps | grep, ss, /proc/net parsing, nc, curl, wget, pidwait: one table (bench/README.md).
+# BENCH_QUICK=1 for a small, fast run; bench/run --results writes bench/RESULTS.md.
+bench: healthy
+	bench/run
+
+# Debian 12 packages for make bench. Needs root.
+bench-deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		hyperfine jq strace file iproute2 procps util-linux coreutils netcat-openbsd curl wget \
+		make gcc libc6-dev musl-tools
 
 # clang and its libFuzzer runtime, for make fuzz. Needs root.
 fuzz-deps:
