@@ -33,7 +33,7 @@ HELPERS = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/
 
 SHELL = /bin/bash
 
-.PHONY: all static arm64 bench bench-deps debug check check-arm64 deps-arm64 fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro deps install uninstall clean
+.PHONY: all static arm64 bench bench-deps debug check check-docker check-examples check-arm64 deps-arm64 fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro deps install uninstall clean
 
 all: healthy
 
@@ -76,7 +76,7 @@ build/oracle: tests/oracle/oracle.c
 
 # Every suite, then one line that adds them up. A failing suite fails the target.
 check:
-	@set -o pipefail; $(MAKE) --no-print-directory check-man check-unit check-integration check-oracle check-repro 2>&1 | tests/summary
+	@set -o pipefail; $(MAKE) --no-print-directory check-man check-unit check-integration check-oracle check-examples check-repro 2>&1 | tests/summary
 
 check-unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
@@ -87,6 +87,15 @@ check-integration: healthy build/healthy-debug $(HELPERS)
 
 check-oracle: healthy build/oracle $(HELPERS)
 	tests/oracle/run ./healthy
+
+# healthy against a real Docker engine and docker-compose: root; installs docker.io and docker-compose,
+# runs a dockerd of its own and stops it (HEALTHY_DOCKER_DEBIAN=1 also builds ./Dockerfile).
+check-docker: healthy
+	tests/docker/run ./healthy
+
+# examples/ and README.md: parsed, and every healthy command in them through healthy's own parser.
+check-examples: healthy
+	tests/docker/examples ./healthy
 
 # The process and socket tests on the arm64 binary, under qemu-user (make deps-arm64).
 check-arm64: build/healthy-aarch64 $(HELPERS)
@@ -133,7 +142,7 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		make gcc libc6-dev musl-tools libcmocka-dev libproc2-dev pkg-config \
-		procps util-linux groff-base file strace iproute2
+		procps util-linux groff-base file strace iproute2 python3-yaml
 
 install: healthy
 
