@@ -164,6 +164,60 @@ void cmdline_argv0_base(const char *buf, size_t len, size_t size, const char **b
 	*base_len = argv0_len - (size_t)(*base - buf);
 }
 
+/*
+ * argv[0]'s base name from /proc/PID/cmdline, read as far as argv[0] goes: a
+ * path longer than buf (a process may make argv[0] 128 KiB) keeps only what
+ * follows its last '/'. A last part that alone overflows buf is no file name
+ * (NAME_MAX is 255): *base_len is 0 then, and no NAME matches it.
+ */
+static int argv0_read(int dfd, char *buf, size_t size, const char **base, size_t *base_len)
+{
+	int fd = openat(dfd, "cmdline", O_RDONLY | O_CLOEXEC | O_NOCTTY), saved;
+	size_t keep = 0, end;
+	bool overflow = false;
+	const char *nul = NULL;
+	ssize_t n;
+
+	*base = buf;
+	*base_len = 0;
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		const char *slash;
+
+		if (keep == size) {
+			/* A part with no '/' yet fills buf: too long for a name, unless a later '/' ends it. */
+			overflow = true;
+			keep = 0;
+		}
+		n = read(fd, buf + keep, size - keep);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		nul = memchr(buf + keep, '\0', (size_t)n);
+		end = nul ? (size_t)(nul - buf) : keep + (size_t)n;
+		slash = memrchr(buf + keep, '/', end - keep);
+		if (slash) {
+			overflow = false;
+			memmove(buf, slash + 1, end - (size_t)(slash + 1 - buf));
+			end -= (size_t)(slash + 1 - buf);
+		}
+		keep = end;
+		if (nul)
+			break;
+	}
+	saved = errno;
+	close(fd);
+	if (n < 0) {
+		errno = saved;
+		return -1;
+	}
+	if (!overflow)
+		*base_len = keep;
+	return 0;
+}
+
 bool proc_state_live(char state, long threads)
 {
 	switch (state) {
@@ -640,11 +694,9 @@ static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, 
 		m = name_match_comm(c, st.comm, st.comm_len);
 		if (m == NAME_NEED_ARGV0) {
 			if (!have_argv0) {
-				len = io_read_at(dfd, "cmdline", cmdline_buf, sizeof(cmdline_buf));
-				if (len < 0 && (r = read_error(w, "read", pid, "/cmdline")))
+				if (argv0_read(dfd, cmdline_buf, sizeof(cmdline_buf), &base, &base_len) &&
+				    (r = read_error(w, "read", pid, "/cmdline")))
 					goto out;
-				cmdline_argv0_base(cmdline_buf, len > 0 ? (size_t)len : 0, sizeof(cmdline_buf) - 1,
-						   &base, &base_len);
 				have_argv0 = true;
 			}
 			m = name_match_argv0(c, st.comm, st.comm_len, base, base_len) ? NAME_YES : NAME_NO;

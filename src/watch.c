@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "confine.h"
 #include "exitcode.h"
 #include "io.h"
 #include "proc.h"
@@ -410,6 +411,13 @@ int watch_main(struct options *o)
 	int r;
 
 	quiet = o->quiet;
+	/*
+	 * A wait that only waits is bounded like a check run: a /proc read the
+	 * kernel holds up must not outlast it. Not with --watch, which may run for
+	 * ever; COMMAND's exec ends the watchdog with the other threads.
+	 */
+	if (o->wait && !o->watch && o->wait_ms)
+		confine_time(o->wait_ms + o->timeout_ms + WATCHDOG_SLACK_MS);
 	if (o->wait) {
 		r = wait_all(o);
 		if (r)

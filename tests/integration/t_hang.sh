@@ -1,0 +1,91 @@
+# Never a hang: a process whose /proc/PID/cmdline cannot be read, a stopped HTTP server, a blackhole.
+# healthy must end by its deadline (plus the watchdog's slack) with an answer and one line.
+# Elapsed times are only checked against a hang bound: ten times the deadline.
+. "$(dirname "$0")/lib.sh"
+
+# start_port ARGS...: start, for a helper whose ready file holds a port, not a PID: PORT is the port,
+# and the port is not left in `started`, where cleanup would SIGKILL it as if it were a PID.
+start_port() {
+	start "$@"
+	PORT=$PID
+	unset 'started[${#started[@]}-1]'
+}
+
+# timed NAME WANT_RC BOUND_MS LINES FLAGS... -- CMD...: check, then that it ended in under BOUND_MS (a
+# hang bound, not a performance one), then that it printed LINES lines (one per failing check).
+timed() {
+	local name=$1 want=$2 bound=$3 want_lines=$4 t0 t1 ms lines
+	shift 4
+	t0=$(date +%s%N)
+	check "$name" "$want" "$@"
+	t1=$(date +%s%N)
+	ms=$(((t1 - t0) / 1000000))
+	lines=$(cat "$TMP/out" "$TMP/err" | wc -l)
+	check "... ended in ${ms}ms (a hang: over ${bound}ms)" 0 -- test "$ms" -lt "$bound"
+	check "... in $want_lines line(s) ($lines)" 0 -- test "$lines" = "$want_lines"
+}
+
+# A process whose cmdline blocks every reader (see tests/helpers/stuck.c): a FUSE mount, so root.
+if [ "$(id -u)" != 0 ] || [ ! -c /dev/fuse ]; then
+	skip "a process whose cmdline read blocks" "needs root and /dev/fuse"
+else
+	# comm is cut at 15 bytes; healthy reads cmdline only for a longer NAME that starts with comm.
+	name=$(printf 'hly-stuck-%05d' $(($$ % 100000)))
+	long=$name-longname
+	# Every reader of its cmdline (ps, pgrep -f, the oracle tests) waits while it lives: keep it short.
+	start "$HELPERS/stuck" "$TMP/fuse" "$name"; stuck=$PID; server=${started[${#started[@]}-2]}
+	check "the helper works: a plain read of its cmdline blocks (timeout 2 ends it)" 124 \
+		-- timeout 2 cat "/proc/$stuck/cmdline"
+	check "... while its stat still answers" 0 -- timeout 2 grep -q "($name)" "/proc/$stuck/stat"
+
+	# What needs no cmdline answers as always.
+	check "proc: of its 15-byte comm needs no cmdline: passes" 0 -- timeout 10 "$HEALTHY" "proc:$name"
+	check "pid: of it: passes" 0 -- timeout 10 "$HEALTHY" "pid:$stuck"
+	check "a glob its comm matches needs no cmdline: passes" 0 -- timeout 10 "$HEALTHY" "proc:${name%?????}*"
+	check "an absent name with another 15-byte start: fails, not stuck" 1 \
+		--err "healthy: proc:hly-stucj-00000-longname: not running" -- timeout 10 "$HEALTHY" proc:hly-stucj-00000-longname
+
+	# A longer name with its comm as start: argv[0] decides, and reading it blocks.
+	timed "the long name: exit 3 at the deadline, saying what was stuck" 3 8000 1 \
+		--out "" --err-has "healthy: proc:$long: " --err-has "timed out" -- timeout 10 "$HEALTHY" "proc:$long"
+	timed "the long name with -t 300ms" 3 3000 1 \
+		--out "" --err-has "healthy: proc:$long: " --err-has "timed out" -- timeout 10 "$HEALTHY" -t 300ms "proc:$long"
+	timed "a glob that needs argv[0] (longer than comm) too" 3 8000 1 \
+		--err-has "timed out" -- timeout 10 "$HEALTHY" "proc:$name?*"
+	timed "with other checks in the run: still exit 3, one line" 3 8000 1 \
+		--err-has "timed out" -- timeout 10 "$HEALTHY" "pid:$stuck" "proc:$long" "file:$TMP"
+	timed "-v: the same" 3 8000 1 --err-has "timed out" -- timeout 10 "$HEALTHY" -v "proc:$long"
+	# --wait runs checks again and again: a stuck try must not outlive the wait. (It catches SIGTERM,
+	# which then cannot end a read the kernel holds: -k sends SIGKILL after it.)
+	timed "--wait=1s on the long name ends: exit 3, it never could tell" 3 10000 2 \
+		--err-has "healthy: proc:$long: " -- timeout -k 1 10 "$HEALTHY" --wait=1s "proc:$long"
+
+	# The FUSE server first: its death aborts the pending reads, and the stuck process dies with it.
+	kill -KILL "$server"; wait "$server" 2>/dev/null
+	for i in $(seq 500); do [ -e "/proc/$stuck" ] || break; sleep 0.01; done
+	check "the helper is gone and took the block with it: healthy answers again" 1 \
+		--err "healthy: proc:$long: not running" -- timeout 10 "$HEALTHY" "proc:$long"
+fi
+
+# An HTTP server that is SIGSTOPped: the kernel completes the handshake, nobody reads the request.
+start_port "$HELPERS/httpd"; hp=$PORT; httpd=${started[${#started[@]}-1]}
+check "the server answers before it is stopped" 0 -- timeout 10 "$HEALTHY" "http://127.0.0.1:$hp/200"
+kill -STOP "$httpd"; wait_state "$httpd" T
+timed "a stopped server: the probe times out, exit 1 (a probe that timed out has failed)" 1 3000 1 \
+	--err-has "healthy: http://127.0.0.1:$hp/200: timed out after 300ms" \
+	-- timeout 10 "$HEALTHY" -t 300ms "http://127.0.0.1:$hp/200"
+timed "... with the default deadline" 1 8000 1 --err-has "timed out after 800ms" \
+	-- timeout 10 "$HEALTHY" "http://127.0.0.1:$hp/200"
+check "connect: to it passes: the kernel completed the handshake" 0 -- timeout 10 "$HEALTHY" -t 300ms "connect:127.0.0.1:$hp"
+timed "several probes of it at once end together" 1 3000 3 \
+	-- timeout 10 "$HEALTHY" -t 300ms "http://127.0.0.1:$hp/200" "http://127.0.0.1:$hp/204" "http://[::1]:$hp/200"
+kill -CONT "$httpd"
+
+# A blackhole: the backlog is full, SYNs are dropped, connect() never completes.
+start_port "$HELPERS/sockets" tcp-full 127.0.0.1; full=$PORT
+timed "a blackhole http://: exit 1 at the deadline" 1 3000 1 --err-has "timed out after 300ms" \
+	-- timeout 10 "$HEALTHY" -t 300ms "http://127.0.0.1:$full/"
+timed "a blackhole connect:: exit 1 at the deadline" 1 3000 1 --err-has "timed out after 300ms" \
+	-- timeout 10 "$HEALTHY" -t 300ms "connect:127.0.0.1:$full"
+
+finish
