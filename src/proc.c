@@ -173,9 +173,8 @@ void cmdline_argv0_base(const char *buf, size_t len, size_t size, const char **b
 static int argv0_read(int dfd, char *buf, size_t size, const char **base, size_t *base_len)
 {
 	int fd = openat(dfd, "cmdline", O_RDONLY | O_CLOEXEC | O_NOCTTY), saved;
-	size_t keep = 0, end;
-	bool overflow = false;
-	const char *nul = NULL;
+	size_t keep = 0;
+	bool overflow = false, ended;
 	ssize_t n;
 
 	*base = buf;
@@ -183,7 +182,8 @@ static int argv0_read(int dfd, char *buf, size_t size, const char **base, size_t
 	if (fd < 0)
 		return -1;
 	for (;;) {
-		const char *slash;
+		const char *b;
+		size_t b_len;
 
 		if (keep == size) {
 			/* A part with no '/' yet fills buf: too long for a name, unless a later '/' ends it. */
@@ -195,16 +195,13 @@ static int argv0_read(int dfd, char *buf, size_t size, const char **base, size_t
 			continue;
 		if (n <= 0)
 			break;
-		nul = memchr(buf + keep, '\0', (size_t)n);
-		end = nul ? (size_t)(nul - buf) : keep + (size_t)n;
-		slash = memrchr(buf + keep, '/', end - keep);
-		if (slash) {
-			overflow = false;
-			memmove(buf, slash + 1, end - (size_t)(slash + 1 - buf));
-			end -= (size_t)(slash + 1 - buf);
-		}
-		keep = end;
-		if (nul)
+		ended = memchr(buf + keep, '\0', (size_t)n) != NULL;
+		/* What buf held has no '/': the base name so far, which a '/' in the new bytes replaces. */
+		cmdline_argv0_base(buf, keep + (size_t)n, SIZE_MAX, &b, &b_len);
+		overflow &= b == buf;
+		memmove(buf, b, b_len);
+		keep = b_len;
+		if (ended)
 			break;
 	}
 	saved = errno;
