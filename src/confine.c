@@ -19,6 +19,7 @@
 #include <sched.h>
 #include <stdint.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -185,6 +186,10 @@ int confine_syscalls(void)
 }
 #endif
 
+/* Who ends the run: the main thread with its answer, or the watchdog with its line; never both. */
+enum { RUN_GOING, RUN_ANSWERED, RUN_TIMED_OUT };
+static atomic_int run_state;
+
 /* The watchdog's word on what the main thread is doing, and by when it must be done. */
 static const struct check *volatile watched_check;
 static const char *volatile watched_doing;
@@ -205,6 +210,8 @@ static int watchdog(void *unused)
 	sigprocmask(SIG_BLOCK, &all, NULL);
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &watch_until, NULL))
 		;
+	if (!atomic_compare_exchange_strong(&run_state, &(int){ RUN_GOING }, RUN_TIMED_OUT))
+		return 0;       /* the answer came first: it stands */
 	line_reset(&l);
 	if (watched_check)
 		check_line_start(watched_check, &l);
@@ -234,6 +241,14 @@ int confine_time(uint64_t ms)
 		  CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM, NULL) < 0)
 		return errno;
 	return 0;
+}
+
+void confine_answered(void)
+{
+	/* Too late: the watchdog is printing its line and ends the process in a moment. */
+	if (!atomic_compare_exchange_strong(&run_state, &(int){ RUN_GOING }, RUN_ANSWERED))
+		for (;;)
+			sleep(1);
 }
 
 void confine_doing(const struct check *c, const char *doing)

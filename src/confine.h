@@ -18,6 +18,9 @@ int confine_syscalls(void);
 /* From now, ms: "healthy: SPEC: timed out after T DOING" and exit 3. 0, or errno. */
 int confine_time(uint64_t ms);
 
+/* The run has its answer: the watchdog stands down (or, had it fired already, this waits for its exit). */
+void confine_answered(void);
+
 /* What the run is at, for the watchdog's line: doing reads on after "timed out after T". */
 void confine_doing(const struct check *c, const char *doing);
 

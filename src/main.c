@@ -89,5 +89,6 @@ int main(int argc, char **argv)
 	confine_syscalls();
 	confine_time(opts.timeout_ms + WATCHDOG_SLACK_MS);
 	checks_run(opts.checks, opts.nchecks, opts.verbose, opts.timeout_ms);
+	confine_answered();
 	return checks_report(opts.checks, opts.nchecks, opts.verbose, opts.quiet);
 }

@@ -420,6 +420,7 @@ int watch_main(struct options *o)
 		confine_time(o->wait_ms + o->timeout_ms + WATCHDOG_SLACK_MS);
 	if (o->wait) {
 		r = wait_all(o);
+		confine_answered();
 		if (r)
 			return r;
 	}

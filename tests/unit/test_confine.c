@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "args.h"
 #include "check.h"
@@ -166,6 +167,24 @@ static void watchdog_lets_a_run_end_in_time(void **state)
 	assert_int_equal(in_child(prompt, -1), 7);
 }
 
+/* An answer that came first stands, however late the process then exits (a sanitizer's leak check). */
+static int answered_then_slow(void)
+{
+	struct timespec late = { 0, 200 * 1000 * 1000 };
+
+	if (confine_time(20))
+		return 91;
+	confine_answered();
+	nanosleep(&late, NULL);
+	return 7;
+}
+
+static void watchdog_stands_down_once_the_run_has_its_answer(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(answered_then_slow, -1), 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +192,7 @@ int main(void)
 		cmocka_unit_test(filter_allows_what_checks_need),
 		cmocka_unit_test(watchdog_ends_a_stuck_run_with_exit_3_and_one_line),
 		cmocka_unit_test(watchdog_lets_a_run_end_in_time),
+		cmocka_unit_test(watchdog_stands_down_once_the_run_has_its_answer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
