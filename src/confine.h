@@ -15,8 +15,14 @@ int confine_syscalls(void);
 /* The watchdog's time beyond -t: the probes' own deadline answers first, with what it knows. */
 #define WATCHDOG_SLACK_MS 200
 
-/* From now, ms: "healthy: SPEC: timed out after T DOING" and exit 3. 0, or errno. */
+/* From now, ms, with no progress in the last ms: "healthy: SPEC: timed out after T DOING" and exit 3. 0, or errno. */
 int confine_time(uint64_t ms);
+
+/*
+ * Bumped by long work (each process of a /proc walk): the watchdog gives a run
+ * that still moves another interval, and ends only one that stopped moving.
+ */
+extern volatile unsigned long confine_progress;
 
 /* The run has its answer: the watchdog stands down (or, had it fired already, this waits for its exit). */
 void confine_answered(void);

@@ -83,11 +83,13 @@ int main(int argc, char **argv)
 	if (opts.wait || opts.watch)
 		return watch_main(&opts);
 	/*
-	 * From here a run only reads and probes. Either confinement may be
-	 * missing (an old kernel, qemu-user): the checks are as right without it.
+	 * From here a run only reads and probes. Confinement may be missing (an
+	 * old kernel, qemu-user): the checks are as right without it. Where the
+	 * filter is refused, so is the watchdog: qemu-user, which refuses it,
+	 * leaves a traced process with a second thread a zombie for ever.
 	 */
-	confine_syscalls();
-	confine_time(opts.timeout_ms + WATCHDOG_SLACK_MS);
+	if (!confine_syscalls())
+		confine_time(opts.timeout_ms + WATCHDOG_SLACK_MS);
 	checks_run(opts.checks, opts.nchecks, opts.verbose, opts.timeout_ms);
 	confine_answered();
 	return checks_report(opts.checks, opts.nchecks, opts.verbose, opts.quiet);

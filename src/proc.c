@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "confine.h"
 #include "io.h"
 #include "procfs.h"
 
@@ -829,6 +830,7 @@ static int walk(struct walk *w, struct check *checks, size_t n, bool verbose)
 				continue;
 			if (visit(w, checks, n, (pid_t)pid))
 				return -1;
+			confine_progress++;     /* a walk that moves is slow, not stuck */
 		}
 		if (!verbose && all_decided(checks, n))
 			return 0;

@@ -6,10 +6,13 @@
  * Runs CMD N times, JOBS at a time, stdin from /dev/null, stdout and stderr
  * caught. Prints one line to stdout:
  *
- *   runs=N rc0=A rc1=B rc2=C rc3=D other=E signaled=F multiline=G
+ *   runs=N rc0=A rc1=B rc2=C rc3=D other=E signaled=F multiline=G [statuses=S:N,...]
  *
  * (rcK: exited with K; other: any other exit status; signaled: killed by a
- * signal; multiline: runs whose stdout+stderr held more than one line.)
+ * signal; multiline: runs whose stdout+stderr held more than one line;
+ * statuses, only when other or signaled is not 0: how often each of those
+ * statuses came, "127:3,sig9:1". 126 and 127 are repeat's own child failing to
+ * start CMD: 127 when execvp failed, as when the binary is being rewritten.)
  * For every distinct status and output seen, the first few runs' output is
  * saved as SAVEDIR/rc.STATUS.K (STATUS is sigN for a signal), so a test can
  * show what an unexpected answer said. The exit status is 0 unless repeat
@@ -47,6 +50,7 @@ static struct sample samples[64];
 static int nsamples;
 static const char *savedir;
 static long count_rc[4], count_other, count_sig, count_multi;
+static long count_status[256], count_signal[65];
 
 static void die(const char *what)
 {
@@ -70,6 +74,7 @@ static void start(struct job *j, char **cmd)
 		if (null > 2)
 			close(null);
 		execvp(cmd[0], cmd);
+		dprintf(2, "repeat: exec %s: %s\n", cmd[0], strerror(errno));
 		_exit(127);
 	}
 	close(p[1]);
@@ -135,6 +140,8 @@ static void finish(struct job *j)
 	count_multi += lines > 1;
 	if (WIFSIGNALED(status)) {
 		count_sig++;
+		if (WTERMSIG(status) > 0 && WTERMSIG(status) < 65)
+			count_signal[WTERMSIG(status)]++;
 		snprintf(key, sizeof(key), "sig%d", WTERMSIG(status));
 	} else {
 		int rc = WEXITSTATUS(status);
@@ -143,6 +150,7 @@ static void finish(struct job *j)
 			count_rc[rc]++;
 		else
 			count_other++;
+		count_status[rc & 255]++;
 		snprintf(key, sizeof(key), "%d", rc);
 	}
 	save(key, j->out, j->len);
@@ -177,7 +185,24 @@ int main(int argc, char **argv)
 		for (i = 0; i < batch; i++, done++)
 			finish(&jobs[i]);
 	}
-	printf("runs=%ld rc0=%ld rc1=%ld rc2=%ld rc3=%ld other=%ld signaled=%ld multiline=%ld\n", n, count_rc[0],
+	printf("runs=%ld rc0=%ld rc1=%ld rc2=%ld rc3=%ld other=%ld signaled=%ld multiline=%ld", n, count_rc[0],
 	       count_rc[1], count_rc[2], count_rc[3], count_other, count_sig, count_multi);
+	if (count_other || count_sig) {
+		const char *sep = " statuses=";
+
+		for (i = 4; i < 256; i++) {
+			if (count_status[i]) {
+				printf("%s%d:%ld", sep, i, count_status[i]);
+				sep = ",";
+			}
+		}
+		for (i = 1; i < 65; i++) {
+			if (count_signal[i]) {
+				printf("%ssig%d:%ld", sep, i, count_signal[i]);
+				sep = ",";
+			}
+		}
+	}
+	putchar('\n');
 	return fflush(stdout) ? 1 : 0;
 }

@@ -36,7 +36,10 @@ answers() {
 	# What the unexpected answers said.
 	for f in "$TMP/rep"/rc.*; do
 		[ -e "$f" ] || continue
-		case $f in *rc.0.*|*rc.1.*) ;; *) sed "s|^|   ${f##*/}: |" "$f" | head -3 ;; esac
+		case $f in
+		*rc.0.* | *rc.1.*) ;;
+		*) if [ -s "$f" ]; then sed "s|^|   ${f##*/}: |" "$f" | head -3; else echo "   ${f##*/}: (no output)"; fi ;;
+		esac
 	done
 }
 

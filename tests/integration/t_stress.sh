@@ -44,7 +44,10 @@ answers() {
 		done' _ "$got" "$want" "$TMP/rep"
 	for f in "$TMP/rep"/rc.*; do
 		[ -e "$f" ] || continue
-		case $f in *rc.0.*|*rc.1.*) ;; *) sed "s|^|   ${f##*/}: |" "$f" | head -3 ;; esac
+		case $f in
+		*rc.0.* | *rc.1.*) ;;
+		*) if [ -s "$f" ]; then sed "s|^|   ${f##*/}: |" "$f" | head -3; else echo "   ${f##*/}: (no output)"; fi ;;
+		esac
 	done
 }
 

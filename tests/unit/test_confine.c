@@ -185,6 +185,27 @@ static void watchdog_stands_down_once_the_run_has_its_answer(void **state)
 	assert_int_equal(in_child(answered_then_slow, -1), 7);
 }
 
+/* A run slower than its deadline that still moves (a walk of 30,000 processes) is not cut short. */
+static int slow_but_moving(void)
+{
+	struct timespec step = { 0, 5 * 1000 * 1000 };
+	int i;
+
+	if (confine_time(200))
+		return 91;
+	for (i = 0; i < 100; i++) {
+		confine_progress++;
+		nanosleep(&step, NULL);
+	}
+	return 7;
+}
+
+static void watchdog_spares_a_run_that_moves(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(slow_but_moving, -1), 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +214,7 @@ int main(void)
 		cmocka_unit_test(watchdog_ends_a_stuck_run_with_exit_3_and_one_line),
 		cmocka_unit_test(watchdog_lets_a_run_end_in_time),
 		cmocka_unit_test(watchdog_stands_down_once_the_run_has_its_answer),
+		cmocka_unit_test(watchdog_spares_a_run_that_moves),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
