@@ -83,8 +83,9 @@ fi
 if [ $asan = 1 ]; then
 	skip "pid: on a fake /proc" "the sanitizer runtime needs /proc"
 else
-	check "pid: on a fake /proc is exit 3" 3 --err-has "/proc is not mounted" \
-		-- unshare -m sh -c 'mount -t tmpfs none /proc && mkdir /proc/77 && echo "State:	S" > /proc/77/status && exec "$0" pid:77' "$HEALTHY"
+	# A PID the test owns: one that merely happens to exist (77) is not there on a fresh machine.
+	check "pid: on a fake /proc is exit 3" 3 --err "healthy: pid:$root_pid: /proc is not mounted (no proc filesystem there)" \
+		-- unshare -m sh -c 'mount -t tmpfs none /proc && mkdir /proc/$1 && echo "State:	S" > /proc/$1/status && exec "$0" pid:$1' "$HEALTHY" "$root_pid"
 fi
 
 # A reader that goes away: exit 3, not death by SIGPIPE (141).
