@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "exitcode.h"
 #include "file.h"
@@ -47,6 +48,7 @@ enum duration_error duration_parse(const char *s, uint64_t *ms)
 {
 	unsigned long long total = 0;
 	const char *p = s;
+	bool nonzero = false;
 
 	if (!*p)
 		return DURATION_BAD;
@@ -67,9 +69,11 @@ enum duration_error duration_parse(const char *s, uint64_t *ms)
 			if (whole > DURATION_MAX_MS)
 				return DURATION_RANGE;
 			whole = whole * 10 + (unsigned)(*p - '0');
+			nonzero |= *p != '0';
 		}
 		if (*p == '.') {
 			for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
+				nonzero |= *p != '0';
 				/* Nine digits: a millisecond of an hour needs seven. */
 				if (frac_scale < 1000000000) {
 					frac = frac * 10 + (unsigned)(*p - '0');
@@ -98,6 +102,9 @@ enum duration_error duration_parse(const char *s, uint64_t *ms)
 		if (total > DURATION_MAX_MS)
 			return DURATION_RANGE;
 	}
+	/* "0.4ms" is not 0 ("for ever" to --wait): what rounds to nothing is out of range, as it is for -t. */
+	if (nonzero && total == 0)
+		return DURATION_RANGE;
 	*ms = total;
 	return DURATION_OK;
 }
@@ -110,6 +117,11 @@ int check_parse(const char *spec, struct check *c, struct line *err)
 
 	memset(c, 0, sizeof(*c));
 	c->spec = spec;
+	if (!*spec) {
+		line_reset(err);
+		line_str(err, "healthy: an empty argument is not a CHECK");
+		return -1;
+	}
 	if (!colon) {
 		line_reset(err);
 		line_str(err, "healthy: ");
@@ -339,6 +351,12 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 			line_str(err, "healthy: too many checks (at most 64)");
 			return ARGS_USAGE;
 		}
+		/* "--wait=5s -- cmd": the "--" that ends the options came where "CHECK... --" was meant. */
+		if (dashdash && !o->nchecks && (o->wait || o->watch) && *a && !strchr(a, ':')) {
+			line_reset(err);
+			line_str(err, "healthy: no CHECK before '--' (healthy --wait CHECK... -- COMMAND)");
+			return ARGS_USAGE;
+		}
 		if (check_parse(a, &o->checks[o->nchecks], err))
 			return ARGS_USAGE;
 		o->nchecks++;
@@ -368,7 +386,21 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 	return ARGS_OK;
 }
 
-int args_resolve_users(struct options *o, struct line *err)
+/* A path whose end looks like an unknown option: a usage error, unless a file has that very name. */
+static int odd_option(const struct check *c, struct line *err)
+{
+	static char path[PATH_MAX];
+	struct stat st;
+
+	memcpy(path, c->arg, c->arg_len);
+	path[c->arg_len] = '\0';
+	if (lstat(path, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+		return 0;
+	check_option_odd_usage(c, err);
+	return EXIT_USAGE;
+}
+
+int args_prepare(struct options *o, struct line *err)
 {
 	size_t i;
 
@@ -376,6 +408,8 @@ int args_resolve_users(struct options *o, struct line *err)
 		struct check *c = &o->checks[i];
 		int r;
 
+		if (c->odd_opt && odd_option(c, err))
+			return EXIT_USAGE;
 		if (c->kind != CHECK_PROC || !c->u.proc.by_user || c->u.proc.uid_known)
 			continue;
 		r = user_lookup(c->u.proc.user, c->u.proc.user_len, &c->u.proc.uid);

@@ -1,6 +1,6 @@
 /*
  * args: argv into options and a list of checks. Pure: no I/O, no exit;
- * the one exception, user names, is resolved by args_resolve_users().
+ * what needs the file system (user names, odd options) is args_prepare()'s.
  */
 #ifndef HEALTHY_ARGS_H
 #define HEALTHY_ARGS_H
@@ -64,10 +64,12 @@ enum duration_error {
 enum duration_error duration_parse(const char *s, uint64_t *ms);
 
 /*
- * Turns user=NAME into a uid from /etc/passwd. Returns 0, or the exit code
- * with the line in err: 2 for no such user or no /etc/passwd, 3 when it
- * cannot be read.
+ * The part of parsing that needs the file system, before confinement: turns
+ * user=NAME into a uid from /etc/passwd, and makes a path that ends in an
+ * unknown ",key=value" a usage error unless a file of that name exists.
+ * Returns 0, or the exit code with the line in err: 2 for no such user, no
+ * /etc/passwd or an unknown option, 3 when /etc/passwd cannot be read.
  */
-int args_resolve_users(struct options *o, struct line *err);
+int args_prepare(struct options *o, struct line *err);
 
 #endif

@@ -38,10 +38,37 @@ size_t check_option_key(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	/* Any letters: "Min=2" is a mistyped option, not part of a name. */
-	while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')))
+	/* "Min=2" and "max-age=5m" are mistyped options, not part of a name or a path. */
+	if (!n || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return 0;
+	while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
+			 s[i] == '-' || s[i] == '_'))
 		i++;
-	return i > 0 && i < n && s[i] == '=' ? i : 0;
+	return i < n && s[i] == '=' ? i : 0;
+}
+
+int check_option_unknown(struct check *c, const char *opt, size_t key_len, const char *known, struct line *err)
+{
+	c->odd_opt = opt;
+	c->odd_key_len = key_len;
+	c->odd_known = known;
+	if (c->kind == CHECK_PIDFILE || c->kind == CHECK_FILE || c->kind == CHECK_UNIX)
+		return 0;
+	check_option_odd_usage(c, err);
+	return -1;
+}
+
+void check_option_odd_usage(const struct check *c, struct line *err)
+{
+	check_line_start(c, err);
+	line_str(err, "unknown option '");
+	line_escaped(err, c->odd_opt, c->odd_key_len);
+	line_str(err, "' (");
+	/* "proc:" from the check as typed: the kind and its colon. */
+	line_escaped(err, c->spec, (size_t)(c->arg - c->spec));
+	line_str(err, " takes ");
+	line_str(err, c->odd_known);
+	line_str(err, ")");
 }
 
 int check_hostport_split(const struct check *c, const char *s, size_t n, struct hostport *hp, struct line *err)

@@ -45,6 +45,13 @@ struct pid_state {
 	char state;
 };
 
+/* A process NAME as proc:NAME and ,name=NAME write it: exact, or a glob. */
+struct proc_name {
+	char s[PROC_NAME_SIZE]; /* NUL-terminated; may hold ',' */
+	size_t len;
+	bool glob;
+};
+
 /* What one walk of /proc saw of the processes that carry a proc: check's name. */
 struct proc_tally {
 	unsigned live;
@@ -52,6 +59,8 @@ struct proc_tally {
 	unsigned other_users;   /* live, right name, wrong uid */
 	unsigned ancestors;     /* right name, but healthy itself or its ancestor */
 	pid_t ancestor_pid;
+	unsigned unsure;        /* live, comm a cut 15 bytes that may be NAME, the rest of the name unknown */
+	pid_t unsure_pid;
 	unsigned unlive;        /* stopped, traced, dead */
 	struct pid_state live_pids[EVIDENCE_PIDS];
 	struct pid_state unlive_pids[EVIDENCE_PIDS];
@@ -88,8 +97,7 @@ struct check {
 	size_t arg_len;
 	union {
 		struct {
-			char name[PROC_NAME_SIZE];
-			bool glob;
+			struct proc_name name;
 			unsigned min, max;
 			bool min_given, max_given;
 			bool by_user;
@@ -99,7 +107,11 @@ struct check {
 			size_t user_len;
 			struct proc_tally tally;
 		} proc;
-		pid_t pid;
+		struct {
+			pid_t pid;              /* pid:N; 0 for pidfile: */
+			bool by_name;           /* ,name=NAME: the process must also have this name */
+			struct proc_name name;
+		} pid;
 		struct {
 			int family;             /* of ADDR; 0: any address */
 			bool localhost;         /* ADDR was "localhost": 127.0.0.1 or ::1 */
@@ -123,6 +135,10 @@ struct check {
 			uint64_t maxage_ms;
 		} file;
 	} u;
+	/* A path that ends in what looks like an unknown option: a usage error unless the file exists */
+	const char *odd_opt;
+	size_t odd_key_len;
+	const char *odd_known;
 	enum verdict verdict;
 	struct line why;        /* the reason (fail, error) or the evidence (pass) */
 	/* --watch: the process a pid: or pidfile: check found, as (pid, start time), so PID reuse never fools it */
@@ -137,8 +153,23 @@ void check_line_start(const struct check *c, struct line *l);
 /* A usage error about c: "healthy: SPEC: why". */
 void check_usage(struct line *err, const struct check *c, const char *why);
 
-/* The length of a ",key=" option's key at s (letters before '='), or 0 if s is no option. */
+/*
+ * The length of a ",key=" option's key at s, or 0 if s is no option: a
+ * letter, then letters, digits, '-' or '_', then '=' ("max-age=" is a
+ * misspelt option, not part of a path).
+ */
 size_t check_option_key(const char *s, size_t n);
+
+/*
+ * An option of key_len bytes at opt that c's kind does not take. For a kind
+ * whose argument is a path, which may itself end in ",x=y", it is noted in c
+ * (args_prepare() looks for such a file) and 0 is returned; otherwise -1
+ * with the usage error, naming what the kind takes (known: "min=, max=").
+ */
+int check_option_unknown(struct check *c, const char *opt, size_t key_len, const char *known, struct line *err);
+
+/* The usage error for the unknown option check_option_unknown() noted in c. */
+void check_option_odd_usage(const struct check *c, struct line *err);
 
 /* "HOST:PORT" or "[ADDR6]:PORT" split apart; port is NULL when there is no ":PORT". */
 struct hostport {

@@ -21,8 +21,9 @@ int file_spec_parse(struct check *c, const char *body, struct line *err)
 		if (!key)
 			break;
 		if (key != 6 || memcmp(opt, "maxage", 6)) {
-			check_usage(err, c, "unknown option (file: takes maxage=)");
-			return -1;
+			if (check_option_unknown(c, opt, key, "maxage=", err))
+				return -1;
+			break;
 		}
 		if (c->u.file.has_maxage) {
 			check_usage(err, c, "maxage= given twice");

@@ -75,7 +75,7 @@ int main(int argc, char **argv)
 	case ARGS_OK:
 		break;
 	}
-	r = args_resolve_users(&opts, &err);
+	r = args_prepare(&opts, &err);
 	if (r) {
 		line_write(STDERR_FILENO, &err);
 		return r;

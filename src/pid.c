@@ -46,9 +46,31 @@ enum pidfile_error pidfile_parse(const char *buf, size_t len, long long *pid)
 
 int pid_spec_parse(struct check *c, struct line *err)
 {
+	const char *comma;
 	unsigned long long v;
 	int r;
 
+	/* ",name=NAME" comes off the right end, as proc:'s options do: a path may hold commas. */
+	while ((comma = memrchr(c->arg, ',', c->arg_len)) != NULL) {
+		const char *opt = comma + 1;
+		size_t opt_len = c->arg_len - (size_t)(opt - c->arg), key = check_option_key(opt, opt_len);
+
+		if (!key)
+			break;
+		if (key != 4 || memcmp(opt, "name", 4)) {
+			if (check_option_unknown(c, opt, key, "name=", err))
+				return -1;
+			break;
+		}
+		if (c->u.pid.by_name) {
+			check_usage(err, c, "name= given twice");
+			return -1;
+		}
+		if (proc_name_parse(&c->u.pid.name, c, opt + 5, opt_len - 5, err))
+			return -1;
+		c->u.pid.by_name = true;
+		c->arg_len = (size_t)(comma - c->arg);
+	}
 	if (c->kind == CHECK_PIDFILE) {
 		if (c->arg_len == 0) {
 			check_usage(err, c, "empty path");
@@ -69,7 +91,7 @@ int pid_spec_parse(struct check *c, struct line *err)
 		check_usage(err, c, "pid out of range (1-4194304)");
 		return -1;
 	}
-	c->u.pid = (pid_t)v;
+	c->u.pid.pid = (pid_t)v;
 	return 0;
 }
 
@@ -95,40 +117,147 @@ static long long pid_max(void)
 	return (long long)v;
 }
 
+/* fail() with "pid N " first, for pidfile:, where the PID is not in the check as typed. */
+static struct line *fail(struct check *c, long long pid)
+{
+	c->verdict = VERDICT_FAIL;
+	line_reset(&c->why);
+	pid_prefix(c, pid);
+	return &c->why;
+}
+
+/* ", nginx)" or " (nginx)": the name a process goes by, escaped, as evidence. */
+static void append_name(struct line *l, const char *open, const char *name, size_t len)
+{
+	line_str(l, open);
+	line_escaped(l, name, len);
+	line_str(l, ")");
+}
+
+/* The PID is no process: say so, and, for a pidfile, when it is past what this kernel hands out. */
+static void not_running(struct check *c, pid_t pid)
+{
+	long long max = c->kind == CHECK_PIDFILE ? pid_max() : 0;
+	struct line *l = fail(c, pid);
+
+	line_str(l, "not running");
+	/* PIDs run from 1 to pid_max - 1. */
+	if (max && pid >= max) {
+		line_str(l, " (beyond pid_max ");
+		line_int(l, max);
+		line_str(l, ")");
+	}
+}
+
+/* healthy itself, or the shell that runs it, at the PID: a pid file's writer is gone, whoever has its PID now. */
+static void not_the_service(struct check *c, pid_t pid, enum lineage_kind k, const char *name, size_t len)
+{
+	struct line *l = fail(c, pid);
+
+	line_str(l, k == LINEAGE_SELF ? "is healthy itself" : "is healthy's own ancestor");
+	if (name)
+		append_name(l, " (", name, len);
+	line_str(l, ", not the service");
+}
+
+/*
+ * Whether the process at dfd has the check's name=, by proc:'s rules. Returns
+ * 0 when it has, 1 when not (c failed), -1 when c has its answer otherwise.
+ */
+static int name_check(struct check *c, pid_t pid, int dfd, pid_t via, const struct proc_stat *st)
+{
+	enum name_match m = name_match_comm(&c->u.pid.name, st->comm, st->comm_len);
+	const char *full = st->comm;
+	size_t full_len = st->comm_len;
+	struct line *l;
+
+	if (m == NAME_NEED_FULL) {
+		int r = proc_full_name(dfd, via != pid ? via : 0, st, &full, &full_len);
+
+		if (r < 0) {
+			int e = errno;
+
+			if (proc_gone(e)) {
+				not_running(c, pid);
+			} else {
+				c->verdict = VERDICT_ERROR;
+				line_str(&c->why, "read /proc/");
+				line_uint(&c->why, (unsigned long long)pid);
+				line_errno(&c->why, "/cmdline", e);
+			}
+			return -1;
+		}
+		if (r == 0) {
+			c->verdict = VERDICT_ERROR;
+			line_str(&c->why, "cannot tell: the name of pid ");
+			line_uint(&c->why, (unsigned long long)pid);
+			line_str(&c->why, " is cut to 15 bytes (");
+			line_escaped(&c->why, st->comm, st->comm_len);
+			line_str(&c->why, "), and neither its command line nor its executable gives the rest");
+			return -1;
+		}
+		m = name_match_full(&c->u.pid.name, full, full_len) ? NAME_YES : NAME_NO;
+	}
+	if (m == NAME_YES)
+		return 0;
+	l = fail(c, pid);
+	line_str(l, "is ");
+	line_escaped(l, full, full_len);
+	line_str(l, ", not ");
+	line_escaped(l, c->u.pid.name.s, c->u.pid.name.len);
+	return 1;
+}
+
 static void process_check(struct check *c, pid_t pid)
 {
-	static char buf[STATUS_SIZE];
+	static char buf[STATUS_SIZE], stat_buf[STAT_SIZE];
+	static struct lineage lineage;
 	char path[16];
 	struct proc_status st;
+	struct proc_stat ps;
 	struct line err;
-	ssize_t n = -1;
-	long long max;
+	ssize_t n = -1, sn = -1;
+	pid_t via;
 	char state;
-	int procfd, dfd;
+	int procfd, dfd, e;
 
 	line_reset(&err);
 	procfd = procfs_open(&err);
 	if (procfd < 0) {
-		/* Without a /proc, kill(pid, 0) still tells "no such process". */
-		if (kill(pid, 0) && errno == ESRCH)
-			goto not_running;
+		/* Without a /proc, getpid() still knows healthy, and kill(pid, 0) "no such process". */
+		if (pid == getpid() || (pid == getppid() && pid > 1)) {
+			not_the_service(c, pid, pid == getpid() ? LINEAGE_SELF : LINEAGE_ANCESTOR, NULL, 0);
+			return;
+		}
+		if (kill(pid, 0) && errno == ESRCH) {
+			not_running(c, pid);
+			return;
+		}
 		c->verdict = VERDICT_ERROR;
 		c->why = err;
 		return;
 	}
+	lineage_start(&lineage, procfd);
 	proc_path(path, pid, "");
 	dfd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
+		/* Both from one directory fd: they concern one process, even should its PID be reused meanwhile. */
 		n = io_read_at(dfd, "status", buf, sizeof(buf));
-		if (n < 0)
+		if (n >= 0)
+			sn = io_read_at(dfd, "stat", stat_buf, sizeof(stat_buf));
+		e = errno;
+		if (n < 0 || sn < 0)
 			close(dfd);
+		errno = e;
 	}
-	if (n < 0 && (proc_gone(errno) || errno == EACCES || errno == EPERM)) {
+	if ((n < 0 || sn < 0) && (proc_gone(errno) || errno == EACCES || errno == EPERM)) {
 		int saved = errno;
 
 		/* kill(pid, 0) knows whether the PID exists, even where /proc hides it. */
-		if (kill(pid, 0) && errno == ESRCH)
-			goto not_running;
+		if (kill(pid, 0) && errno == ESRCH) {
+			not_running(c, pid);
+			return;
+		}
 		c->verdict = VERDICT_ERROR;
 		line_str(&c->why, "cannot tell: pid ");
 		line_uint(&c->why, (unsigned long long)pid);
@@ -139,15 +268,20 @@ static void process_check(struct check *c, pid_t pid)
 			line_errno(&c->why, "/proc does not show it", saved);
 		return;
 	}
-	if (n < 0) {
+	if (n < 0 || sn < 0) {
 		c->verdict = VERDICT_ERROR;
 		line_str(&c->why, "read /proc/");
-		proc_path(path, pid, "/status");
+		proc_path(path, pid, n < 0 ? "/status" : "/stat");
 		line_errno(&c->why, path, errno);
 		return;
 	}
-	if (status_parse(buf, (size_t)n, &st)) {
+	if (status_parse(buf, (size_t)n, &st) || stat_parse(stat_buf, (size_t)sn, &ps)) {
 		close(dfd);
+		/* Empty: the process exited between the open and the read. */
+		if (n == 0 || sn == 0) {
+			not_running(c, pid);
+			return;
+		}
 		c->verdict = VERDICT_ERROR;
 		line_str(&c->why, "read /proc/");
 		proc_path(path, pid, "/status");
@@ -155,74 +289,53 @@ static void process_check(struct check *c, pid_t pid)
 		line_str(&c->why, ": no State line");
 		return;
 	}
-	state = proc_group_state(dfd, pid, st.state, st.threads);
-	if (c->track && proc_state_live(state, st.threads)) {
-		/* --watch: the process is (pid, start time); a PID reused by another process is not it. */
-		static char stat_buf[STAT_SIZE];
-		struct proc_stat ps;
-		ssize_t sn = io_read_at(dfd, "stat", stat_buf, sizeof(stat_buf));
-
-		if (sn <= 0 || stat_parse(stat_buf, (size_t)sn, &ps)) {
-			/* Without its start time, it cannot be told from a process that took its PID. */
-			int e = sn < 0 ? errno : 0;
-
-			close(dfd);
-			c->verdict = sn < 0 && proc_gone(e) ? VERDICT_FAIL : VERDICT_ERROR;
-			pid_prefix(c, pid);
-			if (c->verdict == VERDICT_FAIL)
-				line_str(&c->why, "not running");
-			else
-				line_str(&c->why, "cannot tell: no start time in /proc/PID/stat");
-			return;
-		}
-		if (c->seen_pid && (c->seen_pid != pid || c->seen_start != ps.starttime)) {
-			close(dfd);
-			c->verdict = VERDICT_FAIL;
-			pid_prefix(c, pid);
-			line_str(&c->why, c->seen_pid != pid ? "is not the one watched (pid " : "is another process now (pid ");
-			line_uint(&c->why, (unsigned long long)c->seen_pid);
-			line_str(&c->why, c->seen_pid != pid ? " was)" : " had another start time)");
-			return;
-		}
-		c->seen_pid = pid;
-		c->seen_start = ps.starttime;
-	}
-	close(dfd);
 	if (st.have_tgid && st.tgid != pid) {
-		c->verdict = VERDICT_FAIL;
-		pid_prefix(c, pid);
-		line_str(&c->why, "is a thread of process ");
+		close(dfd);
+		line_str(fail(c, pid), "is a thread of process ");
 		line_uint(&c->why, (unsigned long long)st.tgid);
 		line_str(&c->why, ", not a process");
 		return;
 	}
-	if (!proc_state_live(state, st.threads)) {
-		c->verdict = VERDICT_FAIL;
-		pid_prefix(c, pid);
-		line_str(&c->why, "not running (");
-		line_str(&c->why, proc_state_word(state));
-		line_str(&c->why, ")");
+	{
+		enum lineage_kind k = lineage_of(&lineage, pid);
+
+		if (k != LINEAGE_NONE) {
+			close(dfd);
+			not_the_service(c, pid, k, ps.comm, ps.comm_len);
+			return;
+		}
+	}
+	state = proc_group_state(dfd, pid, st.state, st.threads, &via);
+	if (c->u.pid.by_name && name_check(c, pid, dfd, via, &ps)) {
+		close(dfd);
 		return;
+	}
+	close(dfd);
+	if (!proc_state_live(state)) {
+		line_str(fail(c, pid), "not running (");
+		line_str(&c->why, proc_state_word(state));
+		append_name(&c->why, ", ", ps.comm, ps.comm_len);
+		return;
+	}
+	/* --watch: the process is (pid, start time); a PID reused by another process is not it. */
+	if (c->track) {
+		if (c->seen_pid && (c->seen_pid != pid || c->seen_start != ps.starttime)) {
+			struct line *l = fail(c, pid);
+
+			line_str(l, c->seen_pid != pid ? "is not the one watched (pid " : "is another process now (pid ");
+			line_uint(l, (unsigned long long)c->seen_pid);
+			line_str(l, c->seen_pid != pid ? " was)" : " had another start time)");
+			return;
+		}
+		c->seen_pid = pid;
+		c->seen_start = ps.starttime;
 	}
 	c->verdict = VERDICT_PASS;
 	line_str(&c->why, "ok: running (pid ");
 	line_uint(&c->why, (unsigned long long)pid);
 	line_str(&c->why, " ");
 	line_mem(&c->why, &state, 1);
-	line_str(&c->why, ")");
-	return;
-
-not_running:
-	c->verdict = VERDICT_FAIL;
-	pid_prefix(c, pid);
-	line_str(&c->why, "not running");
-	max = c->kind == CHECK_PIDFILE ? pid_max() : 0;
-	/* PIDs run from 1 to pid_max - 1. */
-	if (max && pid >= max) {
-		line_str(&c->why, " (beyond pid_max ");
-		line_int(&c->why, max);
-		line_str(&c->why, ")");
-	}
+	append_name(&c->why, ", ", ps.comm, ps.comm_len);
 }
 
 static void pidfile_check(struct check *c)
@@ -301,7 +414,7 @@ void pid_run(struct check *c)
 		return;
 	line_reset(&c->why);
 	if (c->kind == CHECK_PID)
-		process_check(c, c->u.pid);
+		process_check(c, c->u.pid.pid);
 	else
 		pidfile_check(c);
 }

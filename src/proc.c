@@ -16,8 +16,6 @@
 
 /* 4 KiB of getdents holds ~150 PIDs: a match near the start of /proc ends the walk early. */
 #define DENTS_SIZE 4096
-/* Ancestors deeper than this are not looked for: no real process tree is this deep above a probe. */
-#define MAX_ANCESTORS 64
 
 /* Parses a signed decimal field ending at a space or a newline before end; advances *p past it. */
 static int field_parse(const char **p, const char *end, long long *out)
@@ -72,6 +70,8 @@ int stat_parse(const char *buf, size_t len, struct proc_stat *st)
 			return -1;
 		if (field == 4)
 			st->ppid = (pid_t)v;
+		else if (field == 9)
+			st->flags = (unsigned long)v;
 		else if (field == 20)
 			st->threads = (long)v;
 		else if (field == 22)
@@ -148,79 +148,148 @@ size_t comm_parse(const char *buf, size_t len)
 	return len && buf[len - 1] == '\n' ? len - 1 : len;
 }
 
-void cmdline_argv0_base(const char *buf, size_t len, size_t size, const char **base, size_t *base_len)
+void argv_names_start(struct argv_names *a)
 {
-	const char *nul = memchr(buf, '\0', len);
-	size_t argv0_len = nul ? (size_t)(nul - buf) : len;
-
-	/* A full buffer without a NUL holds only the start of argv[0]: its basename is unknown. */
-	if (!nul && len >= size) {
-		*base = buf;
-		*base_len = 0;
-		return;
-	}
-	const char *slash = memrchr(buf, '/', argv0_len);
-
-	*base = slash ? slash + 1 : buf;
-	*base_len = argv0_len - (size_t)(*base - buf);
+	memset(a, 0, sizeof(*a));
 }
 
-/*
- * argv[0]'s base name from /proc/PID/cmdline, read as far as argv[0] goes: a
- * path longer than buf (a process may make argv[0] 128 KiB) keeps only what
- * follows its last '/'. A last part that alone overflows buf is no file name
- * (NAME_MAX is 255): *base_len is 0 then, and no NAME matches it.
- */
-static int argv0_read(int dfd, char *buf, size_t size, const char **base, size_t *base_len)
+bool argv_names_feed(struct argv_names *a, const char *buf, size_t len)
 {
-	int fd = openat(dfd, "cmdline", O_RDONLY | O_CLOEXEC | O_NOCTTY), saved;
-	size_t keep = 0;
-	bool overflow = false, ended;
+	size_t i;
+
+	for (i = 0; i < len && a->arg < 2; i++) {
+		unsigned k = a->arg;
+
+		if (buf[i] == '\0') {
+			a->arg++;
+		} else if (buf[i] == '/') {
+			/* A new path component: the base name starts again. */
+			a->len[k] = 0;
+			a->too_long[k] = false;
+		} else if (a->len[k] == sizeof(a->base[k]) - 1) {
+			a->too_long[k] = true;
+		} else if (!a->too_long[k]) {
+			a->base[k][a->len[k]++] = buf[i];
+		}
+	}
+	return a->arg >= 2;
+}
+
+/* Whether s[0..n) is a name, and starts with comm: what the kernel cut comm from. */
+static bool extends(const char *s, size_t n, const char *comm, size_t comm_len)
+{
+	return n >= comm_len && !memcmp(s, comm, comm_len);
+}
+
+const char *full_name_pick(const char *comm, size_t comm_len, const struct argv_names *a, const char *exe,
+			   size_t exe_len, size_t *len)
+{
+	static const char deleted[] = " (deleted)";
+	unsigned k;
+
+	for (k = 0; k < 2; k++) {
+		if (!a->too_long[k] && extends(a->base[k], a->len[k], comm, comm_len)) {
+			*len = a->len[k];
+			return a->base[k];
+		}
+	}
+	if (exe) {
+		const char *slash;
+
+		/* A binary replaced by an upgrade shows as "/usr/bin/x (deleted)": it is still x. */
+		if (exe_len > sizeof(deleted) - 1 && !memcmp(exe + exe_len - (sizeof(deleted) - 1), deleted, sizeof(deleted) - 1))
+			exe_len -= sizeof(deleted) - 1;
+		slash = memrchr(exe, '/', exe_len);
+		if (slash) {
+			exe_len -= (size_t)(slash + 1 - exe);
+			exe = slash + 1;
+		}
+		if (exe_len < PROC_NAME_SIZE && extends(exe, exe_len, comm, comm_len)) {
+			*len = exe_len;
+			return exe;
+		}
+	}
+	return NULL;
+}
+
+/* Reads cmdline under dirfd as far as argv[1] goes. Returns 0, or -1 with errno. */
+static int argv_names_read(int dirfd, struct argv_names *a)
+{
+	static char buf[CMDLINE_SIZE];
+	int fd = openat(dirfd, "cmdline", O_RDONLY | O_CLOEXEC | O_NOCTTY), saved;
 	ssize_t n;
 
-	*base = buf;
-	*base_len = 0;
+	argv_names_start(a);
 	if (fd < 0)
 		return -1;
-	for (;;) {
-		const char *b;
-		size_t b_len;
-
-		if (keep == size) {
-			/* A part with no '/' yet fills buf: too long for a name, unless a later '/' ends it. */
-			overflow = true;
-			keep = 0;
-		}
-		n = read(fd, buf + keep, size - keep);
+	do {
+		n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			break;
-		ended = memchr(buf + keep, '\0', (size_t)n) != NULL;
-		/* What buf held has no '/': the base name so far, which a '/' in the new bytes replaces. */
-		cmdline_argv0_base(buf, keep + (size_t)n, SIZE_MAX, &b, &b_len);
-		overflow &= b == buf;
-		memmove(buf, b, b_len);
-		keep = b_len;
-		if (ended)
-			break;
-	}
+		confine_progress++;     /* 128 KiB of argv[0] is many reads: slow, not stuck */
+	} while (n > 0 && !argv_names_feed(a, buf, (size_t)n));
 	saved = errno;
 	close(fd);
-	if (n < 0) {
-		errno = saved;
-		return -1;
-	}
-	if (!overflow)
-		*base_len = keep;
-	return 0;
+	errno = saved;
+	return n < 0 ? -1 : 0;
 }
 
-bool proc_state_live(char state, long threads)
+int proc_full_name(int dirfd, pid_t via, const struct proc_stat *st, const char **name, size_t *len)
+{
+	static struct argv_names a;
+	static char exe[PATH_MAX];
+	char path[24];
+	ssize_t n;
+	int fd = dirfd, r, e;
+
+	/* A kernel thread's name is its own to give, in full or cut: there is nothing else to read. */
+	if (st->flags & PF_KTHREAD) {
+		*name = st->comm;
+		*len = st->comm_len;
+		return 1;
+	}
+	/* A zombie leader has no memory left to show: a thread that lives on shows the process's. */
+	if (via) {
+		memcpy(path, "task/", 5);
+		proc_path(path + 5, via, "");
+		fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+	}
+	r = argv_names_read(fd, &a);
+	/* Another user's process hides its exe (EACCES): then argv alone can tell. */
+	n = r ? -1 : readlinkat(fd, "exe", exe, sizeof(exe));
+	e = errno;
+	if (fd != dirfd)
+		close(fd);
+	if (r)
+		return -1;
+	if (n < 0 && proc_gone(e)) {
+		/* No memory and no executable left: it exited while we looked. */
+		errno = ESRCH;
+		return -1;
+	}
+	*name = full_name_pick(st->comm, st->comm_len, &a, n > 0 && n < (ssize_t)sizeof(exe) ? exe : NULL,
+			       n > 0 ? (size_t)n : 0, len);
+	if (*name)
+		return 1;
+	/*
+	 * Neither argv nor the executable, which this user may read, starts with
+	 * comm: the name did not come from them, but from the process itself
+	 * (prctl(PR_SET_NAME)), and comm is all there is of it. Where the
+	 * executable is hidden, its name may be what comm was cut from.
+	 */
+	if (n <= 0)
+		return 0;
+	*name = st->comm;
+	*len = st->comm_len;
+	return 1;
+}
+
+bool proc_state_live(char state)
 {
 	switch (state) {
 	case 'Z':
-		return threads > 1;
 	case 'X':
 	case 'x':
 	case 'T':
@@ -229,6 +298,23 @@ bool proc_state_live(char state, long threads)
 	default:
 		return true;
 	}
+}
+
+int proc_name_parse(struct proc_name *pn, const struct check *c, const char *s, size_t n, struct line *err)
+{
+	if (n == 0) {
+		check_usage(err, c, "empty name");
+		return -1;
+	}
+	if (n >= PROC_NAME_SIZE) {
+		check_usage(err, c, "name too long (at most 255 bytes)");
+		return -1;
+	}
+	memcpy(pn->s, s, n);
+	pn->s[n] = '\0';
+	pn->len = n;
+	pn->glob = memchr(s, '*', n) || memchr(s, '?', n) || memchr(s, '[', n);
+	return 0;
 }
 
 static int proc_option_parse(struct check *c, const char *opt, size_t n, struct line *err)
@@ -279,13 +365,7 @@ static int proc_option_parse(struct check *c, const char *opt, size_t n, struct 
 		c->u.proc.uid = r == 0 ? (uid_t)v : 0;
 		return 0;
 	}
-	line_reset(err);
-	line_str(err, "healthy: ");
-	line_escaped(err, c->spec, strlen(c->spec));
-	line_str(err, ": unknown option '");
-	line_escaped(err, opt, key_len);
-	line_str(err, "' (proc: takes min=, max=, user=)");
-	return -1;
+	return check_option_unknown(c, opt, key_len, "min=, max=, user=", err);
 }
 
 int proc_spec_parse(struct check *c, const char *body, struct line *err)
@@ -313,14 +393,8 @@ int proc_spec_parse(struct check *c, const char *body, struct line *err)
 			return -1;
 		n = (size_t)(comma - body);
 	}
-	if (n == 0) {
-		check_usage(err, c, "empty name");
+	if (proc_name_parse(&c->u.proc.name, c, body, n, err))
 		return -1;
-	}
-	if (n >= PROC_NAME_SIZE) {
-		check_usage(err, c, "name too long (at most 255 bytes)");
-		return -1;
-	}
 	/* "max=0" alone asks that none run: it cannot mean "at least one". */
 	if (c->u.proc.max_given && c->u.proc.max == 0 && !c->u.proc.min_given)
 		c->u.proc.min = 0;
@@ -328,11 +402,8 @@ int proc_spec_parse(struct check *c, const char *body, struct line *err)
 		check_usage(err, c, "min= is more than max=");
 		return -1;
 	}
-	memcpy(c->u.proc.name, body, n);
-	c->u.proc.name[n] = '\0';
 	c->arg = body;
 	c->arg_len = n;
-	c->u.proc.glob = strpbrk(c->u.proc.name, "*?[") != NULL;
 	return 0;
 }
 
@@ -416,34 +487,29 @@ bool glob_match(const char *pat, size_t pat_len, const char *s, size_t len)
 	return glob_run(pat, pat_len, s, len, false);
 }
 
-enum name_match name_match_comm(const struct check *c, const char *comm, size_t comm_len)
+enum name_match name_match_comm(const struct proc_name *pn, const char *comm, size_t comm_len)
 {
-	const char *name = c->u.proc.name;
-	size_t name_len = c->arg_len;
+	bool could;
 
-	if (c->u.proc.glob) {
-		if (glob_match(name, name_len, comm, comm_len))
-			return NAME_YES;
-		/* A cut comm is worth reading argv[0] for only if some longer name that starts with it could match. */
-		return comm_len == COMM_TRUNCATED_LEN && glob_run(name, name_len, comm, comm_len, true) ? NAME_NEED_ARGV0
-												 : NAME_NO;
-	}
-	if (comm_len == name_len && !memcmp(comm, name, name_len))
-		return NAME_YES;
-	/* comm is NAME cut at 15 bytes: only argv[0] can tell "kube-controller-manager" from "kube-controller-foo". */
-	if (name_len > COMM_TRUNCATED_LEN && comm_len == COMM_TRUNCATED_LEN && !memcmp(comm, name, comm_len))
-		return NAME_NEED_ARGV0;
-	return NAME_NO;
+	/* Shorter than 15 bytes, comm is the whole name (and kernel workers' longer names are whole too). */
+	if (comm_len != COMM_TRUNCATED_LEN)
+		return name_match_full(pn, comm, comm_len) ? NAME_YES : NAME_NO;
+	/*
+	 * 15 bytes may be a longer name cut by the kernel: "x-controller-manager"
+	 * shows as "x-controller-ma", which proc:x-controller-ma and proc:*-ma
+	 * must not match. Only the whole name can say, and it is worth reading
+	 * only if some name that starts with comm could match.
+	 */
+	could = pn->glob ? glob_run(pn->s, pn->len, comm, comm_len, true)
+			 : pn->len >= comm_len && !memcmp(pn->s, comm, comm_len);
+	return could ? NAME_NEED_FULL : NAME_NO;
 }
 
-bool name_match_argv0(const struct check *c, const char *comm, size_t comm_len, const char *base, size_t base_len)
+bool name_match_full(const struct proc_name *pn, const char *full, size_t len)
 {
-	/* argv[0] is the process's own to set; it counts only where it agrees with what the kernel kept. */
-	if (base_len < comm_len || memcmp(base, comm, comm_len))
-		return false;
-	if (!c->u.proc.glob)
-		return base_len == c->arg_len && !memcmp(base, c->u.proc.name, base_len);
-	return glob_match(c->u.proc.name, c->arg_len, base, base_len);
+	if (pn->glob)
+		return glob_match(pn->s, pn->len, full, len);
+	return len == pn->len && !memcmp(full, pn->s, len);
 }
 
 struct linux_dirent64 {
@@ -457,9 +523,7 @@ struct linux_dirent64 {
 /* The state of one walk: what it shares between checks, and why it stopped. */
 struct walk {
 	int procfd;
-	pid_t self;             /* healthy, numbered as the /proc it reads numbers it; 0 if not in it */
-	pid_t ancestors[MAX_ANCESTORS];
-	int nancestors;         /* -1: not looked up yet */
+	struct lineage lineage; /* healthy and its ancestors, never counted */
 	unsigned unseen;        /* processes /proc would not show us (EACCES), or showed empty */
 	int err;                /* errno that ended the walk, 0 if it ran to the end */
 	char err_what[48];
@@ -542,82 +606,107 @@ static pid_t self_pid(int procfd)
 	return (pid_t)v;
 }
 
-static void ancestors_load(struct walk *w)
+void lineage_start(struct lineage *l, int procfd)
+{
+	l->procfd = procfd;
+	l->self = self_pid(procfd);
+	l->n = -1;
+}
+
+static void ancestors_load(struct lineage *l)
 {
 	static char buf[STAT_SIZE];
 	char path[32];
-	pid_t p = w->self;
+	pid_t p = l->self;
 
-	w->nancestors = 0;
+	l->n = 0;
 	/*
 	 * Up the parents from healthy itself. PID 1 is never "the shell of the
 	 * probe": in a container it is the service or its init, and on a host
 	 * everything descends from it.
 	 */
-	while (p > 0 && w->nancestors < MAX_ANCESTORS) {
+	while (p > 0 && l->n < MAX_ANCESTORS) {
 		struct proc_stat st;
 		ssize_t n;
 
 		proc_path(path, p, "/stat");
-		n = io_read_at(w->procfd, path, buf, sizeof(buf));
+		n = io_read_at(l->procfd, path, buf, sizeof(buf));
 		if (n <= 0 || stat_parse(buf, (size_t)n, &st) || st.ppid <= 1)
 			break;
 		p = st.ppid;
-		w->ancestors[w->nancestors++] = p;
+		l->up[l->n++] = p;
 	}
 }
 
-static bool is_ancestor(struct walk *w, pid_t pid)
+enum lineage_kind lineage_of(struct lineage *l, pid_t pid)
 {
 	int i;
 
-	if (w->nancestors < 0)
-		ancestors_load(w);
-	for (i = 0; i < w->nancestors; i++) {
-		if (w->ancestors[i] == pid)
-			return true;
+	if (pid == l->self)
+		return LINEAGE_SELF;
+	if (l->n < 0)
+		ancestors_load(l);
+	for (i = 0; i < l->n; i++) {
+		if (l->up[i] == pid)
+			return LINEAGE_ANCESTOR;
 	}
-	return false;
+	return LINEAGE_NONE;
 }
 
-char proc_group_state(int dirfd, pid_t pid, char state, long threads)
+/* A stopped or traced thread ranks above a dead one: the process is there, held. */
+static int state_rank(char state)
+{
+	return proc_state_live(state) ? 2 : state == 'T' || state == 't' ? 1 : 0;
+}
+
+char proc_group_state(int dirfd, pid_t pid, char state, long threads, pid_t *via)
 {
 	/*
-	 * A zombie leader whose other threads still run ("Zl"): the process is
-	 * what those threads are. One of them says whether it runs or is
-	 * stopped; they stop and go on together.
+	 * A zombie leader whose other threads live on ("Zl"): the process is
+	 * what they are. Running if any of them runs; one ptrace-stopped thread
+	 * does not stop the others. Stopped or traced if none runs but one is
+	 * held; a zombie when all have exited (a traced thread stays until its
+	 * tracer reaps it, and counts in Threads until then).
 	 */
 	static uint64_t dents[512];
 	static char buf[STAT_SIZE];
-	char path[40];
+	char path[40], group = 'Z';
 	struct proc_stat st;
-	long got, off = 0;
+	long got;
 	int fd;
 
+	*via = pid;
 	if (state != 'Z' || threads <= 1)
 		return state;
 	fd = openat(dirfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
-		return state;
-	got = syscall(SYS_getdents64, fd, dents, sizeof(dents));
-	while (off < got) {
-		const struct linux_dirent64 *d = (const void *)((const char *)dents + off);
-		unsigned long long tid;
-		ssize_t n;
+		return group;
+	while ((got = syscall(SYS_getdents64, fd, dents, sizeof(dents))) > 0) {
+		long off = 0;
 
-		off += d->d_reclen;
-		if (uint_parse(d->d_name, strlen(d->d_name), PID_MAX_LIMIT, &tid) || (pid_t)tid == pid)
-			continue;
-		memcpy(path, "task/", 5);
-		proc_path(path + 5, (pid_t)tid, "/stat");
-		n = io_read_at(dirfd, path, buf, sizeof(buf));
-		if (n > 0 && stat_parse(buf, (size_t)n, &st) == 0) {
-			close(fd);
-			return st.state;
+		while (off < got) {
+			const struct linux_dirent64 *d = (const void *)((const char *)dents + off);
+			unsigned long long tid;
+			ssize_t n;
+
+			off += d->d_reclen;
+			if (uint_parse(d->d_name, strlen(d->d_name), PID_MAX_LIMIT, &tid) || (pid_t)tid == pid)
+				continue;
+			memcpy(path, "task/", 5);
+			proc_path(path + 5, (pid_t)tid, "/stat");
+			n = io_read_at(dirfd, path, buf, sizeof(buf));
+			if (n <= 0 || stat_parse(buf, (size_t)n, &st) || state_rank(st.state) <= state_rank(group))
+				continue;
+			group = st.state;
+			*via = (pid_t)tid;
+			if (state_rank(group) == 2) {
+				close(fd);
+				return group;
+			}
 		}
 	}
 	close(fd);
-	return state;
+	return group;
 }
 
 static void evidence_add(struct pid_state *list, unsigned count, pid_t pid, char state)
@@ -630,19 +719,21 @@ static void evidence_add(struct pid_state *list, unsigned count, pid_t pid, char
 
 /*
  * Looks at one process whose comm may match. When more than stat is needed
- * (cmdline, status), every file is read from one directory fd, so all concern
- * the same process even if its PID is reused meanwhile; stat alone holds the
- * name it is matched on again. Returns -1 when the walk must stop.
+ * (cmdline, exe, status), every file is read from one directory fd, so all
+ * concern the same process even if its PID is reused meanwhile; stat alone
+ * holds the name it is matched on again. Returns -1 when the walk must stop.
  */
 static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, const bool *maybe, bool need_dir)
 {
-	static char stat_buf[STAT_SIZE], status_buf[STATUS_SIZE], cmdline_buf[CMDLINE_SIZE];
+	static char stat_buf[STAT_SIZE], status_buf[STATUS_SIZE];
 	char path[24];
 	struct proc_stat st;
 	struct proc_status status;
-	const char *base = NULL;
-	size_t base_len = 0, i;
-	bool have_argv0 = false, have_status = false, live;
+	const char *full = NULL;
+	size_t full_len = 0, i;
+	int have_full = -2;     /* -2: not read yet; else what proc_full_name() returned */
+	bool have_status = false, live;
+	pid_t via;
 	char state;
 	ssize_t len;
 	int dfd = AT_FDCWD, fd, r = 0;
@@ -679,30 +770,35 @@ static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, 
 		if (dfd < 0)
 			dfd = AT_FDCWD;
 	}
-	state = dfd != AT_FDCWD ? proc_group_state(dfd, pid, st.state, st.threads) : st.state;
-	live = proc_state_live(state, st.threads);
+	via = pid;
+	state = dfd != AT_FDCWD ? proc_group_state(dfd, pid, st.state, st.threads, &via) : st.state;
+	live = proc_state_live(state);
 	for (i = 0; i < n; i++) {
 		struct check *c = &checks[i];
 		struct proc_tally *t = &c->u.proc.tally;
 		enum name_match m;
+		bool unsure = false;
 
 		if (!maybe[i])
 			continue;
 		/* Match again on stat's comm: the process may have renamed itself since comm was read. */
-		m = name_match_comm(c, st.comm, st.comm_len);
-		if (m == NAME_NEED_ARGV0) {
-			if (!have_argv0) {
-				if (argv0_read(dfd, cmdline_buf, sizeof(cmdline_buf), &base, &base_len) &&
-				    (r = read_error(w, "read", pid, "/cmdline")))
+		m = name_match_comm(&c->u.proc.name, st.comm, st.comm_len);
+		if (m == NAME_NEED_FULL) {
+			if (have_full == -2) {
+				have_full = proc_full_name(dfd, via != pid ? via : 0, &st, &full, &full_len);
+				/* Gone, or hidden (counted unseen): nothing more to say of it, for any check. */
+				if (have_full < 0) {
+					r = read_error(w, "read", pid, "/cmdline");
 					goto out;
-				have_argv0 = true;
+				}
 			}
-			m = name_match_argv0(c, st.comm, st.comm_len, base, base_len) ? NAME_YES : NAME_NO;
+			unsure = have_full != 1;
+			m = unsure || name_match_full(&c->u.proc.name, full, full_len) ? NAME_YES : NAME_NO;
 		}
 		if (m != NAME_YES)
 			continue;
-		if (is_ancestor(w, pid)) {
-			if (!t->ancestors++)
+		if (lineage_of(&w->lineage, pid) != LINEAGE_NONE) {
+			if (!unsure && !t->ancestors++)
 				t->ancestor_pid = pid;
 			continue;
 		}
@@ -720,11 +816,15 @@ static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, 
 				have_status = true;
 			}
 			if (status.ruid != c->u.proc.uid) {
-				t->other_users += live;
+				t->other_users += live && !unsure;
 				continue;
 			}
 		}
-		if (live) {
+		if (unsure) {
+			/* Only a process that runs could change the count; a dead one of any name is no answer. */
+			if (live && !t->unsure++)
+				t->unsure_pid = pid;
+		} else if (live) {
 			evidence_add(t->live_pids, t->live, pid, state);
 			t->live++;
 		} else if (state == 'Z') {
@@ -755,7 +855,7 @@ static int visit(struct walk *w, struct check *checks, size_t n, pid_t pid)
 	size_t comm_len, i;
 	int fd;
 
-	if (pid == w->self)
+	if (pid == w->lineage.self)
 		return 0;
 	proc_path(path, pid, "/comm");
 	fd = open_at(w, w->procfd, pid, path, "/comm");
@@ -782,11 +882,12 @@ static int visit(struct walk *w, struct check *checks, size_t n, pid_t pid)
 	}
 	comm_len = comm_parse(comm, (size_t)len);
 	for (i = 0; i < n; i++) {
-		enum name_match m = checks[i].kind == CHECK_PROC ? name_match_comm(&checks[i], comm, comm_len) : NAME_NO;
+		enum name_match m = checks[i].kind == CHECK_PROC ? name_match_comm(&checks[i].u.proc.name, comm, comm_len)
+								 : NAME_NO;
 
 		maybe[i] = m != NAME_NO;
 		any |= maybe[i];
-		need_dir |= m == NAME_NEED_ARGV0 || (maybe[i] && checks[i].u.proc.by_user);
+		need_dir |= m == NAME_NEED_FULL || (maybe[i] && checks[i].u.proc.by_user);
 	}
 	return any ? candidate(w, checks, n, pid, maybe, need_dir) : 0;
 }
@@ -942,6 +1043,20 @@ static void verdict(struct check *c, struct walk *w, bool complete)
 		line_uint(l, t->live);
 		line_str(l, " running among those it shows");
 		return;
+	} else if (t->unsure && (pass ? t->live + t->unsure > c->u.proc.max : t->live + t->unsure >= c->u.proc.min)) {
+		/* A process that may carry NAME, or not: counting it or not would change the answer. */
+		c->verdict = VERDICT_ERROR;
+		line_str(l, "cannot tell: the name of pid ");
+		line_uint(l, (unsigned long long)t->unsure_pid);
+		if (t->unsure > 1) {
+			line_str(l, " (and ");
+			line_uint(l, t->unsure - 1);
+			line_str(l, " more)");
+		}
+		line_str(l, " is cut to 15 bytes, and neither its command line nor its executable gives the rest; ");
+		line_uint(l, t->live);
+		line_str(l, " running besides");
+		return;
 	}
 	c->verdict = pass ? VERDICT_PASS : VERDICT_FAIL;
 	if (pass) {
@@ -955,8 +1070,16 @@ static void verdict(struct check *c, struct walk *w, bool complete)
 	if (t->live == 0) {
 		line_str(l, "not running");
 		if (c->u.proc.by_user) {
-			line_str(l, " as uid ");
+			bool numeric = c->u.proc.user_len == strspn(c->u.proc.user, "0123456789");
+
+			/* The user as typed, then the uid it stands for: "as user redis (uid 100)". */
+			line_str(l, numeric ? " as uid " : " as user ");
+			if (!numeric) {
+				line_escaped(l, c->u.proc.user, c->u.proc.user_len);
+				line_str(l, " (uid ");
+			}
 			line_uint(l, (unsigned long long)c->u.proc.uid);
+			line_str(l, numeric ? "" : ")");
 		}
 	} else {
 		line_uint(l, t->live);
@@ -993,8 +1116,7 @@ void proc_run(struct check *checks, size_t n, bool verbose)
 	}
 	/* The fd lives for the run, and a watch walks it again and again: from the start each time. */
 	lseek(w.procfd, 0, SEEK_SET);
-	w.self = self_pid(w.procfd);
-	w.nancestors = -1;
+	lineage_start(&w.lineage, w.procfd);
 	complete = walk(&w, checks, n, verbose) == 0;
 	for (i = 0; i < n; i++) {
 		if (checks[i].kind == CHECK_PROC)

@@ -19,14 +19,17 @@
 #define STAT_SIZE 2048
 /* status runs ~1.5 KiB; only its first lines matter, a truncated tail is fine. */
 #define STATUS_SIZE 4096
-/* Only argv[0] is read from cmdline. */
+/* cmdline is read in chunks of this size, as far as argv[1] goes. */
 #define CMDLINE_SIZE 4096
+/* Ancestors deeper than this are not looked for: no real process tree is this deep above a probe. */
+#define MAX_ANCESTORS 64
 
 struct proc_stat {
 	const char *comm;       /* inside the parsed buffer */
 	size_t comm_len;
 	char state;
 	pid_t ppid;
+	unsigned long flags;    /* PF_* */
 	long threads;
 	unsigned long long starttime;
 };
@@ -52,31 +55,69 @@ int status_parse(const char *buf, size_t len, struct proc_status *st);
 /* The length of a /proc/PID/comm name: the bytes before its one trailing newline. */
 size_t comm_parse(const char *buf, size_t len);
 
-/*
- * The basename of argv[0] in /proc/PID/cmdline bytes read into a buffer of
- * size bytes; *base_len 0 when there is none, or when a full buffer cut it.
- */
-void cmdline_argv0_base(const char *buf, size_t len, size_t size, const char **base, size_t *base_len);
+/* include/linux/sched.h: a kernel thread, which has no command line and no executable. */
+#define PF_KTHREAD 0x00200000
 
 /*
- * Whether a process in this state counts as running. A zombie thread-group
- * leader whose other threads still run (ps shows "Zl") is running.
+ * The base names of argv[0] and argv[1], gathered from /proc/PID/cmdline as
+ * it is read, chunk by chunk: argv[0] may be 128 KiB long. A base name longer
+ * than a file name can be (NAME_MAX) is no name: its length is 0.
  */
-bool proc_state_live(char state, long threads);
+struct argv_names {
+	char base[2][PROC_NAME_SIZE];
+	size_t len[2];
+	bool too_long[2];
+	unsigned arg;           /* the argument being read; 2 once both are complete */
+};
+
+void argv_names_start(struct argv_names *a);
+/* Feeds the next len bytes of cmdline. Returns true once both base names are complete. */
+bool argv_names_feed(struct argv_names *a, const char *buf, size_t len);
+
+/*
+ * The whole name of a process whose comm is 15 bytes and may have been cut:
+ * the first of argv[0]'s base name, argv[1]'s (a script run by its
+ * interpreter: comm is the script's name) and the executable's (exe, the
+ * target of /proc/PID/exe, " (deleted)" dropped; NULL if unreadable) that
+ * starts with comm. Returns it (inside a or exe), or NULL when none does.
+ */
+const char *full_name_pick(const char *comm, size_t comm_len, const struct argv_names *a, const char *exe,
+			   size_t exe_len, size_t *len);
+
+/*
+ * Reads what full_name_pick() needs from dirfd (/proc/PID), or from its
+ * thread via (not 0) when the leader is a zombie, and picks. A kernel
+ * thread's comm is its name, and so is that of a process none of whose
+ * names starts with comm, though its executable can be read (it named
+ * itself). Returns 1 with the name in *name (in a static buffer, valid
+ * until the next call), 0 when it cannot be known (the executable is
+ * hidden), -1 with errno when the process cannot be read or is gone (ESRCH).
+ */
+int proc_full_name(int dirfd, pid_t via, const struct proc_stat *st, const char **name, size_t *len);
+
+/*
+ * Whether a process whose group is in this state counts as running: not a
+ * zombie, dead, stopped or traced. (A zombie leader's group state is its
+ * threads', see proc_group_state().)
+ */
+bool proc_state_live(char state);
 
 /* fnmatch(3) without flags, on bytes: '*', '?', '[a-z]', '[!x]', '\\' escapes. No locale, no wide-character tables. */
 bool glob_match(const char *pat, size_t pat_len, const char *s, size_t len);
 
+/* Parses a NAME (proc:NAME, ,name=NAME) of n bytes. Returns 0, or -1 with the usage error in err. */
+int proc_name_parse(struct proc_name *pn, const struct check *c, const char *s, size_t n, struct line *err);
+
 enum name_match {
 	NAME_NO,
 	NAME_YES,
-	NAME_NEED_ARGV0,        /* comm is a truncated prefix: argv[0] decides */
+	NAME_NEED_FULL,         /* comm is 15 bytes, maybe cut from a longer name: the whole name decides */
 };
 
-/* Matches a proc: check's NAME against comm. */
-enum name_match name_match_comm(const struct check *c, const char *comm, size_t comm_len);
-/* Matches it against argv[0]'s basename, after name_match_comm() said NAME_NEED_ARGV0. */
-bool name_match_argv0(const struct check *c, const char *comm, size_t comm_len, const char *base, size_t base_len);
+/* Matches NAME against comm. */
+enum name_match name_match_comm(const struct proc_name *pn, const char *comm, size_t comm_len);
+/* Matches it against the whole name, after name_match_comm() said NAME_NEED_FULL. */
+bool name_match_full(const struct proc_name *pn, const char *full, size_t len);
 
 /* "zombie", "stopped", "traced" or "dead", for a state that is not running. */
 const char *proc_state_word(char state);
@@ -86,10 +127,29 @@ bool proc_gone(int err);
 
 /*
  * The state of the process whose leader's stat says state: the same, except
- * for a zombie leader with live threads, where it is another thread's.
- * dirfd is /proc/PID.
+ * for a zombie leader with other threads ("Zl"), where it is theirs: a
+ * running one's if any runs, else a stopped or traced one's, else 'Z'.
+ * dirfd is /proc/PID; *via is the thread the state is taken from (pid itself
+ * but for such a leader).
  */
-char proc_group_state(int dirfd, pid_t pid, char state, long threads);
+char proc_group_state(int dirfd, pid_t pid, char state, long threads, pid_t *via);
+
+/* healthy itself and its ancestors, numbered as the /proc at procfd numbers them. */
+struct lineage {
+	int procfd;
+	pid_t self;             /* 0 when that /proc does not show healthy */
+	pid_t up[MAX_ANCESTORS];
+	int n;                  /* -1: the ancestors are not looked up yet */
+};
+
+enum lineage_kind {
+	LINEAGE_NONE,
+	LINEAGE_SELF,
+	LINEAGE_ANCESTOR,       /* never PID 1: in a container it is the service or its init */
+};
+
+void lineage_start(struct lineage *l, int procfd);
+enum lineage_kind lineage_of(struct lineage *l, pid_t pid);
 
 /* Writes "PID" + file into buf (room for 12 bytes more than file). */
 void proc_path(char *buf, pid_t pid, const char *file);

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -84,6 +85,18 @@ int sock_spec_parse(struct check *c, const char *body, struct line *err)
 	if (c->u.sock.abstract && c->arg_len - 1 >= UNIX_PATH_SIZE) {
 		check_usage(err, c, "longer than an abstract socket name can be (107 bytes)");
 		return -1;
+	}
+	if (c->arg_len >= PATH_MAX) {
+		check_usage(err, c, "path too long");
+		return -1;
+	}
+	/* unix: takes no option: "unix:/run/a.sock,timeout=1s" is one, unless a socket has that name. */
+	if (!c->u.sock.abstract) {
+		const char *comma = memrchr(c->arg, ',', c->arg_len);
+		size_t key = comma ? check_option_key(comma + 1, c->arg_len - (size_t)(comma + 1 - c->arg)) : 0;
+
+		if (key)
+			return check_option_unknown(c, comma + 1, key, "no option", err);
 	}
 	return 0;
 }

@@ -65,12 +65,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		break;
 	}
 	case TARGET_CMDLINE: {
-		const char *base;
-		size_t len;
+		static struct argv_names a;
+		const char *full;
+		size_t len, half = n / 2;
 
-		cmdline_argv0_base(b, n, CMDLINE_SIZE - 1, &base, &len);
-		if (len)
-			sink = base[len - 1];
+		/* Two chunks, as two reads hand them over; the bytes also stand in for an exe link. */
+		argv_names_start(&a);
+		if (!argv_names_feed(&a, b, half))
+			argv_names_feed(&a, b + half, n - half);
+		full = full_name_pick(b, n < 15 ? n : 15, &a, b, n, &len);
+		if (full && len)
+			sink = full[len - 1];
 		(void)comm_parse(b, n);
 		break;
 	}

@@ -39,13 +39,15 @@ else
 	check "... while its stat still answers" 0 -- timeout 2 grep -q "($name)" "/proc/$stuck/stat"
 
 	# What needs no cmdline answers as always.
-	check "proc: of its 15-byte comm needs no cmdline: passes" 0 -- timeout 10 "$HEALTHY" "proc:$name"
 	check "pid: of it: passes" 0 -- timeout 10 "$HEALTHY" "pid:$stuck"
-	check "a glob its comm matches needs no cmdline: passes" 0 -- timeout 10 "$HEALTHY" "proc:${name%?????}*"
 	check "an absent name with another 15-byte start: fails, not stuck" 1 \
 		--err "healthy: proc:hly-stucj-00000-longname: not running" -- timeout 10 "$HEALTHY" proc:hly-stucj-00000-longname
 
-	# A longer name with its comm as start: argv[0] decides, and reading it blocks.
+	# A 15-byte comm may be cut from a longer name: the whole name decides, for an exact 15-byte NAME and
+	# a glob as for a longer NAME, and reading it blocks.
+	timed "its 15-byte comm as NAME: exit 3 at the deadline" 3 8000 1 --err-has "timed out" \
+		-- timeout 10 "$HEALTHY" "proc:$name"
+	timed "a glob its comm matches: the same" 3 8000 1 --err-has "timed out" -- timeout 10 "$HEALTHY" "proc:${name%?????}*"
 	timed "the long name: exit 3 at the deadline, saying what was stuck" 3 8000 1 \
 		--out "" --err-has "healthy: proc:$long: " --err-has "timed out" -- timeout 10 "$HEALTHY" "proc:$long"
 	timed "the long name with -t 300ms" 3 3000 1 \

@@ -117,7 +117,7 @@ check "the helper's command line is over 5 MiB ($size bytes)" 0 -- test "$size" 
 check "a 5 MiB command line: the long name matches by argv[0]" 0 \
 	--out "healthy: proc:hly-hostile-bigcmdline: ok: 1 running (pid $big S)" -- "$HEALTHY" -v proc:hly-hostile-bigcmdline
 check "... another long name with the same 15 bytes does not" 1 -- "$HEALTHY" proc:hly-hostile-bigcmdlinx
-check "... its 15-byte comm matches" 0 -- "$HEALTHY" proc:hly-hostile-big
+check "... its 15-byte comm does not: a 15-byte NAME is a whole name" 1 -- "$HEALTHY" proc:hly-hostile-big
 check "... a glob over the long name" 0 -- "$HEALTHY" 'proc:hly-hostile-big*line'
 check "... with user=" 0 -- "$HEALTHY" proc:hly-hostile-bigcmdline,user=0
 check "... pid:" 0 -- "$HEALTHY" "pid:$big"

@@ -68,8 +68,17 @@ kill -STOP "$PID"
 for i in $(seq 200); do grep -q "^State:.*T" "/proc/$PID/task/$(ls "/proc/$PID/task" | grep -vx "$PID" | head -n 1)/status" && break; sleep 0.01; done
 check "but when its threads are stopped, it is stopped" 1 --err "healthy: proc:hly-leaderexit: not running (stopped, pid $PID)" \
 	-- "$HEALTHY" proc:hly-leaderexit
-check "pid: of it too" 1 --err "healthy: pid:$PID: not running (stopped)" -- "$HEALTHY" "pid:$PID"
+check "pid: of it too" 1 --err "healthy: pid:$PID: not running (stopped, hly-leaderexit)" -- "$HEALTHY" "pid:$PID"
 kill -CONT "$PID"
+# The process is what its threads are: running if any runs, whatever the others are.
+start "$NAMED" leader-exit-traced hly-zl-traced
+check "a zombie leader with a ptrace-stopped thread listed first and a running one: running" 0 \
+	--out "healthy: proc:hly-zl-traced: ok: 1 running (pid $PID S)" -- "$HEALTHY" -v proc:hly-zl-traced
+check "pid: of it too" 0 -- "$HEALTHY" "pid:$PID"
+start "$NAMED" leader-exit-dead hly-zl-dead
+check "a zombie leader whose every thread exited (one unreaped by its tracer, Threads 2): not running" 1 \
+	--err "healthy: proc:hly-zl-dead: not running (1 zombie)" -- "$HEALTHY" proc:hly-zl-dead
+check "pid: of it too" 1 --err "healthy: pid:$PID: not running (zombie, hly-zl-dead)" -- "$HEALTHY" "pid:$PID"
 
 # Names that fight back: parens, spaces, newlines, field look-alikes, non-UTF-8.
 for name in 'a)b' 'x) Z 1 2' 'sp ace' $'nl\nx' $'\xff\xfe' '(paren' ')' 'a,b' 'tab	t'; do
@@ -92,9 +101,10 @@ check "a * glob" 0 -- "$HEALTHY" 'proc:hly-m*'
 check "a ? glob" 0 -- "$HEALTHY" 'proc:hly-?ne'
 check "a [] glob" 0 -- "$HEALTHY" 'proc:hly-[mn]any,min=3'
 check "a glob that matches nothing" 1 --err "healthy: proc:hly-q*: not running" -- "$HEALTHY" 'proc:hly-q*'
-check "a glob counts every match" 0 -- "$HEALTHY" 'proc:hly-*y,min=3,max=3'
+# (Globs that start "hly-" and go on with a letter: no other test's 15-byte "hly-stuck-NNNNN" could be cut from a match.)
+check "a glob counts every match" 0 -- "$HEALTHY" 'proc:hly-m*y,min=3,max=3'
 
-# Names longer than the kernel's 15 bytes of comm: argv[0] decides.
+# Names longer than the kernel's 15 bytes of comm: the whole name (argv[0], argv[1], the executable) decides.
 mkdir -p "$TMP/bin"
 cp "$NAMED" "$TMP/bin/hly-controller-manager"
 start "$TMP/bin/hly-controller-manager" sleep - ; long=$PID
@@ -102,8 +112,42 @@ check "a 22-byte name matches (pgrep -x never does)" 0 \
 	--out "healthy: proc:hly-controller-manager: ok: 1 running (pid $long S)" \
 	-- "$HEALTHY" -v proc:hly-controller-manager
 check "another long name with the same 15-byte start does not" 1 -- "$HEALTHY" proc:hly-controller-scheduler
-check "the 15-byte comm itself matches, as pgrep -x" 0 -- "$HEALTHY" proc:hly-controller-
+check "a 15-byte NAME is a whole name: the cut comm of a longer one is not it" 1 \
+	--err "healthy: proc:hly-controller-: not running" -- "$HEALTHY" proc:hly-controller-
+check "a glob that matches the cut comm, not the whole name, does not match" 1 -- "$HEALTHY" 'proc:hly-c*ller-'
 check "a glob over the long name" 0 -- "$HEALTHY" 'proc:hly-controller-m*ger'
+check "a glob over the long name's end" 0 -- "$HEALTHY" 'proc:hly-c*-manager'
+cp "$NAMED" "$TMP/bin/hly-15-byte-nam"
+start "$TMP/bin/hly-15-byte-nam" sleep -
+check "a process whose whole name is 15 bytes matches them" 0 -- "$HEALTHY" proc:hly-15-byte-nam
+check "... and a glob of them" 0 -- "$HEALTHY" 'proc:hly-15-*-nam'
+# A script run by its interpreter: comm is the script's (cut), argv[0] the interpreter's, argv[1] the script.
+printf '#!/bin/sh\necho $$ > "$1.tmp" && mv "$1.tmp" "$1" && read x < "$0.fifo"\n' > "$TMP/bin/hly-script-with-long-name"
+chmod 755 "$TMP/bin/hly-script-with-long-name"; mkfifo "$TMP/bin/hly-script-with-long-name.fifo"
+start "$TMP/bin/hly-script-with-long-name"; script=$PID
+check "a script with a long name matches by the script's name" 0 \
+	--out "healthy: proc:hly-script-with-long-name: ok: 1 running (pid $script S)" -- "$HEALTHY" -v proc:hly-script-with-long-name
+check "... not by its interpreter's" 1 -- "$HEALTHY" proc:hly-script-with
+# argv[0] rewritten: the executable's name decides, where this user may read it.
+cp "$NAMED" "$TMP/bin/hly-argv-rewritten-x"
+start bash -c 'exec -a hly-other "$0" "$@"' "$TMP/bin/hly-argv-rewritten-x" sleep -; rewritten=$PID
+check "argv[0] rewritten: the executable's name decides" 0 -- "$HEALTHY" proc:hly-argv-rewritten-x
+check "... as another user, who may not read it: cannot tell, exit 3" 3 \
+	--err "healthy: proc:hly-argv-rewritten-x: cannot tell: the name of pid $rewritten is cut to 15 bytes, and neither its command line nor its executable gives the rest; 0 running besides" \
+	-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" proc:hly-argv-rewritten-x
+check "... pid:,name= too" 3 --err-has "cannot tell: the name of pid $rewritten is cut to 15 bytes (hly-argv-rewrit)" \
+	-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" "pid:$rewritten,name=hly-argv-rewritten-x"
+check "... but a count it cannot change still passes" 0 \
+	-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" proc:hly-controller-manager
+cp "$NAMED" "$TMP/bin/hly-deleted-binary-x"
+start bash -c 'exec -a hly-other "$0" "$@"' "$TMP/bin/hly-deleted-binary-x" sleep -
+rm "$TMP/bin/hly-deleted-binary-x"
+check "a binary replaced by an upgrade (exe \"... (deleted)\") keeps its name" 0 -- "$HEALTHY" proc:hly-deleted-binary-x
+# A zombie leader's own argv is gone: its threads still have the process's.
+cp "$NAMED" "$TMP/bin/hly-zl-long-process-name"
+start "$TMP/bin/hly-zl-long-process-name" leader-exit -
+wait_state "$PID" Z
+check "a long name whose leader exited is read through a thread that runs" 0 -- "$HEALTHY" proc:hly-zl-long-process-name
 cp "$NAMED" "$TMP/bin/hly-controller-scheduler"
 (cd "$TMP/bin" && exec -a ./hly-controller-scheduler ./hly-controller-scheduler sleep - "$TMP/ready.rel") &
 started+=($!)

@@ -77,8 +77,25 @@ http://h:99999/|healthy: http://h:99999/: port out of range
 http://u:p@h/|healthy: http://u:p@h/: user:password@ in a URL is not supported
 file:|healthy: file:: empty path
 file:/x,maxage=|healthy: file:/x,maxage=: maxage= takes a DURATION (500ms, 5s, 2m)
-file:/x,color=red|healthy: file:/x,color=red: unknown option (file: takes maxage=)
+file:/x,color=red|healthy: file:/x,color=red: unknown option 'color' (file: takes maxage=)
+file:/nonexistent-hly/x,max-age=5m|healthy: file:/nonexistent-hly/x,max-age=5m: unknown option 'max-age' (file: takes maxage=)
+pidfile:/nonexistent-hly/x.pid,nmae=nginx|healthy: pidfile:/nonexistent-hly/x.pid,nmae=nginx: unknown option 'nmae' (pidfile: takes name=)
+unix:/nonexistent-hly/x.sock,timeout=1s|healthy: unix:/nonexistent-hly/x.sock,timeout=1s: unknown option 'timeout' (unix: takes no option)
+pid:1,nmae=init|healthy: pid:1,nmae=init: unknown option 'nmae' (pid: takes name=)
+pid:1,name=|healthy: pid:1,name=: empty name
+pid:1,name=a,name=b|healthy: pid:1,name=a,name=b: name= given twice
+--wait=0.4ms pid:1|healthy: --wait 0.4ms: duration out of range (1ms to 24 days)
+--wait=5s -- true|healthy: no CHECK before '--' (healthy --wait CHECK... -- COMMAND)
 TABLE
+
+check "an empty argument is not a check, and no guess at one" 2 --err "healthy: an empty argument is not a CHECK" -- "$HEALTHY" ''
+check "a path ending in what looks like an option is a path when the file exists" 0 \
+	-- sh -c ': > "$1/a,max-age=5m" && exec "$0" "file:$1/a,max-age=5m"' "$HEALTHY" "$TMP"
+check "--wait=0 still waits for ever (no usage error)" 0 -- timeout 10 "$HEALTHY" --wait=0 -q pid:1
+for kind in file pidfile unix; do
+	check "$kind: a path longer than PATH_MAX is a usage error" 2 --err-has "path too long" \
+		-- "$HEALTHY" "$kind:/$(head -c 4200 /dev/zero | tr '\0' a)"
+done
 
 check "-- ends options: a check may then follow" 0 -- "$HEALTHY" -- pid:1
 check "-t with a valid duration is kept" 0 -- "$HEALTHY" -t 500ms pid:1

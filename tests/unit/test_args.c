@@ -1,10 +1,13 @@
 /*
  * args.c: check_parse, duration_parse, uint_parse, args_parse and the
- * usage-error lines, args_resolve_users.
+ * usage-error lines, args_prepare.
  */
 #include "fixture.h"
 
+#include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "args.h"
 
@@ -41,8 +44,8 @@ static void check_parse_proc_defaults_to_at_least_one(void **state)
 	assert_ptr_equal(c.spec, spec);
 	assert_ptr_equal(c.arg, spec + 5);
 	assert_int_equal(c.arg_len, 5);
-	assert_string_equal(c.u.proc.name, "nginx");
-	assert_false(c.u.proc.glob);
+	assert_string_equal(c.u.proc.name.s, "nginx");
+	assert_false(c.u.proc.name.glob);
 	assert_int_equal(c.u.proc.min, 1);
 	assert_int_equal(c.u.proc.max, UINT_MAX);
 	assert_false(c.u.proc.min_given);
@@ -73,7 +76,7 @@ static void check_parse_proc_options_give_min_max_user(void **state)
 		{ "proc:x,user=33", "x", 1, UINT_MAX, true, true, 33, "33" },
 		{ "proc:x,user=0", "x", 1, UINT_MAX, true, true, 0, "0" },
 		{ "proc:x,user=4294967294", "x", 1, UINT_MAX, true, true, 4294967294u, "4294967294" },
-		/* A name is looked up later, by args_resolve_users(). */
+		/* A name is looked up later, by args_prepare(). */
 		{ "proc:x,user=www-data", "x", 1, UINT_MAX, true, false, 0, "www-data" },
 		{ "proc:x,min=2,user=postgres,max=4", "x", 2, 4, true, false, 0, "postgres" },
 		/* Options come off the right end: what is not key=value is the name. */
@@ -94,7 +97,7 @@ static void check_parse_proc_options_give_min_max_user(void **state)
 
 		ROW_INT(row, check_parse(rows[i].spec, &c, &err), 0);
 		ROW_INT(row, c.kind, CHECK_PROC);
-		ROW_MEM(row, c.u.proc.name, strlen(c.u.proc.name), rows[i].name, strlen(rows[i].name));
+		ROW_MEM(row, c.u.proc.name.s, strlen(c.u.proc.name.s), rows[i].name, strlen(rows[i].name));
 		ROW_MEM(row, c.arg, c.arg_len, rows[i].name, strlen(rows[i].name));
 		ROW_INT(row, c.u.proc.min, rows[i].min);
 		ROW_INT(row, c.u.proc.max, rows[i].max);
@@ -131,7 +134,7 @@ static void check_parse_proc_glob_flag_set_by_star_question_bracket(void **state
 		struct line err;
 
 		ROW_INT(rows[i].spec, check_parse(rows[i].spec, &c, &err), 0);
-		ROW_INT(rows[i].spec, c.u.proc.glob, rows[i].glob);
+		ROW_INT(rows[i].spec, c.u.proc.name.glob, rows[i].glob);
 	}
 }
 
@@ -147,7 +150,7 @@ static void check_parse_proc_name_of_255_bytes_fits(void **state)
 	spec[5 + PROC_NAME_SIZE - 1] = '\0';
 	assert_int_equal(check_parse(spec, &c, &err), 0);
 	assert_int_equal(c.arg_len, PROC_NAME_SIZE - 1);
-	assert_int_equal(strlen(c.u.proc.name), PROC_NAME_SIZE - 1);
+	assert_int_equal(strlen(c.u.proc.name.s), PROC_NAME_SIZE - 1);
 }
 
 static void check_parse_pid_and_pidfile(void **state)
@@ -158,11 +161,11 @@ static void check_parse_pid_and_pidfile(void **state)
 	(void)state;
 	assert_int_equal(check_parse("pid:1", &c, &err), 0);
 	assert_int_equal(c.kind, CHECK_PID);
-	assert_int_equal(c.u.pid, 1);
+	assert_int_equal(c.u.pid.pid, 1);
 	assert_int_equal(check_parse("pid:4194304", &c, &err), 0);
-	assert_int_equal(c.u.pid, PID_MAX_LIMIT);
+	assert_int_equal(c.u.pid.pid, PID_MAX_LIMIT);
 	assert_int_equal(check_parse("pid:00042", &c, &err), 0);
-	assert_int_equal(c.u.pid, 42);
+	assert_int_equal(c.u.pid.pid, 42);
 	assert_int_equal(check_parse("pidfile:/run/nginx.pid", &c, &err), 0);
 	assert_int_equal(c.kind, CHECK_PIDFILE);
 	assert_int_equal(c.arg_len, strlen("/run/nginx.pid"));
@@ -234,6 +237,11 @@ static void duration_parse_units_fractions_and_bare_seconds(void **state)
 		{ "10", DURATION_OK, 10000 },           /* a bare number is seconds */
 		{ "0", DURATION_OK, 0 },
 		{ "0s", DURATION_OK, 0 },
+		{ "0.000ms", DURATION_OK, 0 },
+		/* Not zero as written, zero once rounded: out of range, never --wait's "for ever". */
+		{ "0.4ms", DURATION_RANGE, 0 },
+		{ "0.0001s", DURATION_RANGE, 0 },
+		{ "0.5ms0s", DURATION_RANGE, 0 },
 		{ "2147483ms", DURATION_OK, 2147483 },
 		{ "2147483647ms", DURATION_OK, 2147483647 },
 		{ "2147483", DURATION_OK, 2147483000 },
@@ -361,7 +369,7 @@ static void args_parse_checks_keep_order_and_spec(void **state)
 	assert_int_equal(opts.checks[0].kind, CHECK_PROC);
 	assert_int_equal(opts.checks[0].u.proc.min, 2);
 	assert_int_equal(opts.checks[1].kind, CHECK_PID);
-	assert_int_equal(opts.checks[1].u.pid, 7);
+	assert_int_equal(opts.checks[1].u.pid.pid, 7);
 	assert_int_equal(opts.checks[2].kind, CHECK_PIDFILE);
 }
 
@@ -593,9 +601,9 @@ static void args_parse_name_of_300_bytes_is_too_long(void **state)
 	assert_memory_equal(err.buf + 9 + 203, why, LEN(why));
 }
 
-/* ---- args_resolve_users ---- */
+/* ---- args_prepare ---- */
 
-static void args_resolve_users_root_is_uid_0_unknown_name_is_usage_error(void **state)
+static void args_prepare_root_is_uid_0_unknown_name_is_usage_error(void **state)
 {
 	static const char *const ok[] = { "proc:x,user=root", "proc:y,user=7", "pid:1", NULL };
 	static const char *const unknown[] = { "proc:x,user=no-such-user-healthy", NULL };
@@ -606,15 +614,69 @@ static void args_resolve_users_root_is_uid_0_unknown_name_is_usage_error(void **
 	(void)state;
 	assert_int_equal(parse(ok, &err), ARGS_OK);
 	assert_false(opts.checks[0].u.proc.uid_known);
-	assert_int_equal(args_resolve_users(&opts, &err), 0);
+	assert_int_equal(args_prepare(&opts, &err), 0);
 	assert_true(opts.checks[0].u.proc.uid_known);
 	assert_int_equal(opts.checks[0].u.proc.uid, 0);
 	assert_int_equal(opts.checks[1].u.proc.uid, 7);
 
 	assert_int_equal(parse(unknown, &err), ARGS_OK);
-	assert_int_equal(args_resolve_users(&opts, &err), 2);
+	assert_int_equal(args_prepare(&opts, &err), 2);
 	assert_int_equal(err.len, LEN(want));
 	assert_memory_equal(err.buf, want, LEN(want));
+}
+
+/*
+ * A path that ends in an unknown ",key=value" is a usage error, unless a file
+ * has that very name: "file:/x,max-age=5m" is a misspelt option, not a path.
+ */
+static void args_prepare_unknown_option_after_a_path_is_usage_error_unless_the_file_exists(void **state)
+{
+	static const char *const rows[][2] = {
+		{ "file:/nonexistent-hly/a,foo=1", "healthy: file:/nonexistent-hly/a,foo=1: unknown option 'foo' (file: takes maxage=)" },
+		{ "file:/nonexistent-hly/a,max-age=5m", "healthy: file:/nonexistent-hly/a,max-age=5m: unknown option 'max-age' (file: takes maxage=)" },
+		{ "file:/nonexistent-hly/a,MaxAge=5s", "healthy: file:/nonexistent-hly/a,MaxAge=5s: unknown option 'MaxAge' (file: takes maxage=)" },
+		{ "file:/nonexistent-hly/a,maxage=5s,foo=1", "healthy: file:/nonexistent-hly/a,maxage=5s,foo=1: unknown option 'foo' (file: takes maxage=)" },
+		{ "file:/nonexistent-hly/a,foo=1,maxage=5s", "healthy: file:/nonexistent-hly/a,foo=1,maxage=5s: unknown option 'foo' (file: takes maxage=)" },
+		{ "file:/nonexistent-hly/a\n,foo=1", "healthy: file:/nonexistent-hly/a\\n,foo=1: unknown option 'foo' (file: takes maxage=)" },
+		{ "pidfile:/nonexistent-hly/a.pid,nmae=nginx", "healthy: pidfile:/nonexistent-hly/a.pid,nmae=nginx: unknown option 'nmae' (pidfile: takes name=)" },
+		{ "unix:/nonexistent-hly/a.sock,timeout=1s", "healthy: unix:/nonexistent-hly/a.sock,timeout=1s: unknown option 'timeout' (unix: takes no option)" },
+	};
+	char dir[] = "/tmp/healthy-test-args-XXXXXX", path[128], spec[160];
+	struct line err;
+	size_t i;
+	int fd;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *args[] = { rows[i][0], NULL };
+
+		assert_int_equal(parse(args, &err), ARGS_OK);
+		ROW_INT(rows[i][0], args_prepare(&opts, &err), 2);
+		ROW_MEM(rows[i][0], err.buf, err.len, rows[i][1], strlen(rows[i][1]));
+	}
+	/* Not a mistake: the file's name holds it. */
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/a,foo=1", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(spec, sizeof(spec), "file:%s", path);
+	{
+		const char *args[] = { spec, NULL };
+
+		assert_int_equal(parse(args, &err), ARGS_OK);
+		assert_int_equal(args_prepare(&opts, &err), 0);
+		assert_int_equal(opts.checks[0].arg_len, strlen(path));
+	}
+	/* proc: and pid: take no path: an unknown option there is an error at once. */
+	{
+		const char *args[] = { "pid:1,nmae=x", NULL };
+
+		assert_int_equal(parse(args, &err), ARGS_USAGE);
+		assert_memory_equal(err.buf, "healthy: pid:1,nmae=x: unknown option 'nmae' (pid: takes name=)", err.len);
+	}
+	unlink(path);
+	rmdir(dir);
 }
 
 int main(void)
@@ -637,7 +699,8 @@ int main(void)
 		cmocka_unit_test(args_parse_malformed_argument_gives_one_line_naming_it),
 		cmocka_unit_test(args_parse_usage_error_exact_text),
 		cmocka_unit_test(args_parse_name_of_300_bytes_is_too_long),
-		cmocka_unit_test(args_resolve_users_root_is_uid_0_unknown_name_is_usage_error),
+		cmocka_unit_test(args_prepare_root_is_uid_0_unknown_name_is_usage_error),
+		cmocka_unit_test(args_prepare_unknown_option_after_a_path_is_usage_error_unless_the_file_exists),
 	};
 
 	return cmocka_run_group_tests_name("args", tests, NULL, NULL);

@@ -120,16 +120,67 @@ static void assert_why(const struct check *c, enum verdict v, const char *why)
 			 v, why);
 }
 
-static void pid_run_self_passes(void **state)
+/* A child that sleeps until killed: a process that runs, and is not healthy (this test) itself. */
+static pid_t sleeper(void)
 {
-	char spec[32], why[64];
-	struct check *c;
+	pid_t child = fork();
+	char path[64], buf[512], *p;
+	int i;
+
+	assert_true(child >= 0);
+	if (child == 0) {
+		for (;;)
+			pause();
+	}
+	/* Until it sleeps: "R" right after fork would make the expected line a race. */
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)child);
+	for (i = 0; i < 1000; i++) {
+		FILE *f = fopen(path, "r");
+		size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
+
+		if (f)
+			fclose(f);
+		buf[n] = '\0';
+		p = strrchr(buf, ')');
+		if (p && p[2] == 'S')
+			break;
+		usleep(1000);
+	}
+	return child;
+}
+
+static void reap(pid_t child)
+{
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
+static void pid_run_a_sleeping_child_passes_with_its_name(void **state)
+{
+	char spec[64], why[96];
+	pid_t child = sleeper();
+
+	(void)state;
+	snprintf(spec, sizeof(spec), "pid:%d", (int)child);
+	snprintf(why, sizeof(why), "ok: running (pid %d S, test_pid)", (int)child);
+	assert_why(run(spec), VERDICT_PASS, why);
+	snprintf(spec, sizeof(spec), "pid:%d,name=test_pid", (int)child);
+	assert_why(run(spec), VERDICT_PASS, why);
+	snprintf(spec, sizeof(spec), "pid:%d,name=test_*", (int)child);
+	assert_why(run(spec), VERDICT_PASS, why);
+	snprintf(spec, sizeof(spec), "pid:%d,name=nginx", (int)child);
+	assert_why(run(spec), VERDICT_FAIL, "is test_pid, not nginx");
+	reap(child);
+}
+
+/* healthy's own PID passes nothing: a pid file's writer is gone, whoever holds its PID now. */
+static void pid_run_self_fails_is_healthy_itself(void **state)
+{
+	char spec[32];
 
 	(void)state;
 	snprintf(spec, sizeof(spec), "pid:%d", (int)getpid());
-	snprintf(why, sizeof(why), "ok: running (pid %d R)", (int)getpid());
-	c = run(spec);
-	assert_why(c, VERDICT_PASS, why);
+	assert_why(run(spec), VERDICT_FAIL, "is healthy itself (test_pid), not the service");
 }
 
 static void pid_run_zombie_child_fails_not_running_zombie(void **state)
@@ -147,7 +198,7 @@ static void pid_run_zombie_child_fails_not_running_zombie(void **state)
 	/* Wait until it has exited, without reaping it. */
 	assert_int_equal(waitid(P_PID, (id_t)child, &info, WEXITED | WNOWAIT), 0);
 	snprintf(spec, sizeof(spec), "pid:%d", (int)child);
-	assert_why(run(spec), VERDICT_FAIL, "not running (zombie)");
+	assert_why(run(spec), VERDICT_FAIL, "not running (zombie, test_pid)");
 	assert_int_equal(waitpid(child, &status, 0), child);
 	/* Reaped, the PID is free: not running (no PID reuse this soon). */
 	assert_why(run(spec), VERDICT_FAIL, "not running");
@@ -180,19 +231,29 @@ static void pid_run_thread_id_fails_is_a_thread(void **state)
 	pthread_join(t, NULL);
 }
 
-static void pid_run_pidfile_holding_own_pid_passes(void **state)
+static void pid_run_pidfile_of_a_child_passes_of_itself_fails(void **state)
 {
-	char path[] = "/tmp/healthy-test-pid-XXXXXX", spec[64], why[64];
+	char path[] = "/tmp/healthy-test-pid-XXXXXX", spec[64], why[96];
+	pid_t child = sleeper();
 	int fd;
 
 	(void)state;
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
-	dprintf(fd, "%d\n", (int)getpid());
+	dprintf(fd, "%d\n", (int)child);
+	snprintf(spec, sizeof(spec), "pidfile:%s", path);
+	snprintf(why, sizeof(why), "ok: running (pid %d S, test_pid)", (int)child);
+	assert_why(run(spec), VERDICT_PASS, why);
+	snprintf(spec, sizeof(spec), "pidfile:%s,name=nginx", path);
+	snprintf(why, sizeof(why), "pid %d is test_pid, not nginx", (int)child);
+	assert_why(run(spec), VERDICT_FAIL, why);
+	reap(child);
+	assert_int_equal(ftruncate(fd, 0), 0);
+	assert_int_equal(pwrite(fd, spec, (size_t)snprintf(spec, sizeof(spec), "%d\n", (int)getpid()), 0) > 0, 1);
 	close(fd);
 	snprintf(spec, sizeof(spec), "pidfile:%s", path);
-	snprintf(why, sizeof(why), "ok: running (pid %d R)", (int)getpid());
-	assert_why(run(spec), VERDICT_PASS, why);
+	snprintf(why, sizeof(why), "pid %d is healthy itself (test_pid), not the service", (int)getpid());
+	assert_why(run(spec), VERDICT_FAIL, why);
 	unlink(path);
 }
 
@@ -250,10 +311,11 @@ int main(void)
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pidfile_parse_first_line_blanks_and_ranges),
 		cmocka_unit_test(pidfile_parse_fixtures),
-		cmocka_unit_test(pid_run_self_passes),
+		cmocka_unit_test(pid_run_a_sleeping_child_passes_with_its_name),
+		cmocka_unit_test(pid_run_self_fails_is_healthy_itself),
 		cmocka_unit_test(pid_run_zombie_child_fails_not_running_zombie),
 		cmocka_unit_test(pid_run_thread_id_fails_is_a_thread),
-		cmocka_unit_test(pid_run_pidfile_holding_own_pid_passes),
+		cmocka_unit_test(pid_run_pidfile_of_a_child_passes_of_itself_fails),
 		cmocka_unit_test(pid_run_pidfile_beyond_pid_max_says_so),
 		cmocka_unit_test(pid_run_bad_pidfiles_fail_with_reason),
 	};

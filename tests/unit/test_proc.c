@@ -1,6 +1,6 @@
 /*
  * proc.c's pure parts: stat_parse, status_parse, comm_parse,
- * cmdline_argv0_base, glob_match, proc_state_live, name_match_*.
+ * argv_names_feed, full_name_pick, glob_match, proc_state_live, name_match_*.
  * Real bytes, copied from /proc/PID of processes on Linux 6.18:
  * stat-real-*, status-real-*, comm-real-*, cmdline-real-*, and
  * stat-comm-*, status-name-newline-state (names set with prctl(PR_SET_NAME)).
@@ -323,65 +323,119 @@ static void comm_parse_strips_one_trailing_newline_only(void **state)
 	assert_int_equal(comm_parse("sleep", 5), 5);
 }
 
-/* ---- cmdline_argv0_base ---- */
+/* ---- argv_names_feed ---- */
 
-static void cmdline_argv0_base_gives_basename_of_argv0(void **state)
+/* Feeds bytes in chunks of step, as reads of cmdline hand them over. */
+static void feed(struct argv_names *a, const char *buf, size_t len, size_t step)
+{
+	size_t off;
+
+	argv_names_start(a);
+	for (off = 0; off < len; off += step)
+		if (argv_names_feed(a, buf + off, len - off < step ? len - off : step))
+			break;
+}
+
+static void argv_names_feed_gives_base_names_of_argv0_and_argv1(void **state)
 {
 	static const struct {
 		const char *fixture;
-		const char *base;
-		size_t base_len;
+		const char *base0, *base1;
 	} rows[] = {
-		{ "cmdline-real-sleep", BYTES("sleep") },               /* "sleep\0" "30\0" */
-		{ "cmdline-path-argv0", BYTES("kube-controller-manager") },
-		/* setproctitle() writes one string and pads with NULs. */
-		{ "cmdline-setproctitle", BYTES("nginx") },
-		{ "cmdline-no-nul", BYTES("no-nul-at-all") },
-		{ "cmdline-empty-argv0", BYTES("") },                   /* "\0--flag\0/usr/bin/x\0" */
-		{ "cmdline-trailing-slash", BYTES("") },                /* "/usr/bin/\0arg\0" */
-		{ "cmdline-real-kthread", BYTES("") },                  /* kernel threads: empty */
-		{ "cmdline-real-zombie", BYTES("") },                   /* zombies: empty */
+		{ "cmdline-real-sleep", "sleep", "30" },                /* "sleep\0" "30\0" */
+		{ "cmdline-path-argv0", "kube-controller-manager", "--leader-elect=true" },
+		/* setproctitle() writes one string and pads with NULs: its last '/' starts the base name. */
+		{ "cmdline-setproctitle", "nginx", "" },
+		{ "cmdline-no-nul", "no-nul-at-all", "" },
+		{ "cmdline-empty-argv0", "", "--flag" },                /* "\0--flag\0/usr/bin/x\0" */
+		{ "cmdline-trailing-slash", "", "arg" },                /* "/usr/bin/\0arg\0" */
+		{ "cmdline-real-kthread", "", "" },                     /* kernel threads: empty */
+		{ "cmdline-real-zombie", "", "" },                      /* zombies: empty */
 	};
 	char buf[CMDLINE_SIZE];
-	size_t i;
+	static const size_t steps[] = { 1, 3, 7, CMDLINE_SIZE };
+	size_t i, k;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		size_t len = fixture_load(rows[i].fixture, buf, sizeof(buf));
-		const char *base = NULL;
-		size_t base_len = 99;
 
-		cmdline_argv0_base(buf, len, sizeof(buf) - 1, &base, &base_len);
-		ROW_MEM(rows[i].fixture, base, base_len, rows[i].base, rows[i].base_len);
-		if (base < buf || base + base_len > buf + len)
-			fail_msg("%s: base points outside the buffer", rows[i].fixture);
+		for (k = 0; k < sizeof(steps) / sizeof(steps[0]); k++) {
+			struct argv_names a;
+
+			feed(&a, buf, len, steps[k]);
+			ROW_MEM(rows[i].fixture, a.base[0], a.len[0], rows[i].base0, strlen(rows[i].base0));
+			ROW_MEM(rows[i].fixture, a.base[1], a.len[1], rows[i].base1, strlen(rows[i].base1));
+		}
 	}
 }
 
-static void cmdline_argv0_base_without_slash_or_nul_is_whole_argv0(void **state)
+static void argv_names_feed_stops_after_argv1_and_bounds_names(void **state)
 {
-	const char *base;
-	size_t base_len;
+	static char big[3 * PROC_NAME_SIZE];
+	struct argv_names a;
 
 	(void)state;
-	cmdline_argv0_base(BYTES("postgres\0-D\0/var/lib/pg\0"), CMDLINE_SIZE - 1, &base, &base_len);
-	assert_int_equal(base_len, 8);
-	assert_memory_equal(base, "postgres", 8);
-	/* A slash in a later argument does not count. */
-	cmdline_argv0_base(BYTES("x\0/a/b\0"), CMDLINE_SIZE - 1, &base, &base_len);
-	assert_int_equal(base_len, 1);
-	assert_memory_equal(base, "x", 1);
-	/* len bounds the search: the bytes after it are not argv[0]. */
-	cmdline_argv0_base("abc/def", 3, CMDLINE_SIZE - 1, &base, &base_len);
-	assert_int_equal(base_len, 3);
-	assert_memory_equal(base, "abc", 3);
-	cmdline_argv0_base("/", 1, CMDLINE_SIZE - 1, &base, &base_len);
-	assert_int_equal(base_len, 0);
-	cmdline_argv0_base("", 0, CMDLINE_SIZE - 1, &base, &base_len);
-	assert_int_equal(base_len, 0);
-	/* A buffer filled to the brim without a NUL cut argv[0]: its basename is unknown. */
-	cmdline_argv0_base("/usr/bin/abcdef", 15, 15, &base, &base_len);
-	assert_int_equal(base_len, 0);
+	/* A slash in argv[2] does not count, and feeding stops there. */
+	argv_names_start(&a);
+	assert_true(argv_names_feed(&a, BYTES("/bin/sh\0./run-me\0/a/b\0")));
+	assert_int_equal(a.len[0], 2);
+	assert_memory_equal(a.base[0], "sh", 2);
+	assert_int_equal(a.len[1], 6);
+	assert_memory_equal(a.base[1], "run-me", 6);
+	/* A base name longer than NAME_MAX is no name; a later '/' starts a new one. */
+	memset(big, 'x', sizeof(big));
+	argv_names_start(&a);
+	assert_false(argv_names_feed(&a, big, sizeof(big)));
+	assert_true(a.too_long[0]);
+	assert_false(argv_names_feed(&a, BYTES("/short")));
+	assert_false(a.too_long[0]);
+	assert_int_equal(a.len[0], 5);
+	assert_true(argv_names_feed(&a, BYTES("\0\0")));
+	assert_int_equal(a.len[1], 0);
+}
+
+/* ---- full_name_pick ---- */
+
+static void full_name_pick_takes_the_first_that_starts_with_comm(void **state)
+{
+	static const struct {
+		const char *what;
+		const char *cmdline;
+		size_t cmdline_len;
+		const char *exe;        /* NULL: unreadable */
+		const char *want;       /* NULL: unknown */
+	} rows[] = {
+		{ "argv[0]", BYTES("/usr/local/bin/kube-controller-manager\0--x\0"), "/usr/bin/other", "kube-controller-manager" },
+		{ "argv[0] exactly comm", BYTES("kube-controller\0"), NULL, "kube-controller" },
+		{ "a script: argv[1]", BYTES("/bin/sh\0/opt/kube-controller-wrapper\0"), "/usr/bin/dash", "kube-controller-wrapper" },
+		{ "argv rewritten: the executable", BYTES("worker\0"), "/usr/bin/kube-controller-manager", "kube-controller-manager" },
+		{ "a binary replaced by an upgrade", BYTES("worker\0"), "/usr/bin/kube-controller-manager (deleted)", "kube-controller-manager" },
+		{ "argv rewritten, executable unreadable", BYTES("worker\0"), NULL, NULL },
+		{ "nothing starts with comm", BYTES("/bin/sh\0-c\0"), "/usr/bin/dash", NULL },
+		{ "a directory of that name does not count", BYTES("/opt/kube-controller-manager/bin/run\0"), NULL, NULL },
+		{ "a zombie: nothing", BYTES(""), NULL, NULL },
+		{ "shorter than comm", BYTES("kube\0kube-control\0"), "/x/kube", NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct argv_names a;
+		const char *got;
+		size_t len = 0;
+
+		feed(&a, rows[i].cmdline, rows[i].cmdline_len, CMDLINE_SIZE);
+		got = full_name_pick("kube-controller", 15, &a, rows[i].exe, rows[i].exe ? strlen(rows[i].exe) : 0, &len);
+		if (!rows[i].want) {
+			if (got)
+				fail_msg("%s: got \"%.*s\", want none", rows[i].what, (int)len, got);
+			continue;
+		}
+		if (!got)
+			fail_msg("%s: got none, want \"%s\"", rows[i].what, rows[i].want);
+		ROW_MEM(rows[i].what, got, len, rows[i].want, strlen(rows[i].want));
+	}
 }
 
 /* ---- glob_match ---- */
@@ -482,24 +536,19 @@ static void proc_state_live_running_sleeping_idle_alive_zombie_stopped_dead(void
 {
 	static const struct {
 		char state;
-		long threads;
 		bool live;
 	} rows[] = {
-		{ 'R', 1, true },
-		{ 'S', 1, true },
-		{ 'D', 1, true },
-		{ 'I', 1, true },
-		{ 'S', 40, true },
-		{ 'Z', 1, false },
-		{ 'Z', 0, false },
-		/* A zombie leader whose threads still run ("Zl" in ps) is running. */
-		{ 'Z', 2, true },
-		{ 'Z', 100, true },
-		{ 'X', 1, false },
-		{ 'x', 1, false },
-		{ 'T', 1, false },
-		{ 't', 1, false },
-		{ 'T', 5, false },
+		{ 'R', true },
+		{ 'S', true },
+		{ 'D', true },
+		{ 'I', true },
+		{ 'W', true },
+		/* A zombie leader's group state is its threads' (proc_group_state): a plain Z is dead. */
+		{ 'Z', false },
+		{ 'X', false },
+		{ 'x', false },
+		{ 'T', false },
+		{ 't', false },
 	};
 	size_t i;
 
@@ -507,38 +556,19 @@ static void proc_state_live_running_sleeping_idle_alive_zombie_stopped_dead(void
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		char name[32];
 
-		snprintf(name, sizeof(name), "state %c, %ld threads", rows[i].state, rows[i].threads);
-		ROW_INT(name, proc_state_live(rows[i].state, rows[i].threads), rows[i].live);
+		snprintf(name, sizeof(name), "state %c", rows[i].state);
+		ROW_INT(name, proc_state_live(rows[i].state), rows[i].live);
 	}
 }
 
-static void proc_state_live_from_real_zombie_stats(void **state)
-{
-	static char buf[STAT_SIZE];
-	struct proc_stat st;
-	size_t len;
-
-	(void)state;
-	len = fixture_load("stat-real-zombie", buf, sizeof(buf));
-	assert_int_equal(stat_parse(buf, len, &st), 0);
-	assert_false(proc_state_live(st.state, st.threads));
-	len = fixture_load("stat-real-zombie-leader", buf, sizeof(buf));
-	assert_int_equal(stat_parse(buf, len, &st), 0);
-	assert_true(proc_state_live(st.state, st.threads));
-	len = fixture_load("stat-comm-trick-zombie", buf, sizeof(buf));
-	assert_int_equal(stat_parse(buf, len, &st), 0);
-	assert_true(proc_state_live(st.state, st.threads));
-}
-
-/* ---- name_match_comm, name_match_argv0 ---- */
+/* ---- name_match_comm, name_match_full ---- */
 
 struct name_row {
-	const char *spec;       /* parsed with check_parse(), as the user types it */
+	const char *name;       /* NAME as proc: takes it */
 	const char *comm;
 	enum name_match comm_match;
-	const char *cmdline;    /* for NAME_NEED_ARGV0: /proc/PID/cmdline bytes */
-	size_t cmdline_len;
-	bool argv0_match;
+	const char *full;       /* for NAME_NEED_FULL: the whole name */
+	bool full_match;
 };
 
 static void name_rows(const struct name_row *rows, size_t n)
@@ -547,128 +577,81 @@ static void name_rows(const struct name_row *rows, size_t n)
 
 	for (i = 0; i < n; i++) {
 		const struct name_row *r = &rows[i];
+		struct proc_name pn;
 		struct check c;
 		struct line err;
-		char name[128];
-		const char *base;
-		size_t base_len;
+		char what[128];
 
-		snprintf(name, sizeof(name), "%s, comm \"%s\", argv0 \"%s\"", r->spec, r->comm,
-			 r->cmdline ? r->cmdline : "");
-		ROW_INT(name, check_parse(r->spec, &c, &err), 0);
-		ROW_INT(name, name_match_comm(&c, r->comm, strlen(r->comm)), r->comm_match);
-		if (r->comm_match != NAME_NEED_ARGV0)
-			continue;
-		cmdline_argv0_base(r->cmdline, r->cmdline_len, CMDLINE_SIZE - 1, &base, &base_len);
-		ROW_INT(name, name_match_argv0(&c, r->comm, strlen(r->comm), base, base_len), r->argv0_match);
+		snprintf(what, sizeof(what), "%s, comm \"%s\", whole name \"%s\"", r->name, r->comm, r->full ? r->full : "");
+		memset(&c, 0, sizeof(c));
+		c.spec = r->name;
+		ROW_INT(what, proc_name_parse(&pn, &c, r->name, strlen(r->name), &err), 0);
+		ROW_INT(what, name_match_comm(&pn, r->comm, strlen(r->comm)), r->comm_match);
+		if (r->comm_match == NAME_NEED_FULL)
+			ROW_INT(what, name_match_full(&pn, r->full, strlen(r->full)), r->full_match);
 	}
 }
 
 static void name_match_exact_names_decide_on_comm(void **state)
 {
 	static const struct name_row rows[] = {
-		{ "proc:sleep", "sleep", NAME_YES, NULL, 0, false },
-		{ "proc:sleep", "sleeper", NAME_NO, NULL, 0, false },
-		{ "proc:sleep", "slee", NAME_NO, NULL, 0, false },
-		{ "proc:sleep", "Sleep", NAME_NO, NULL, 0, false },
-		{ "proc:a,b", "a,b", NAME_YES, NULL, 0, false },
-		{ "proc:sleep,min=2", "sleep", NAME_YES, NULL, 0, false },
+		{ "sleep", "sleep", NAME_YES, NULL, false },
+		{ "sleep", "sleeper", NAME_NO, NULL, false },
+		{ "sleep", "slee", NAME_NO, NULL, false },
+		{ "sleep", "Sleep", NAME_NO, NULL, false },
+		{ "a,b", "a,b", NAME_YES, NULL, false },
 		/* A NAME shorter than 15 bytes never matches a longer comm. */
-		{ "proc:kube", "kube-controller", NAME_NO, NULL, 0, false },
+		{ "kube", "kube-controller", NAME_NO, NULL, false },
 		/* Kernel workers' comm is not cut: the whole name must match. */
-		{ "proc:kworker/1:2-cgroup_pidlist_destroy", "kworker/1:2-cgroup_pidlist_destroy", NAME_YES, NULL, 0,
-		  false },
-		{ "proc:kube-controller-manager", "kube-controller-manager", NAME_YES, NULL, 0, false },
-		{ "proc:kube-controller-manager", "kube-controllex", NAME_NO, NULL, 0, false },
-		{ "proc:kube-controller-manager", "kube-control", NAME_NO, NULL, 0, false },
+		{ "kworker/1:2-cgroup_pidlist_destroy", "kworker/1:2-cgroup_pidlist_destroy", NAME_YES, NULL, false },
+		{ "kube-controller-manager", "kube-controller-manager", NAME_YES, NULL, false },
+		{ "kube-controller-manager", "kube-controllex", NAME_NO, NULL, false },
+		{ "kube-controller-manager", "kube-control", NAME_NO, NULL, false },
 	};
 
 	(void)state;
 	name_rows(rows, sizeof(rows) / sizeof(rows[0]));
 }
 
-static void name_match_truncated_comm_needs_argv0_and_argv0_basename_decides(void **state)
+static void name_match_15_byte_comm_needs_the_whole_name(void **state)
 {
 	static const struct name_row rows[] = {
-		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0,
-		  BYTES("/usr/local/bin/kube-controller-manager\0--leader-elect=true\0"), true },
-		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0,
-		  BYTES("kube-controller-manager\0"), true },
+		{ "kube-controller-manager", "kube-controller", NAME_NEED_FULL, "kube-controller-manager", true },
 		/* Same 15-byte comm, another program. */
-		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0,
-		  BYTES("/usr/local/bin/kube-controller-foo\0"), false },
-		/* Only the basename counts, not a directory of that name. */
-		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0,
-		  BYTES("/opt/kube-controller-manager/bin/kube-controller\0"), false },
-		/* argv[0] disagrees with comm (a wrapper, an exec'd shell): no match. */
-		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0, BYTES("/bin/sh\0-c\0x\0"),
-		  false },
-		/* Kernel threads and zombies have no argv[0]. */
-		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0, BYTES(""), false },
-		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0,
-		  BYTES("\0/usr/local/bin/kube-controller-manager\0"), false },
-		{ "proc:kube-controller-manager", "kube-controller", NAME_NEED_ARGV0,
-		  BYTES("/usr/local/bin/kube-controller-manager-x\0"), false },
+		{ "kube-controller-manager", "kube-controller", NAME_NEED_FULL, "kube-controller-foo", false },
+		{ "kube-controller-manager", "kube-controller", NAME_NEED_FULL, "kube-controller-manager-x", false },
+		/* A 15-byte NAME is a whole name of 15 bytes: the cut comm of a longer one is not it. */
+		{ "kube-controller", "kube-controller", NAME_NEED_FULL, "kube-controller-manager", false },
+		{ "kube-controller", "kube-controller", NAME_NEED_FULL, "kube-controller", true },
 	};
 
 	(void)state;
 	name_rows(rows, sizeof(rows) / sizeof(rows[0]));
 }
 
-static void name_match_globs_on_comm_then_argv0(void **state)
+static void name_match_globs_on_comm_then_the_whole_name(void **state)
 {
 	static const struct name_row rows[] = {
-		{ "proc:ngin*", "nginx", NAME_YES, NULL, 0, false },
-		{ "proc:ngin?", "nginx", NAME_YES, NULL, 0, false },
-		{ "proc:nginx?", "nginx", NAME_NO, NULL, 0, false },
-		{ "proc:x[0-9]", "x5", NAME_YES, NULL, 0, false },
-		{ "proc:x[0-9]", "xa", NAME_NO, NULL, 0, false },
-		{ "proc:kworker/*", "kworker/1:2-cgroup_pidlist_destroy", NAME_YES, NULL, 0, false },
-		/* A 15-byte comm the glob misses may be cut: argv[0] decides. */
-		{ "proc:*-manager", "kube-controller", NAME_NEED_ARGV0,
-		  BYTES("/usr/local/bin/kube-controller-manager\0"), true },
-		{ "proc:*-manager", "kube-controller", NAME_NEED_ARGV0,
-		  BYTES("/usr/local/bin/kube-controller-foo\0"), false },
-		/* argv[0] matches the glob but not the comm the kernel kept: no match. */
-		{ "proc:*-manager", "fake-process-xx", NAME_NEED_ARGV0,
-		  BYTES("/usr/local/bin/kube-controller-manager\0"), false },
-		{ "proc:*-manager", "kube-controller", NAME_NEED_ARGV0, BYTES(""), false },
+		{ "ngin*", "nginx", NAME_YES, NULL, false },
+		{ "ngin?", "nginx", NAME_YES, NULL, false },
+		{ "nginx?", "nginx", NAME_NO, NULL, false },
+		{ "x[0-9]", "x5", NAME_YES, NULL, false },
+		{ "x[0-9]", "xa", NAME_NO, NULL, false },
+		{ "kworker/*", "kworker/1:2-cgroup_pidlist_destroy", NAME_YES, NULL, false },
+		/* A 15-byte comm may be cut: the whole name decides, whether the glob matches comm or not. */
+		{ "*-manager", "kube-controller", NAME_NEED_FULL, "kube-controller-manager", true },
+		{ "*-manager", "kube-controller", NAME_NEED_FULL, "kube-controller-foo", false },
+		/* The issue's case: matches the cut comm, not the name it was cut from. */
+		{ "*-controller", "kube-controller", NAME_NEED_FULL, "kube-controller-manager", false },
+		{ "*-controller", "kube-controller", NAME_NEED_FULL, "kube-controller", true },
+		/* A glob no name starting with comm could match needs nothing more. */
+		{ "kube-ctl*", "kube-controller", NAME_NO, NULL, false },
 		/* A comm shorter than 15 bytes is whole: the glob's no is final. */
-		{ "proc:*-manager", "kube-ctl", NAME_NO, NULL, 0, false },
+		{ "*-manager", "kube-ctl", NAME_NO, NULL, false },
 	};
 
 	(void)state;
 	name_rows(rows, sizeof(rows) / sizeof(rows[0]));
-}
-
-/*
- * A 15-byte NAME equal to a 15-byte comm matches without argv[0], as pgrep -x
- * matches: the NAME is exactly what the kernel shows. (Demanding argv[0]
- * would lose kernel threads and zombies with 15-byte names, which have none.)
- */
-static void name_match_15_byte_name_equal_to_comm_matches_as_pgrep(void **state)
-{
-	static const struct name_row rows[] = {
-		{ "proc:kube-controller", "kube-controller", NAME_YES,
-		  BYTES("/usr/local/bin/kube-controller-manager\0"), true },
-	};
-
-	(void)state;
-	name_rows(rows, sizeof(rows) / sizeof(rows[0]));
-}
-
-static void name_match_argv0_must_agree_with_comm(void **state)
-{
-	struct check c;
-	struct line err;
-
-	(void)state;
-	assert_int_equal(check_parse("proc:kube-controller-manager", &c, &err), 0);
-	assert_true(name_match_argv0(&c, BYTES("kube-controller"), BYTES("kube-controller-manager")));
-	/* argv[0] says NAME, the kernel's comm says otherwise: argv[0] is the process's own to fake. */
-	assert_false(name_match_argv0(&c, BYTES("kube-controllex"), BYTES("kube-controller-manager")));
-	assert_false(name_match_argv0(&c, BYTES("kube-controller"), BYTES("kube-controller")));
-	assert_false(name_match_argv0(&c, BYTES("kube-controller"), BYTES("kube")));
 }
 
 /* ---- proc_path ---- */
@@ -691,7 +674,6 @@ int main(void)
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(stat_parse_cut_inside_starttime_returns_minus_one),
 		cmocka_unit_test(stat_parse_ppid_minus_2_pow_63_is_no_undefined_behaviour),
-		cmocka_unit_test(name_match_15_byte_name_equal_to_comm_matches_as_pgrep),
 		cmocka_unit_test(stat_parse_real_captures_give_comm_state_ppid_threads_starttime),
 		cmocka_unit_test(stat_parse_hostile_comm_runs_from_first_open_to_last_close),
 		cmocka_unit_test(stat_parse_2047_byte_line_parses_whole),
@@ -701,16 +683,15 @@ int main(void)
 		cmocka_unit_test(status_parse_fixtures_give_state_tgid_real_uid_threads),
 		cmocka_unit_test(status_parse_uid_line_edge_values),
 		cmocka_unit_test(comm_parse_strips_one_trailing_newline_only),
-		cmocka_unit_test(cmdline_argv0_base_gives_basename_of_argv0),
-		cmocka_unit_test(cmdline_argv0_base_without_slash_or_nul_is_whole_argv0),
+		cmocka_unit_test(argv_names_feed_gives_base_names_of_argv0_and_argv1),
+		cmocka_unit_test(argv_names_feed_stops_after_argv1_and_bounds_names),
+		cmocka_unit_test(full_name_pick_takes_the_first_that_starts_with_comm),
 		cmocka_unit_test(glob_match_agrees_with_fnmatch_flags_0),
 		cmocka_unit_test(glob_match_reads_no_byte_past_the_lengths),
 		cmocka_unit_test(proc_state_live_running_sleeping_idle_alive_zombie_stopped_dead),
-		cmocka_unit_test(proc_state_live_from_real_zombie_stats),
 		cmocka_unit_test(name_match_exact_names_decide_on_comm),
-		cmocka_unit_test(name_match_truncated_comm_needs_argv0_and_argv0_basename_decides),
-		cmocka_unit_test(name_match_globs_on_comm_then_argv0),
-		cmocka_unit_test(name_match_argv0_must_agree_with_comm),
+		cmocka_unit_test(name_match_15_byte_comm_needs_the_whole_name),
+		cmocka_unit_test(name_match_globs_on_comm_then_the_whole_name),
 		cmocka_unit_test(proc_path_writes_pid_and_file),
 	};
 
