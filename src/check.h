@@ -86,8 +86,18 @@ struct sock_tally {
 	struct sock_seen elsewhere_at;
 	bool v6only;            /* inet: a [::] socket that would do, but is IPv6-only */
 	bool v6only_unknown;    /* inet: ... whose IPV6_V6ONLY the source does not show */
+	bool device;            /* inet: a socket that would do, but bound to a device (or VRF) that ADDR does not reach */
+	struct sock_seen device_at;
+	int device_if;
+	bool device_unsure;     /* inet: ... to a device that may or may not hold ADDR */
+	bool device_unknown;    /* inet: ... whose bound device the source does not show */
+	struct sock_seen device_unknown_at;
+	int found_if;           /* inet: the device the first found socket is bound to; 0 for none */
 	bool not_listening;     /* unix: a stream socket bound at the path, not listening */
-	bool maybe_relative;    /* unix, /proc/net: a socket bound by a relative path of the same base name */
+	size_t padded;          /* unix:@NAME: a socket bound to NAME and this many NULs, which a client of NAME misses */
+	bool reached;           /* unix: not in the table, but a connect() was taken */
+	bool reached_dgram;
+	int reach_errno;        /* unix: why a connect() was not taken; 0 if none was tried or it was */
 };
 
 struct check {

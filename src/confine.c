@@ -3,7 +3,8 @@
  *
  * A seccomp filter lets through only the system calls the checks make, the
  * way OpenBSD's tools pledge: no exec, no open for writing, no socket but
- * TCP/UDP (probes, the resolver) and sock_diag netlink, no signal but 0 and
+ * TCP/UDP (probes, the resolver), unix (unix:'s connect) and sock_diag
+ * netlink, no ioctl but SIOCGIFNAME, no signal but 0 and
  * SIGKILL. Anything else fails with ENOSYS, which the check that made the
  * call reports as exit 3: an answer, never a silent death.
  *
@@ -63,6 +64,7 @@ enum {
 #define RET_ALLOW 0x7fff0000u
 #define RET_DENY (0x00050000u | ENOSYS) /* SECCOMP_RET_ERRNO | errno */
 #define NETLINK_SOCK_DIAG_ 4
+#define SIOCGIFNAME_ 0x8910             /* linux/sockios.h */
 
 #if defined(__x86_64__)
 #define AUDIT_ARCH_SELF 0xc000003eu
@@ -141,14 +143,22 @@ static size_t filter_build(struct bpf_insn *f)
 #endif
 	i = filter_open(f, i, SYS_openat, 2);
 
-	/* socket(): TCP and UDP for the probes and the resolver, netlink only for sock_diag. */
-	f[i++] = insn(JEQ_K, SYS_socket, 0, 8);
+	/* socket(): TCP and UDP for the probes and the resolver, unix for unix:'s connect(), netlink only for sock_diag. */
+	f[i++] = insn(JEQ_K, SYS_socket, 0, 9);
 	f[i++] = insn(LD_ABS_W, DATA_ARG(0), 0, 0);
-	f[i++] = insn(JEQ_K, AF_INET, 5, 0);
-	f[i++] = insn(JEQ_K, AF_INET6, 4, 0);
+	f[i++] = insn(JEQ_K, AF_INET, 6, 0);
+	f[i++] = insn(JEQ_K, AF_INET6, 5, 0);
+	f[i++] = insn(JEQ_K, AF_UNIX, 4, 0);
 	f[i++] = insn(JEQ_K, AF_NETLINK, 0, 2);
 	f[i++] = insn(LD_ABS_W, DATA_ARG(2), 0, 0);
 	f[i++] = insn(JEQ_K, NETLINK_SOCK_DIAG_, 1, 0);
+	f[i++] = insn(RET_K, RET_DENY, 0, 0);
+	f[i++] = insn(RET_K, RET_ALLOW, 0, 0);
+
+	/* ioctl(): SIOCGIFNAME alone, which names a device (if_indextoname()) in a message. */
+	f[i++] = insn(JEQ_K, SYS_ioctl, 0, 4);
+	f[i++] = insn(LD_ABS_W, DATA_ARG(1), 0, 0);
+	f[i++] = insn(JEQ_K, SIOCGIFNAME_, 1, 0);
 	f[i++] = insn(RET_K, RET_DENY, 0, 0);
 	f[i++] = insn(RET_K, RET_ALLOW, 0, 0);
 
@@ -170,7 +180,7 @@ static size_t filter_build(struct bpf_insn *f)
 
 int confine_syscalls(void)
 {
-	static struct bpf_insn f[sizeof(allowed) / sizeof(allowed[0]) + 40];
+	static struct bpf_insn f[sizeof(allowed) / sizeof(allowed[0]) + 48];
 	struct bpf_prog prog;
 
 	prog.len = (unsigned short)filter_build(f);

@@ -2,7 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 /* mountinfo lines are ~100 bytes, passwd lines fewer: 4 KiB holds many at once. */
@@ -112,4 +114,37 @@ fail:
 	close(fd);
 	errno = saved;
 	return -1;
+}
+
+/* getdents64's record (linux/dirent.h), which musl does not declare. */
+struct dirent64_rec {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+int io_dir_names(int fd, int (*fn)(const char *name, void *ctx), void *ctx)
+{
+	/* uint64_t: records are 8-byte aligned. No opendir(): it would malloc. */
+	static uint64_t buf[512];
+
+	for (;;) {
+		long got = syscall(SYS_getdents64, fd, buf, sizeof(buf)), off = 0;
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			return got < 0 ? -1 : 0;
+		while (off < got) {
+			const struct dirent64_rec *d = (const void *)((const char *)buf + off);
+
+			off += d->d_reclen;
+			if (d->d_name[0] == '.' && (!d->d_name[1] || (d->d_name[1] == '.' && !d->d_name[2])))
+				continue;
+			if (fn(d->d_name, ctx))
+				return 0;
+		}
+	}
 }

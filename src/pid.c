@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "confine.h"
 #include "io.h"
 #include "proc.h"
 #include "procfs.h"
@@ -221,6 +222,7 @@ static void process_check(struct check *c, pid_t pid)
 	char state;
 	int procfd, dfd, e;
 
+	confine_doing(c, " reading /proc");
 	line_reset(&err);
 	procfd = procfs_open(&err);
 	if (procfd < 0) {
@@ -350,6 +352,8 @@ static void pidfile_check(struct check *c)
 
 	memcpy(path, c->arg, c->arg_len);
 	path[c->arg_len] = '\0';
+	/* A pid file on a FUSE or NFS mount whose server hangs holds the open or the read up: the line says so. */
+	confine_doing(c, " reading the pid file");
 	/* O_NONBLOCK: a FIFO put where the pidfile should be must not hang the probe. */
 	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {

@@ -8,8 +8,15 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <net/if.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <unistd.h>
 
 #include "args.h"
+#include "confine.h"
+#include "io.h"
 #include "sockdiag.h"
 
 /* sun_path's size: a longer path cannot be bound. */
@@ -106,7 +113,43 @@ enum accept {
 	ACCEPT_YES,
 	ACCEPT_V6ONLY,          /* a [::] socket that refuses IPv4 */
 	ACCEPT_UNKNOWN,         /* a [::] socket whose IPV6_V6ONLY the source does not show */
+	ACCEPT_DEVICE,          /* bound to a device that a connection to ADDR from this host does not come in on */
+	ACCEPT_DEVICE_UNSURE,   /* ... or maybe: healthy does not know which device holds ADDR */
+	ACCEPT_DEVICE_UNKNOWN,  /* ... or maybe: the source does not show the bound device */
 };
+
+/* include/net/flow.h LOOPBACK_IFINDEX: lo is 1 in every network namespace. */
+#define LOOPBACK_IFINDEX 1
+
+/*
+ * A socket bound to a device (SO_BINDTODEVICE, or its VRF) takes only what
+ * comes in on it, and a connection from this host to one of its addresses
+ * comes in, for that lookup, on the device that holds the address
+ * (net/ipv4/route.c keeps it as rt_iif; inet_hashtables.c compute_score()
+ * compares it). lo holds 127.0.0.0/8 and ::1: "0.0.0.0:80 bound to eth0"
+ * refuses 127.0.0.1. Which device holds another address, healthy does not
+ * look up: it cannot tell.
+ */
+static enum accept device_rule(const struct sock_entry *e, enum accept a, bool loopback)
+{
+	if (a != ACCEPT_YES || e->bound_if == 0)
+		return a;
+	/*
+	 * /proc/net does not show it. A socket bound to ADDR itself is taken
+	 * at its word (bound to ADDR and to a device that does not hold ADDR, it
+	 * could take nothing at all); a wildcard one may be bound to any device.
+	 */
+	if (e->bound_if < 0)
+		return all_zero(e->addr, 16) ? ACCEPT_DEVICE_UNKNOWN : ACCEPT_YES;
+	if (loopback)
+		return e->bound_if == LOOPBACK_IFINDEX ? ACCEPT_YES : ACCEPT_DEVICE;
+	return ACCEPT_DEVICE_UNSURE;
+}
+
+static bool is_loopback(int family, const unsigned char *a)
+{
+	return family == AF_INET ? a[0] == 127 : !memcmp(a, loopback6, 16);
+}
 
 /* Would socket e take a connection to addr of family? The kernel's rules for bound addresses. */
 static enum accept accepts(const struct sock_entry *e, int family, const unsigned char *addr)
@@ -142,32 +185,55 @@ static void inet_visit(struct check *c, const struct sock_entry *e)
 	if (e->port != c->u.sock.port)
 		return;
 	if (c->u.sock.localhost) {
-		a = accepts(e, AF_INET, loopback4);
-		if (a != ACCEPT_YES && accepts(e, AF_INET6, loopback6) == ACCEPT_YES)
-			a = ACCEPT_YES;
+		enum accept a6 = device_rule(e, accepts(e, AF_INET6, loopback6), true);
+
+		/* Whichever of the two a client picks: the better answer of the two. */
+		a = device_rule(e, accepts(e, AF_INET, loopback4), true);
+		if (a6 == ACCEPT_YES || a == ACCEPT_NO)
+			a = a6;
+	} else if (c->u.sock.family) {
+		a = device_rule(e, accepts(e, c->u.sock.family, c->u.sock.addr),
+				is_loopback(c->u.sock.family, c->u.sock.addr));
 	} else {
-		a = c->u.sock.family ? accepts(e, c->u.sock.family, c->u.sock.addr) : ACCEPT_YES;
+		/* tcp:PORT asks whether something listens on the port, on whatever device. */
+		a = ACCEPT_YES;
 	}
 	if (a == ACCEPT_YES) {
-		if (!t->found++)
+		if (!t->found++) {
 			seen(&t->found_at, e);
+			t->found_if = e->bound_if > 0 ? e->bound_if : 0;
+		}
 	} else if (a == ACCEPT_V6ONLY) {
 		t->v6only = true;
 	} else if (a == ACCEPT_UNKNOWN) {
 		t->v6only_unknown = true;
+	} else if (a == ACCEPT_DEVICE || a == ACCEPT_DEVICE_UNSURE) {
+		if (!t->device || (a == ACCEPT_DEVICE_UNSURE && !t->device_unsure)) {
+			seen(&t->device_at, e);
+			t->device_if = e->bound_if;
+		}
+		t->device = true;
+		t->device_unsure |= a == ACCEPT_DEVICE_UNSURE;
+	} else if (a == ACCEPT_DEVICE_UNKNOWN) {
+		if (!t->device_unknown)
+			seen(&t->device_unknown_at, e);
+		t->device_unknown = true;
 	} else if (!t->elsewhere++) {
 		seen(&t->elsewhere_at, e);
 	}
 }
 
-/* The base name of a path: what follows its last '/'. */
-static const char *base_name(const char *s, size_t n, size_t *base_len)
+/* The name of interface index, as this network namespace has it (if_indextoname(): SIOCGIFNAME); "#N" if gone. */
+static void append_ifname(struct line *l, int index)
 {
-	const char *slash = memrchr(s, '/', n);
-	const char *b = slash ? slash + 1 : s;
+	char name[IF_NAMESIZE];
 
-	*base_len = n - (size_t)(b - s);
-	return b;
+	if (if_indextoname((unsigned)index, name)) {
+		line_escaped(l, name, strnlen(name, sizeof(name)));
+		return;
+	}
+	line_str(l, "#");
+	line_uint(l, (unsigned long long)index);
 }
 
 /* The device as the kernel's MKDEV() encodes it, which UNIX_DIAG_VFS uses (not stat()'s new_encode_dev()). */
@@ -184,16 +250,13 @@ static int socket_stat(const char *path, struct stat *st)
 	return !S_ISSOCK(st->st_mode);
 }
 
-static bool same_file(const char *name, size_t n, const struct check *c)
+static bool all_nul(const char *s, size_t n)
 {
-	char path[UNIX_PATH_SIZE + 1];
-	struct stat st;
-
-	if (n >= sizeof(path))
-		return false;
-	memcpy(path, name, n);
-	path[n] = '\0';
-	return socket_stat(path, &st) == 0 && dev_kernel(st.st_dev) == c->u.sock.dev && st.st_ino == c->u.sock.ino;
+	while (n--) {
+		if (*s++)
+			return false;
+	}
+	return true;
 }
 
 static void unix_visit(struct check *c, const struct sock_entry *e)
@@ -206,33 +269,22 @@ static void unix_visit(struct check *c, const struct sock_entry *e)
 	if (c->u.sock.stat_errno || c->u.sock.not_socket || e->abstract != c->u.sock.abstract)
 		return;
 	if (e->abstract) {
+		/* What a client's connect() to @NAME reaches: that name, no byte more. */
 		match = e->name_len == want_len && !memcmp(e->name, want, want_len);
-	} else if (e->has_vfs) {
-		size_t b1, b2;
-		const char *nb = base_name(e->name, e->name_len, &b1), *wb = base_name(want, want_len, &b2);
-
-		/*
-		 * The socket file, whatever path bound it (relative, through a
-		 * symlink). UNIX_DIAG_VFS keeps 32 bits of the inode, and the
-		 * superblock's device, which stat() does not show on btrfs
-		 * subvolumes and on overlayfs over several filesystems: there the
-		 * name it was bound by must end as PATH does.
-		 */
-		match = e->vfs_ino == (uint32_t)c->u.sock.ino &&
-			(e->vfs_dev == c->u.sock.dev || (b1 == b2 && !memcmp(nb, wb, b1)));
+		if (!match && e->name_len > want_len && !memcmp(e->name, want, want_len) &&
+		    all_nul(e->name + want_len, e->name_len - want_len))
+			t->padded = e->name_len - want_len;
 	} else {
-		size_t b1, b2;
-		const char *nb = base_name(e->name, e->name_len, &b1), *wb = base_name(want, want_len, &b2);
-
 		/*
-		 * /proc/net/unix shows only the path as bound. The same string, or
-		 * an absolute one that names the same file (a symlink, /var/run for
-		 * /run); a relative one cannot be told apart.
+		 * The socket file itself, whatever path bound it (relative, through
+		 * a symlink): its device and inode. UNIX_DIAG_VFS keeps 32 bits of
+		 * the inode and the superblock's device; each tmpfs numbers its
+		 * inodes from 2, so the device tells a stale file on one from a live
+		 * one on another. Where stat() shows another device than the
+		 * superblock's (btrfs subvolumes, overlayfs over several
+		 * filesystems) nothing matches here, and a connect() decides.
 		 */
-		match = (e->name_len == want_len && !memcmp(e->name, want, want_len)) ||
-			(e->name_len && e->name[0] == '/' && same_file(e->name, e->name_len, c));
-		if (!match && e->name_len && e->name[0] != '/' && b1 == b2 && !memcmp(nb, wb, b1))
-			t->maybe_relative = true;
+		match = e->has_vfs && e->vfs_ino == (uint32_t)c->u.sock.ino && e->vfs_dev == c->u.sock.dev;
 	}
 	if (!match)
 		return;
@@ -242,6 +294,87 @@ static void unix_visit(struct check *c, const struct sock_entry *e)
 			t->found_dgram = e->type == SOCK_DGRAM;
 	} else
 		t->not_listening = true;
+}
+
+/*
+ * sun_path for c: the path, or "/proc/self/fd/N/BASE" for one longer than
+ * sun_path (its server bound a relative one), N the directory's fd, which the
+ * caller closes. Returns the address length, or 0 with errno set.
+ */
+static socklen_t unix_addr(const struct check *c, struct sockaddr_un *sun, int *dirfd)
+{
+	const char *base;
+	size_t n = c->arg_len, off = offsetof(struct sockaddr_un, sun_path);
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	*dirfd = -1;
+	if (c->u.sock.abstract) {
+		/* "\0NAME", no trailing NUL: the address length says where the name ends. */
+		memcpy(sun->sun_path + 1, c->arg + 1, n - 1);
+		return (socklen_t)(off + n);
+	}
+	if (n < sizeof(sun->sun_path)) {
+		memcpy(sun->sun_path, c->arg, n);
+		return (socklen_t)(off + n + 1);
+	}
+	base = memrchr(c->arg, '/', n);
+	if (base && (size_t)(c->arg + n - base) < sizeof(sun->sun_path) - 32) {
+		char dir[PATH_MAX];
+		struct line l;
+
+		memcpy(dir, c->arg, (size_t)(base - c->arg));
+		dir[base - c->arg] = '\0';
+		*dirfd = openat(AT_FDCWD, dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (*dirfd < 0)
+			return 0;
+		line_reset(&l);
+		line_str(&l, "/proc/self/fd/");
+		line_uint(&l, (unsigned long long)*dirfd);
+		line_mem(&l, base, (size_t)(c->arg + n - base));
+		memcpy(sun->sun_path, l.buf, l.len);
+		return (socklen_t)(off + l.len + 1);
+	}
+	errno = ENAMETOOLONG;
+	return 0;
+}
+
+/*
+ * What a client finds at the socket: a connect(), closed at once, as
+ * "nc -zU" does. A listening server takes it into its backlog (the server
+ * then reads an end of file); a stale socket file refuses it. Stream first,
+ * then seqpacket and datagram, whichever type the socket is (EPROTOTYPE).
+ * Non-blocking: a full backlog is EAGAIN, a server there but busy.
+ */
+static void unix_reach(struct check *c)
+{
+	static const int types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
+	struct sock_tally *t = &c->u.sock.tally;
+	struct sockaddr_un sun;
+	int dirfd, fd, e = EPROTOTYPE;
+	socklen_t len = unix_addr(c, &sun, &dirfd);
+	size_t k;
+
+	if (!len) {
+		t->reach_errno = errno;
+		return;
+	}
+	for (k = 0; k < sizeof(types) / sizeof(types[0]) && e == EPROTOTYPE; k++) {
+		fd = socket(AF_UNIX, types[k] | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (fd < 0) {
+			e = errno;
+			break;
+		}
+		e = connect(fd, (struct sockaddr *)&sun, len) ? errno : 0;
+		close(fd);
+		if (e == 0 || e == EAGAIN) {
+			t->reached = true;
+			t->reached_dgram = types[k] == SOCK_DGRAM;
+		}
+	}
+	if (dirfd >= 0)
+		close(dirfd);
+	t->reach_errno = t->reached ? 0 : e;
 }
 
 struct visit_ctx {
@@ -335,6 +468,11 @@ static void inet_verdict(struct check *c)
 		line_str(l, "ok: ");
 		line_str(l, verb);
 		line_addr(l, t->found_at.family, t->found_at.addr, c->u.sock.port);
+		if (t->found_if) {
+			line_str(l, " (bound to device ");
+			append_ifname(l, t->found_if);
+			line_str(l, ")");
+		}
 		if (t->found > 1) {
 			line_str(l, " and ");
 			line_uint(l, t->found - 1);
@@ -349,6 +487,29 @@ static void inet_verdict(struct check *c)
 		line_str(l, " may take IPv4, but /proc/net does not show IPV6_V6ONLY");
 		return;
 	}
+	if (t->device_unsure) {
+		c->verdict = VERDICT_ERROR;
+		line_str(l, "cannot tell: ");
+		line_addr(l, t->device_at.family, t->device_at.addr, c->u.sock.port);
+		line_str(l, " is bound to device ");
+		append_ifname(l, t->device_if);
+		line_str(l, ", and healthy does not look up whether ");
+		line_ip(l, c->u.sock.family, c->u.sock.addr);
+		line_str(l, " is on it");
+		return;
+	}
+	if (t->device_unknown) {
+		c->verdict = VERDICT_ERROR;
+		line_str(l, "cannot tell: ");
+		line_addr(l, t->device_unknown_at.family, t->device_unknown_at.addr, c->u.sock.port);
+		line_str(l, c->kind == CHECK_TCP ? " listens" : " is bound");
+		line_str(l, ", but /proc/net does not show whether it is bound to a device that refuses ");
+		if (c->u.sock.localhost)
+			line_str(l, "localhost");
+		else
+			line_ip(l, c->u.sock.family, c->u.sock.addr);
+		return;
+	}
 	c->verdict = VERDICT_FAIL;
 	line_str(l, c->kind == CHECK_TCP ? "not listening on " : "nothing bound on ");
 	append_wanted(l, c);
@@ -359,6 +520,12 @@ static void inet_verdict(struct check *c)
 		line_str(l, " (");
 		line_addr(l, s.family, s.addr, c->u.sock.port);
 		line_str(l, " is IPv6-only)");
+	} else if (t->device) {
+		line_str(l, " (");
+		line_addr(l, t->device_at.family, t->device_at.addr, c->u.sock.port);
+		line_str(l, " is bound to device ");
+		append_ifname(l, t->device_if);
+		line_str(l, " only)");
 	} else if (t->elsewhere) {
 		line_str(l, " (");
 		line_str(l, verb);
@@ -367,18 +534,12 @@ static void inet_verdict(struct check *c)
 	}
 }
 
-static void unix_verdict(struct check *c)
+static void unix_verdict(struct check *c, bool by_table)
 {
 	const struct sock_tally *t = &c->u.sock.tally;
 	struct line *l = &c->why;
+	int e = c->u.sock.stat_errno ? c->u.sock.stat_errno : t->reach_errno;
 
-	if (c->u.sock.stat_errno) {
-		int e = c->u.sock.stat_errno;
-
-		c->verdict = e == ENOENT || e == ENOTDIR ? VERDICT_FAIL : VERDICT_ERROR;
-		line_str(l, strerror(e));
-		return;
-	}
 	if (c->u.sock.not_socket) {
 		c->verdict = VERDICT_FAIL;
 		line_str(l, "not a socket");
@@ -394,14 +555,48 @@ static void unix_verdict(struct check *c)
 		line_str(l, "bound, but not listening");
 		return;
 	}
-	if (t->maybe_relative) {
-		c->verdict = VERDICT_ERROR;
-		line_str(l, "cannot tell: a socket bound by a relative path of that name may be it, and /proc/net/unix shows no inode");
+	if (t->reached) {
+		c->verdict = VERDICT_PASS;
+		line_str(l, t->reached_dgram ? "ok: bound (datagram; " : "ok: listening (");
+		/* Say how it was seen: the server may be in another network namespace, sharing the file through a volume. */
+		line_str(l, by_table ? "a connect() was taken: its server is not in this network namespace)"
+				     : "a connect() was taken)");
 		return;
 	}
-	c->verdict = VERDICT_FAIL;
-	/* sock_diag shows this network namespace only: a server in another one is not seen. */
-	line_str(l, c->u.sock.abstract ? "not listening" : "stale socket file: no server bound to it in this network namespace");
+	if (e == ENOENT || e == ENOTDIR) {
+		c->verdict = VERDICT_FAIL;
+		line_str(l, "no socket file at ");
+		line_escaped(l, c->arg, c->arg_len);
+		return;
+	}
+	if (c->u.sock.abstract && (by_table || e == ECONNREFUSED)) {
+		c->verdict = VERDICT_FAIL;
+		line_str(l, "not listening");
+		if (t->padded) {
+			/* ss shows it "@NAME@@@": bound with sizeof(sun_path), its clients must pad their names too. */
+			line_str(l, " (a socket is bound to this name and ");
+			line_uint(l, t->padded);
+			line_str(l, t->padded == 1 ? " NUL after it" : " NULs after it");
+			line_str(l, ", which a client of the name alone does not reach)");
+		}
+		return;
+	}
+	if (e == ECONNREFUSED) {
+		c->verdict = VERDICT_FAIL;
+		/* Not in this network namespace's table either: the file outlived its server. */
+		line_str(l, by_table ? "stale socket file: no server bound to it (connection refused)"
+				     : "connection refused: no server listens on it");
+		return;
+	}
+	/* EACCES (no write permission on the file), a filter, no descriptor left: healthy's trouble. */
+	c->verdict = VERDICT_ERROR;
+	if (c->u.sock.stat_errno) {
+		line_str(l, "stat ");
+		line_escaped(l, c->arg, c->arg_len);
+		line_errno(l, "", e);
+	} else {
+		line_errno(l, "cannot tell: connect", e);
+	}
 }
 
 /*
@@ -430,6 +625,7 @@ void sock_run(struct check *checks, size_t n, uint64_t wait_ms)
 	unsigned need = 0;
 	struct line table_err[TABLE_COUNT];
 	bool failed[TABLE_COUNT] = { false };
+	const struct check *first = NULL;
 	size_t i;
 	int t;
 
@@ -438,11 +634,20 @@ void sock_run(struct check *checks, size_t n, uint64_t wait_ms)
 
 		if (c->kind != CHECK_TCP && c->kind != CHECK_UDP && c->kind != CHECK_UNIX)
 			continue;
+		if (!first)
+			first = c;
 		line_reset(&c->why);
-		if (c->kind == CHECK_UNIX && !c->u.sock.abstract)
+		if (c->kind == CHECK_UNIX && !c->u.sock.abstract) {
+			/* A socket file on a FUSE or NFS mount whose server hangs holds stat() up: say so if it does. */
+			confine_doing(c, " looking at the socket file");
 			unix_stat(c);
+		}
 		need |= tables_for(c);
 	}
+	confine_doing(first, " reading the socket tables");
+	/* /proc/net/unix cannot identify a socket file: there, a connect() answers unix: instead. */
+	if (use_procnet)
+		need &= ~(1u << TABLE_UNIX);
 	for (t = 0; t < TABLE_COUNT; t++) {
 		static struct visit_ctx v;
 
@@ -457,12 +662,30 @@ void sock_run(struct check *checks, size_t n, uint64_t wait_ms)
 	}
 	for (i = 0; i < n; i++) {
 		struct check *c = &checks[i];
-		unsigned tables;
+		struct sock_tally *tl = &c->u.sock.tally;
+		bool by_table;
 
-		if (c->kind != CHECK_TCP && c->kind != CHECK_UDP && c->kind != CHECK_UNIX)
+		if (c->kind == CHECK_UNIX) {
+			by_table = (need & 1u << TABLE_UNIX) && !failed[TABLE_UNIX];
+			/*
+			 * Not in this network namespace's table: the server may be in
+			 * another one, sharing the file through a volume, or gone. An
+			 * abstract name lives in the network namespace: the table is the
+			 * whole answer there.
+			 */
+			if (!c->u.sock.stat_errno && !c->u.sock.not_socket && !tl->found && !tl->not_listening &&
+			    !(by_table && c->u.sock.abstract)) {
+				confine_doing(c, " connecting to the socket");
+				unix_reach(c);
+			}
+			unix_verdict(c, by_table);
 			continue;
-		tables = tables_for(c);
-		if (!c->u.sock.tally.found) {
+		}
+		if (c->kind != CHECK_TCP && c->kind != CHECK_UDP)
+			continue;
+		if (!tl->found) {
+			unsigned tables = tables_for(c);
+
 			for (t = 0; t < TABLE_COUNT; t++) {
 				if ((tables & 1u << t) && failed[t]) {
 					c->verdict = VERDICT_ERROR;
@@ -473,9 +696,6 @@ void sock_run(struct check *checks, size_t n, uint64_t wait_ms)
 			if (c->verdict == VERDICT_ERROR)
 				continue;
 		}
-		if (c->kind == CHECK_UNIX)
-			unix_verdict(c);
-		else
-			inet_verdict(c);
+		inet_verdict(c);
 	}
 }

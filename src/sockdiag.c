@@ -25,8 +25,6 @@
 #define UNIX_DIAG_VFS 1
 #define UDIAG_SHOW_NAME 0x1
 #define UDIAG_SHOW_VFS 0x2
-/* include/net/af_unix.h: the listening flag in /proc/net/unix */
-#define UNIX_ACCEPTCON 0x10000
 
 /* 32 KiB, libnetlink's floor: a smaller buffer truncates answers (MSG_TRUNC). */
 #define NL_BUF_SIZE 32768
@@ -151,6 +149,7 @@ int diag_inet_parse(const unsigned char *msg, size_t len, struct sock_entry *e)
 	e->family = m.family;
 	e->state = m.state;
 	e->port = ntohs(m.id.sport);
+	e->bound_if = (int)(m.id.ifindex & 0x7fffffff);
 	memcpy(e->addr, m.id.src, m.family == AF_INET ? 4 : 16);
 	/* inet_diag_msg_attrs_fill() sends SKV6ONLY for IPv6 LISTEN and CLOSE sockets: IPv4 ones have none. */
 	e->v6only = m.family == AF_INET6 ? -1 : 0;
@@ -194,13 +193,16 @@ int diag_unix_parse(const unsigned char *msg, size_t len, struct sock_entry *e)
 		return -1;
 	/*
 	 * The name is what bind() was given: a path with its trailing NUL, or an
-	 * abstract name after a NUL, which some servers pad with NULs to the end
-	 * of sun_path (ss shows them as "@name@@@@").
+	 * abstract name after a NUL. An abstract name is all its bytes: one a
+	 * server padded with NULs to the end of sun_path (ss shows "@name@@@@")
+	 * is another name than "name", which a client connecting to @name does
+	 * not reach.
 	 */
 	if (e->name_len && e->name[0] == '\0') {
 		e->abstract = true;
 		e->name++;
 		e->name_len--;
+		return 0;
 	}
 	while (e->name_len && e->name[e->name_len - 1] == '\0')
 		e->name_len--;
@@ -283,7 +285,7 @@ static const struct table_info {
 	[TABLE_UDP4] = { AF_INET, 17, 1u << TCP_CLOSE, "/proc/net/udp" },
 	[TABLE_UDP6] = { AF_INET6, 17, 1u << TCP_CLOSE, "/proc/net/udp6" },
 	/* Listening stream sockets, and unconnected ones: datagram servers, and bound-but-not-listening. */
-	[TABLE_UNIX] = { AF_UNIX, 0, 1u << TCP_LISTEN | 1u << TCP_CLOSE, "/proc/net/unix" },
+	[TABLE_UNIX] = { AF_UNIX, 0, 1u << TCP_LISTEN | 1u << TCP_CLOSE, NULL },
 };
 
 static int diag_fd = -1;
@@ -442,6 +444,7 @@ int procnet_inet_parse(const char *line, size_t len, int family, struct sock_ent
 	memset(e, 0, sizeof(*e));
 	e->family = family;
 	e->v6only = family == AF_INET6 ? -1 : 0;        /* /proc/net/tcp6 does not show it */
+	e->bound_if = -1;                               /* nor a bound device */
 	for (i = 0; i < words; i++) {
 		if (hex_parse(t + i * 8, 8, &v))
 			return -1;
@@ -459,51 +462,6 @@ int procnet_inet_parse(const char *line, size_t len, int family, struct sock_ent
 	return 0;
 }
 
-int procnet_unix_parse(const char *line, size_t len, struct sock_entry *e)
-{
-	/*
-	 * net/unix/af_unix.c unix_seq_show(): "%pK: %08X %08X %08X %04X %02X %5lu"
-	 * and then, for a bound socket, one space and the name to the end of the
-	 * line: spaces and all; an abstract name starts with '@'.
-	 */
-	const char *p = line, *end = line + len, *t;
-	const char *fields[6];
-	size_t n, i;
-	uint32_t flags, type, st;
-
-	t = token(&p, end, &n);
-	if (!t || t[n - 1] != ':')
-		return -1;
-	for (i = 0; i < 6; i++) {
-		fields[i] = token(&p, end, &n);
-		if (!fields[i])
-			return -1;
-		/* The inode (field 6) is decimal; the others are fixed-width hex. */
-		if (i < 5 && (n != (i < 3 ? 8u : i == 3 ? 4u : 2u)))
-			return -1;
-	}
-	if (hex_parse(fields[2], 8, &flags) || hex_parse(fields[3], 4, &type) || hex_parse(fields[4], 2, &st))
-		return -1;
-	memset(e, 0, sizeof(*e));
-	e->family = AF_UNIX;
-	e->type = (int)type;
-	/* SS_UNCONNECTED is 1; listening shows as the __SO_ACCEPTCON flag. */
-	e->state = flags & UNIX_ACCEPTCON ? TCP_LISTEN : st == 1 ? TCP_CLOSE : TCP_ESTABLISHED;
-	if (p < end && *p == ' ' && p + 1 < end) {
-		e->name = p + 1;
-		e->name_len = (size_t)(end - p - 1);
-		/* Abstract names show '@' for their leading NUL and for every NUL after it (padding). */
-		if (e->name[0] == '@') {
-			e->abstract = true;
-			e->name++;
-			e->name_len--;
-			while (e->name_len && e->name[e->name_len - 1] == '@')
-				e->name_len--;
-		}
-	}
-	return 0;
-}
-
 struct procnet_ctx {
 	enum sock_table t;
 	sock_visit fn;
@@ -515,9 +473,7 @@ static int procnet_line(const char *line, size_t len, void *arg)
 	struct procnet_ctx *pc = arg;
 	const struct table_info *ti = &tables[pc->t];
 	struct sock_entry e;
-	int r = ti->family == AF_UNIX ? procnet_unix_parse(line, len, &e) : procnet_inet_parse(line, len, ti->family, &e);
-
-	if (r)
+	if (procnet_inet_parse(line, len, ti->family, &e))
 		return 0;
 	/*
 	 * Listeners come first in /proc/net/tcp (the listening hash, then the
@@ -538,6 +494,11 @@ int sock_table_read(enum sock_table t, bool use_procnet, uint64_t wait_ms, sock_
 		return 0;
 	if (!use_procnet)
 		fn(NULL, ctx);  /* sock_diag may have given part of the table before it failed */
+	if (tables[t].family == AF_UNIX) {
+		line_reset(err);
+		line_str(err, "sock_diag does not answer for unix sockets");
+		return -1;
+	}
 	if (io_lines(tables[t].procnet, procnet_line, &pc) == 0)
 		return 0;
 	/* No tcp6 or udp6 in /proc/net: the kernel has no IPv6, so no IPv6 socket either. */

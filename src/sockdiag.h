@@ -27,11 +27,13 @@ struct sock_entry {
 	unsigned char addr[16]; /* bound address, network order; IPv4 in the first 4 bytes */
 	uint16_t port;          /* bound port, host order */
 	int v6only;             /* IPV6_V6ONLY: 1, 0, or -1 when the source does not say */
+	int bound_if;           /* SO_BINDTODEVICE (or a VRF): the interface index, 0 for none, -1 when the source does not say */
 	bool has_vfs;           /* unix: the socket file's device and inode are known */
 	uint32_t vfs_dev;       /* the file's device, as the kernel's MKDEV(): major << 20 | minor */
 	uint32_t vfs_ino;
 	bool abstract;          /* unix: the name is in the abstract namespace */
-	const char *name;       /* unix: the name as bound, without the abstract marker or trailing NULs; inside the parsed buffer */
+	const char *name;       /* unix: the name as bound: a path without its trailing NULs, an abstract name without
+				   its leading NUL but whole (trailing NULs are part of it); inside the parsed buffer */
 	size_t name_len;
 };
 
@@ -55,7 +57,9 @@ typedef int (*sock_visit)(const struct sock_entry *e, void *ctx);
 /*
  * Reads one table: TCP listeners, unconnected UDP sockets, or listening and
  * unconnected unix sockets. sock_diag first, waiting at most wait_ms for it;
- * /proc/net when sock_diag is refused or fails, or always when use_procnet.
+ * for TCP and UDP, /proc/net when sock_diag is refused or fails, or always
+ * when use_procnet. /proc/net/unix is never read: it shows neither a socket
+ * file's inode nor an abstract name's NULs (the unix: kind connects instead).
  * Returns 0, or -1 with why in err.
  */
 int sock_table_read(enum sock_table t, bool use_procnet, uint64_t wait_ms, sock_visit fn, void *ctx, struct line *err);
@@ -68,8 +72,6 @@ int diag_inet_parse(const unsigned char *msg, size_t len, struct sock_entry *e);
 int diag_unix_parse(const unsigned char *msg, size_t len, struct sock_entry *e);
 /* One line of /proc/net/tcp, tcp6, udp or udp6 (family AF_INET or AF_INET6); the header line is -1. */
 int procnet_inet_parse(const char *line, size_t len, int family, struct sock_entry *e);
-/* One line of /proc/net/unix; the header line is -1. */
-int procnet_unix_parse(const char *line, size_t len, struct sock_entry *e);
 
 enum nl_batch {
 	NL_MORE,        /* every message was handled: read the next datagram */

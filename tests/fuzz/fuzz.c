@@ -18,7 +18,7 @@
 
 enum {
 	TARGET_STAT = 1, TARGET_STATUS, TARGET_CMDLINE, TARGET_PIDFILE, TARGET_MOUNTINFO, TARGET_PASSWD,
-	TARGET_PROCNET_INET, TARGET_PROCNET_UNIX, TARGET_DIAG_INET, TARGET_DIAG_UNIX, TARGET_NL_BATCH,
+	TARGET_PROCNET_INET, TARGET_DIAG_INET, TARGET_DIAG_UNIX, TARGET_NL_BATCH,
 	TARGET_CHECK, TARGET_ARGS, TARGET_DURATION, TARGET_HTTP_STATUS, TARGET_GLOB, TARGET_ESCAPE,
 };
 
@@ -102,13 +102,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		struct sock_entry e;
 
 		procnet_inet_parse(b, n, n & 1 ? 10 : 2, &e);
-		break;
-	}
-	case TARGET_PROCNET_UNIX: {
-		struct sock_entry e;
-
-		if (procnet_unix_parse(b, n, &e) == 0)
-			count(&e, (void *)&sink);
 		break;
 	}
 	case TARGET_DIAG_INET: {

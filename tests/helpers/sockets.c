@@ -14,6 +14,9 @@
  *   unix-dgram PATH               a bound datagram socket
  *   unix-bound PATH               a stream socket bound, not listening
  *   unix-stale PATH               binds and listens, then exits, leaving the file
+ *   tcp-listen-dev ADDR DEV       listen on ADDR, any port, bound to device DEV (SO_BINDTODEVICE)
+ *   unix-listen-padded NAME N     listen on abstract NAME followed by N NULs (sizeof(sun_path) style)
+ *   unix-swap PATH TARGET         listen at PATH, then replace PATH with a symlink to TARGET
  *
  * V6ONLY is 1, 0, or - (the system default). The port the socket has (or,
  * for unix modes, "ok") goes into READYFILE once it is in place.
@@ -210,6 +213,44 @@ int main(int argc, char **argv)
 		}
 		usleep(200000);
 		ready_port(l);
+		forever();
+	}
+	if (!strcmp(mode, "tcp-listen-dev") && argc == 5) {
+		struct sockaddr_storage ss;
+		socklen_t len = inet_addr_parse(argv[2], "0", &ss);
+
+		fd = socket(ss.ss_family, SOCK_STREAM, 0);
+		if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, argv[3], (socklen_t)strlen(argv[3])))
+			die("SO_BINDTODEVICE");
+		if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 16))
+			die("listen");
+		ready_port(fd);
+		forever();
+	}
+	if (!strcmp(mode, "unix-listen-padded") && argc == 5) {
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+		size_t n = strlen(argv[2]), pad = (size_t)atoi(argv[3]);
+
+		if (1 + n + pad > sizeof(sun.sun_path))
+			die("name too long");
+		memcpy(sun.sun_path + 1, argv[2], n);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (fd < 0 || bind(fd, (struct sockaddr *)&sun, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n + pad)) ||
+		    listen(fd, 16))
+			die("bind");
+		ready("ok");
+		forever();
+	}
+	if (!strcmp(mode, "unix-swap") && argc == 5) {
+		char tmp[4096];
+
+		fd = unix_socket(SOCK_STREAM, argv[2]);
+		if (listen(fd, 16))
+			die("listen");
+		snprintf(tmp, sizeof(tmp), "%s.swap", argv[2]);
+		if (symlink(argv[3], tmp) || rename(tmp, argv[2]))
+			die("symlink");
+		ready("ok");
 		forever();
 	}
 	if (argc == 4 && !strncmp(mode, "unix-", 5)) {

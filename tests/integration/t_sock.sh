@@ -42,8 +42,13 @@ both "udp: is not tcp:" 1 --err "healthy: udp:$p4: nothing bound on port $p4" --
 
 # 0.0.0.0 takes every IPv4 address, no IPv6 one.
 listen tcp-listen 0.0.0.0 0 -; pany=$PORT
-both "0.0.0.0 takes 127.0.0.1" 0 --out "healthy: tcp:127.0.0.1:$pany: ok: listening on 0.0.0.0:$pany" -- "$HEALTHY" -v "tcp:127.0.0.1:$pany"
-both "0.0.0.0 takes any IPv4 address" 0 -- "$HEALTHY" "tcp:192.0.2.1:$pany"
+check "0.0.0.0 takes 127.0.0.1" 0 --out "healthy: tcp:127.0.0.1:$pany: ok: listening on 0.0.0.0:$pany" -- "$HEALTHY" -v "tcp:127.0.0.1:$pany"
+check "0.0.0.0 takes any IPv4 address" 0 -- "$HEALTHY" "tcp:192.0.2.1:$pany"
+# /proc/net does not show a bound device (SO_BINDTODEVICE): a wildcard socket may refuse ADDR.
+HEALTHY_PROCNET=1 check "0.0.0.0 for 127.0.0.1 from /proc/net: cannot tell, exit 3" 3 \
+	--err "healthy: tcp:127.0.0.1:$pany: cannot tell: 0.0.0.0:$pany listens, but /proc/net does not show whether it is bound to a device that refuses 127.0.0.1" \
+	-- "$HEALTHY" "tcp:127.0.0.1:$pany"
+HEALTHY_PROCNET=1 check "... tcp:PORT from /proc/net passes" 0 -- "$HEALTHY" "tcp:$pany"
 both "0.0.0.0 does not take ::1" 1 -- "$HEALTHY" "tcp:[::1]:$pany"
 
 # ::1
@@ -55,7 +60,8 @@ both "[::1] listener does not take 127.0.0.1" 1 -- "$HEALTHY" "tcp:127.0.0.1:$p6
 
 # :: dual stack, and :: IPv6-only.
 listen tcp-listen :: 0 0; pdual=$PORT
-both "[::] takes ::1" 0 -- "$HEALTHY" "tcp:[::1]:$pdual"
+check "[::] takes ::1" 0 -- "$HEALTHY" "tcp:[::1]:$pdual"
+HEALTHY_PROCNET=1 check "[::] for ::1 from /proc/net: cannot tell (a bound device)" 3 -- "$HEALTHY" "tcp:[::1]:$pdual"
 check "dual-stack [::] takes 127.0.0.1 (sock_diag shows IPV6_V6ONLY off)" 0 \
 	--out "healthy: tcp:127.0.0.1:$pdual: ok: listening on [::]:$pdual" -- "$HEALTHY" -v "tcp:127.0.0.1:$pdual"
 check "dual-stack [::] takes [::ffff:127.0.0.1]" 0 -- "$HEALTHY" "tcp:[::ffff:127.0.0.1]:$pdual"
@@ -66,8 +72,9 @@ both "dual-stack [::], tcp:PORT" 0 -- "$HEALTHY" "tcp:$pdual"
 listen tcp-listen :: 0 1; ponly=$PORT
 check "IPv6-only [::] does not take 127.0.0.1, and says why" 1 \
 	--err "healthy: tcp:127.0.0.1:$ponly: not listening on 127.0.0.1:$ponly ([::]:$ponly is IPv6-only)" -- "$HEALTHY" "tcp:127.0.0.1:$ponly"
-both "IPv6-only [::] takes ::1" 0 -- "$HEALTHY" "tcp:[::1]:$ponly"
-both "IPv6-only [::], tcp:localhost:PORT" 0 -- "$HEALTHY" "tcp:localhost:$ponly"
+check "IPv6-only [::] takes ::1" 0 -- "$HEALTHY" "tcp:[::1]:$ponly"
+check "IPv6-only [::], tcp:localhost:PORT" 0 -- "$HEALTHY" "tcp:localhost:$ponly"
+HEALTHY_PROCNET=1 check "IPv6-only [::], tcp:localhost:PORT from /proc/net: cannot tell" 3 -- "$HEALTHY" "tcp:localhost:$ponly"
 
 # Not listeners: an established connection on the port, a UDP client.
 listen tcp-established 127.0.0.1; pest=$PORT
@@ -77,14 +84,15 @@ both "an established connection's local port is no listener" 1 \
 # UDP.
 listen udp-bind 0.0.0.0 0 -; pu=$PORT
 both "udp: bound on 0.0.0.0" 0 --out "healthy: udp:$pu: ok: bound on 0.0.0.0:$pu" -- "$HEALTHY" -v "udp:$pu"
-both "udp:127.0.0.1:PORT" 0 -- "$HEALTHY" "udp:127.0.0.1:$pu"
+check "udp:127.0.0.1:PORT" 0 -- "$HEALTHY" "udp:127.0.0.1:$pu"
+HEALTHY_PROCNET=1 check "udp:127.0.0.1:PORT against 0.0.0.0 from /proc/net: cannot tell" 3 -- "$HEALTHY" "udp:127.0.0.1:$pu"
 both "tcp: is not udp:" 1 -- "$HEALTHY" "tcp:$pu"
 listen udp-connect 127.0.0.1 9; pc=$PORT
 both "a connected UDP socket's local port is not a server" 1 \
 	--err "healthy: udp:$pc: nothing bound on port $pc" -- "$HEALTHY" "udp:$pc"
 listen udp-bind :: 0 0; pu6=$PORT
 check "udp: dual-stack [::] takes 127.0.0.1" 0 -- "$HEALTHY" "udp:127.0.0.1:$pu6"
-both "udp: [::] takes ::1" 0 -- "$HEALTHY" "udp:[::1]:$pu6"
+check "udp: [::] takes ::1" 0 -- "$HEALTHY" "udp:[::1]:$pu6"
 listen tcp-listen 127.0.0.1 0 -; pboth=$PORT
 start "$SOCKETS" udp-bind 127.0.0.1 "$pboth" -
 both "tcp and udp on one port, each found" 0 -- "$HEALTHY" "tcp:$pboth" "udp:$pboth"
@@ -97,17 +105,26 @@ both "one of them down" 1 --err "healthy: udp:$p4: nothing bound on port $p4" --
 # Unix sockets, in a directory with a space in its name.
 U="$TMP/unix dir"; mkdir -p "$U"
 listen unix-listen "$U/listen.sock"
-both "unix: a listening stream socket" 0 --out "healthy: unix:$U/listen.sock: ok: listening" -- "$HEALTHY" -v "unix:$U/listen.sock"
+check "unix: a listening stream socket" 0 --out "healthy: unix:$U/listen.sock: ok: listening" -- "$HEALTHY" -v "unix:$U/listen.sock"
+HEALTHY_PROCNET=1 check "unix: a listening stream socket (without sock_diag: a connect(), and -v says so)" 0 \
+	--out "healthy: unix:$U/listen.sock: ok: listening (a connect() was taken)" -- "$HEALTHY" -v "unix:$U/listen.sock"
 listen unix-seqpacket "$U/seq.sock"
 both "unix: a listening seqpacket socket" 0 -- "$HEALTHY" "unix:$U/seq.sock"
 listen unix-dgram "$U/dgram.sock"
-both "unix: a bound datagram socket" 0 --out "healthy: unix:$U/dgram.sock: ok: bound (datagram)" -- "$HEALTHY" -v "unix:$U/dgram.sock"
+check "unix: a bound datagram socket" 0 --out "healthy: unix:$U/dgram.sock: ok: bound (datagram)" -- "$HEALTHY" -v "unix:$U/dgram.sock"
+HEALTHY_PROCNET=1 check "unix: a bound datagram socket (without sock_diag)" 0 \
+	--out "healthy: unix:$U/dgram.sock: ok: bound (datagram; a connect() was taken)" -- "$HEALTHY" -v "unix:$U/dgram.sock"
 listen unix-bound "$U/bound.sock"
-both "unix: bound, not listening" 1 --err "healthy: unix:$U/bound.sock: bound, but not listening" -- "$HEALTHY" "unix:$U/bound.sock"
+check "unix: bound, not listening" 1 --err "healthy: unix:$U/bound.sock: bound, but not listening" -- "$HEALTHY" "unix:$U/bound.sock"
+# Without sock_diag, unix: connects, as a client would: /proc/net/unix cannot tell one socket file from another.
+HEALTHY_PROCNET=1 check "unix: bound, not listening (without sock_diag: a connect() is refused)" 1 \
+	--err "healthy: unix:$U/bound.sock: connection refused: no server listens on it" -- "$HEALTHY" "unix:$U/bound.sock"
 "$SOCKETS" unix-stale "$U/stale.sock" "$TMP/stale.ready"
-both "unix: a socket file left by a dead server" 1 --err "healthy: unix:$U/stale.sock: stale socket file: no server bound to it in this network namespace" \
+check "unix: a socket file left by a dead server" 1 --err "healthy: unix:$U/stale.sock: stale socket file: no server bound to it (connection refused)" \
 	-- "$HEALTHY" "unix:$U/stale.sock"
-both "unix: no such file" 1 --err "healthy: unix:$U/missing.sock: No such file or directory" -- "$HEALTHY" "unix:$U/missing.sock"
+HEALTHY_PROCNET=1 check "unix: a socket file left by a dead server (without sock_diag)" 1 \
+	--err "healthy: unix:$U/stale.sock: connection refused: no server listens on it" -- "$HEALTHY" "unix:$U/stale.sock"
+both "unix: no such file" 1 --err "healthy: unix:$U/missing.sock: no socket file at $U/missing.sock" -- "$HEALTHY" "unix:$U/missing.sock"
 : > "$U/plain"
 both "unix: a plain file" 1 --err "healthy: unix:$U/plain: not a socket" -- "$HEALTHY" "unix:$U/plain"
 ln -s "$U/listen.sock" "$U/link.sock"
@@ -117,13 +134,14 @@ both "unix: through a symlinked directory (/var/run and /run)" 0 -- "$HEALTHY" "
 (cd "$U" && exec "$SOCKETS" unix-listen rel.sock "$TMP/rel.ready") &
 started+=($!); wait_file "$TMP/rel.ready"
 check "unix: a server that bound a relative path (sock_diag: by inode)" 0 -- "$HEALTHY" "unix:$U/rel.sock"
-HEALTHY_PROCNET=1 check "unix: ... from /proc/net, which shows only 'rel.sock': cannot tell" 3 --err-has "cannot tell" \
-	-- "$HEALTHY" "unix:$U/rel.sock"
+HEALTHY_PROCNET=1 check "unix: ... without sock_diag: a connect() is taken" 0 -- "$HEALTHY" "unix:$U/rel.sock"
 # A path too long for sun_path: its server bound a relative one.
 L="$TMP/$(printf 'd%.0s' $(seq 60))/$(printf 'e%.0s' $(seq 60))"; mkdir -p "$L"
 (cd "$L" && exec "$SOCKETS" unix-listen long.sock "$TMP/long.ready") >/dev/null 2>&1 &
 started+=($!); wait_file "$TMP/long.ready"
 check "unix: a path longer than sun_path, bound relative (sock_diag)" 0 -- "$HEALTHY" "unix:$L/long.sock"
+HEALTHY_PROCNET=1 check "unix: ... without sock_diag: a connect() through /proc/self/fd" 0 --out "healthy: unix:$L/long.sock: ok: listening (a connect() was taken)" \
+	-- "$HEALTHY" -v "unix:$L/long.sock"
 # Overlayfs over two filesystems: stat() shows the upper layer's device, sock_diag the overlay's.
 if unshare -m true 2>/dev/null && grep -qw overlay /proc/filesystems; then
 	check "unix: a socket on overlayfs whose layers are on two filesystems" 0 -- unshare -m sh -c '
@@ -139,14 +157,70 @@ fi
 if unshare -n true 2>/dev/null; then
 	unshare -n "$SOCKETS" unix-listen "$U/otherns.sock" "$TMP/otherns.ready" >/dev/null 2>&1 &
 	started+=($!); wait_file "$TMP/otherns.ready"
-	check "unix: a server in another network namespace is not seen, and the line says so" 1 \
-		--err "healthy: unix:$U/otherns.sock: stale socket file: no server bound to it in this network namespace" \
-		-- "$HEALTHY" "unix:$U/otherns.sock"
+	# A socket shared through a volume (redis, docker.sock): the table does not show it, a client reaches it.
+	check "unix: a server in another network namespace is reached by a connect(), and -v says so" 0 \
+		--out "healthy: unix:$U/otherns.sock: ok: listening (a connect() was taken: its server is not in this network namespace)" \
+		-- "$HEALTHY" -v "unix:$U/otherns.sock"
+	HEALTHY_PROCNET=1 check "unix: ... without sock_diag too" 0 -- "$HEALTHY" "unix:$U/otherns.sock"
 fi
+# Each tmpfs numbers its inodes from 2: a stale socket on one and a live one on another share an inode.
+if unshare -m true 2>/dev/null; then
+	check "unix: a stale socket whose inode a live one on another tmpfs shares" 1 \
+		--err-has "stale socket file: no server bound to it (connection refused)" -- unshare -m sh -c '
+		mkdir -p "$1/ta" "$1/tb" && mount -t tmpfs none "$1/ta" && mount -t tmpfs none "$1/tb" || exit 99
+		"$2" unix-stale "$1/ta/app.sock" "$1/ta.ready" >/dev/null 2>&1
+		"$2" unix-listen "$1/tb/app.sock" "$1/tb.ready" >/dev/null 2>&1 & srv=$!
+		for i in $(seq 200); do [ -s "$1/tb.ready" ] && break; sleep 0.01; done
+		[ "$(stat -c %i "$1/ta/app.sock")" = "$(stat -c %i "$1/tb/app.sock")" ] || exit 98
+		"$0" unix:"$1"/ta/app.sock; r=$?; kill $srv; exit $r' "$HEALTHY" "$TMP" "$SOCKETS"
+fi
+# A live socket's path swapped for a symlink to a stale one: what a client reaches is the stale one.
+"$SOCKETS" unix-stale "$U/swapped-to.sock" "$TMP/swap1.ready"
+listen unix-swap "$U/swapper.sock" "$U/swapped-to.sock"
+both "unix: a stale socket that a live one's path now links to" 1 -- "$HEALTHY" "unix:$U/swapped-to.sock"
 listen unix-listen @hly-abstract
 both "unix:@NAME in the abstract namespace" 0 -- "$HEALTHY" unix:@hly-abstract
 both "unix:@NAME absent" 1 --err "healthy: unix:@hly-nothing: not listening" -- "$HEALTHY" unix:@hly-nothing
 both "unix:@NAME is not a path" 1 -- "$HEALTHY" "unix:@$U/listen.sock"
+# Abstract names are all their bytes: what a client of @NAME reaches is "\0NAME", no byte more.
+listen unix-listen @hly-sk-at@
+both "unix:@NAME for a server bound to \"NAME@\": not what a client reaches" 1 --err "healthy: unix:@hly-sk-at: not listening" \
+	-- "$HEALTHY" unix:@hly-sk-at
+both "... unix:@NAME@ is" 0 -- "$HEALTHY" unix:@hly-sk-at@
+listen unix-listen-padded hly-sk-pad 20
+check "unix:@NAME for a server bound to NAME and 20 NULs: not reached, and says why" 1 \
+	--err "healthy: unix:@hly-sk-pad: not listening (a socket is bound to this name and 20 NULs after it, which a client of the name alone does not reach)" \
+	-- "$HEALTHY" unix:@hly-sk-pad
+HEALTHY_PROCNET=1 check "... without sock_diag: a connect() to @NAME is refused" 1 --err "healthy: unix:@hly-sk-pad: not listening" \
+	-- "$HEALTHY" unix:@hly-sk-pad
+
+# A listener bound to a device (SO_BINDTODEVICE) takes no connection that comes in on another: from this
+# host, 127.0.0.1 comes in on lo. In a network namespace of its own, with a veth pair.
+if unshare -n true 2>/dev/null && unshare -n ip link add hly-v0 type veth peer name hly-v1 2>/dev/null; then
+	devns() { # devns CMD...: runs CMD where P is the port of 0.0.0.0 bound to hly-v0 (10.77.0.1)
+		unshare -n bash -c '
+		ip link set lo up && ip link add hly-v0 type veth peer name hly-v1 && ip addr add 10.77.0.1/24 dev hly-v0 &&
+			ip link set hly-v0 up && ip link set hly-v1 up || exit 99
+		"$0" tcp-listen-dev 0.0.0.0 hly-v0 "$1/dev.ready.$$" >/dev/null 2>&1 & srv=$!
+		for i in $(seq 200); do [ -s "$1/dev.ready.$$" ] && break; sleep 0.01; done
+		export P=$(cat "$1/dev.ready.$$"); shift; "$@"; r=$?; kill $srv; exit $r' "$SOCKETS" "$TMP" "$@"
+	}
+	check "tcp:127.0.0.1:PORT against 0.0.0.0 bound to another device: not listening (1)" 0 -- devns sh -c \
+		'"$0" tcp:127.0.0.1:$P; [ $? = 1 ]' "$HEALTHY"
+	check "... the line" 0 -- devns sh -c \
+		'"$0" tcp:127.0.0.1:$P 2>&1 | grep -qx "healthy: tcp:127.0.0.1:$P: not listening on 127.0.0.1:$P (0.0.0.0:$P is bound to device hly-v0 only)"' "$HEALTHY"
+	check "... the kernel agrees: connect: is refused" 0 -- devns sh -c '"$0" connect:127.0.0.1:$P; [ $? = 1 ]' "$HEALTHY"
+	check "tcp:localhost:PORT: the same" 0 -- devns sh -c '"$0" tcp:localhost:$P; [ $? = 1 ]' "$HEALTHY"
+	check "tcp:PORT: something listens on the port, and -v names the device" 0 -- devns sh -c \
+		'"$0" -v tcp:$P | grep -qx "healthy: tcp:$P: ok: listening on 0.0.0.0:$P (bound to device hly-v0)"' "$HEALTHY"
+	check "tcp:ADDR:PORT for the device's own address: cannot tell (which device holds it is not looked up)" 0 -- devns sh -c \
+		'"$0" tcp:10.77.0.1:$P 2>"$1"; [ $? = 3 ] && grep -q "cannot tell: 0.0.0.0:$P is bound to device hly-v0" "$1"' "$HEALTHY" "$TMP/dev.err"
+	check "/proc/net shows no bound device: tcp:127.0.0.1:PORT cannot tell" 0 -- devns sh -c \
+		'HEALTHY_PROCNET=1 "$0" tcp:127.0.0.1:$P; [ $? = 3 ]' "$HEALTHY"
+	check "... tcp:PORT still passes" 0 -- devns sh -c 'HEALTHY_PROCNET=1 "$0" tcp:$P' "$HEALTHY"
+else
+	skip "a listener bound to a device" "no network namespaces or veth here"
+fi
 
 # Another network namespace sees none of these.
 if unshare -n true 2>/dev/null; then
@@ -162,7 +236,9 @@ as_nobody=(setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all --
 both "uid 65534 sees root's listeners" 0 -- "${as_nobody[@]}" "$HEALTHY" "tcp:$p4" "udp:$pu" "tcp:$pdual" unix:@hly-abstract
 check "uid 65534 sees IPV6_V6ONLY through sock_diag" 0 -- "${as_nobody[@]}" "$HEALTHY" "tcp:127.0.0.1:$pdual"
 chmod 711 "$TMP"
-both "uid 65534, a unix socket in a searchable directory" 0 -- "${as_nobody[@]}" "$HEALTHY" "unix:$U/listen.sock"
+check "uid 65534, a unix socket in a searchable directory" 0 -- "${as_nobody[@]}" "$HEALTHY" "unix:$U/listen.sock"
+HEALTHY_PROCNET=1 check "uid 65534, without sock_diag: a socket it may not connect to cannot be told" 3 \
+	--err "healthy: unix:$U/listen.sock: cannot tell: connect: Permission denied" -- "${as_nobody[@]}" "$HEALTHY" "unix:$U/listen.sock"
 
 # Thousands of connections on the machine: the answer does not change.
 listen tcp-busy 127.0.0.1 3000; pbusy=$PORT

@@ -7,7 +7,9 @@
 #include "fixture.h"
 
 #include <netinet/in.h>
+#include <net/if.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -73,7 +75,7 @@ static int confined_denies(void)
 	    (r = denied(open("/proc/self/status", O_RDWR | O_CLOEXEC), 2)) ||
 	    (r = denied(open("/proc/self/status", O_RDONLY | O_APPEND | O_CLOEXEC), 3)) ||
 	    (r = denied(execve(argv[0], argv, argv + 1), 4)) ||
-	    (r = denied(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), 5)) ||
+	    (r = denied(ioctl(0, TIOCSTI, "x"), 5)) ||
 	    (r = denied(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0 /* NETLINK_ROUTE */), 6)) ||
 	    (r = denied(socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0), 7)) ||
 	    (r = denied(kill(getppid(), SIGTERM), 8)) ||
@@ -105,6 +107,12 @@ static int confined_allows(void)
 		return 4;
 	if (kill(getppid(), 0))
 		return 5;
+	/* unix:'s connect() and if_indextoname()'s SIOCGIFNAME, which names a bound device. */
+	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s < 0 || close(s))
+		return 6;
+	if (!if_indextoname(1, buf))
+		return 7;
 	return 0;
 }
 

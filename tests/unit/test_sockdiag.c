@@ -1,6 +1,6 @@
 /*
  * sockdiag.c's pure parts: diag_inet_parse, diag_unix_parse, nl_batch_parse,
- * procnet_inet_parse, procnet_unix_parse.
+ * procnet_inet_parse.
  *
  * Real bytes, recorded on Linux 6.18 in a network namespace of their own
  * (unshare -n, lo up) holding only these sockets, made with
@@ -226,6 +226,23 @@ static void diag_inet_parse_port_in_host_order_and_ipv6_without_skv6only_is_unkn
 	len = inet_msg(buf, AF_INET, TCP_LISTEN, 65535);
 	assert_int_equal(diag_inet_parse(buf, len, &e), 0);
 	assert_int_equal(e.port, 65535);
+	assert_int_equal(e.bound_if, 0);
+}
+
+/* idiag_if: the device a socket is bound to (SO_BINDTODEVICE, a VRF), 0 for none. */
+static void diag_inet_parse_bound_device(void **state)
+{
+	static unsigned char buf[BIN_SIZE];
+	struct inet_diag_msg m;
+	struct sock_entry e;
+	size_t len = inet_msg(buf, AF_INET, TCP_LISTEN, 80);
+
+	(void)state;
+	memcpy(&m, buf, sizeof(m));
+	m.id.idiag_if = 3;
+	memcpy(buf, &m, sizeof(m));
+	assert_int_equal(diag_inet_parse(buf, len, &e), 0);
+	assert_int_equal(e.bound_if, 3);
 }
 
 static void diag_inet_parse_unknown_attributes_skipped(void **state)
@@ -361,8 +378,11 @@ static void diag_unix_parse_recorded_sockets_give_type_state_name_vfs(void **sta
 		{ "diag-unix-1.bin", 2, 0, SOCK_DGRAM, TCP_CLOSE, false, BYTES("/tmp/healthy-diag/dgram.sock"), true, 10977545 },
 		{ "diag-unix-1.bin", 3, 0, SOCK_STREAM, TCP_CLOSE, false, BYTES("/tmp/healthy-diag/bound.sock"), true, 10977547 },
 		{ "diag-unix-1.bin", 4, 0, SOCK_SEQPACKET, TCP_LISTEN, false, BYTES("/tmp/healthy-diag/seq.sock"), true, 10977549 },
-		/* "\0healthy-pad" and 96 NULs: the whole of sun_path. */
-		{ "diag-unix-1.bin", 5, 0, SOCK_STREAM, TCP_LISTEN, true, BYTES("healthy-pad"), false, 0 },
+		/* "\0healthy-pad" and 96 NULs, the whole of sun_path: all of it is the name a client must give. */
+		{ "diag-unix-1.bin", 5, 0, SOCK_STREAM, TCP_LISTEN, true,
+		  BYTES("healthy-pad\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+			"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+			"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"), false, 0 },
 		{ "diag-unix-1.bin", 6, 0, SOCK_STREAM, TCP_LISTEN, true, BYTES("healthy-abs"), false, 0 },
 	};
 	static unsigned char buf[BIN_SIZE];
@@ -434,13 +454,20 @@ static void diag_unix_parse_names_and_vfs_built_by_hand(void **state)
 	assert_true(e.abstract);
 	assert_int_equal(e.name_len, 0);
 
-	/* NULs inside an abstract name stay; only the trailing ones go. */
+	/* An abstract name is every byte after its first NUL, NULs inside and at the end too. */
 	len = unix_msg(buf, SOCK_STREAM, TCP_LISTEN);
 	len += put_attr(buf + len, 4 + 7, UNIX_DIAG_NAME, "\0a\0b\0\0\0", 7);
 	assert_int_equal(diag_unix_parse(buf, len, &e), 0);
 	assert_true(e.abstract);
-	assert_int_equal(e.name_len, 3);
-	assert_memory_equal(e.name, "a\0b", 3);
+	assert_int_equal(e.name_len, 6);
+	assert_memory_equal(e.name, "a\0b\0\0\0", 6);
+
+	/* A path's trailing NULs are not part of it: the file system ends it at the first. */
+	len = unix_msg(buf, SOCK_STREAM, TCP_LISTEN);
+	len += put_attr(buf + len, 4 + 5, UNIX_DIAG_NAME, "/a\0\0\0", 5);
+	assert_int_equal(diag_unix_parse(buf, len, &e), 0);
+	assert_false(e.abstract);
+	assert_int_equal(e.name_len, 2);
 }
 
 static void diag_unix_parse_short_message_or_vfs_or_bad_attribute_returns_minus_one(void **state)
@@ -579,7 +606,7 @@ static void nl_batch_parse_several_messages_in_one_datagram_visited_in_order(voi
 	assert_int_equal(s.calls, 7);
 	assert_memory_equal(s.e[1].name, "/tmp/healthy-diag/with space.sock", 33);
 	assert_true(s.e[5].abstract);
-	assert_int_equal(s.e[5].name_len, 11);
+	assert_int_equal(s.e[5].name_len, 11 + 96);
 	assert_memory_equal(s.e[5].name, "healthy-pad", 11);
 
 	/* Sockets and NLMSG_DONE in one datagram, as the kernel sends them when they fit. */
@@ -855,6 +882,8 @@ static void procnet_rows(const struct procnet_row *rows, size_t n)
 			ROW_INT(row, e.family, r->family);
 			ROW_INT(row, e.state, r->st);
 			ROW_INT(row, e.port, r->port);
+			/* /proc/net shows no bound device: unknown, never "none". */
+			ROW_INT(row, e.bound_if, -1);
 			ROW_MEM(row, e.addr, alen, want, alen);
 			/* /proc/net/tcp6 does not show IPV6_V6ONLY. */
 			ROW_INT(row, e.v6only, r->family == AF_INET6 ? -1 : 0);
@@ -943,142 +972,13 @@ static void procnet_inet_parse_reads_no_byte_past_len(void **state)
 	assert_int_equal(procnet_inet_parse(l, 18, AF_INET, &e), -1);
 }
 
-/* ---- procnet_unix_parse ---- */
-
-static void procnet_unix_rows(const struct unix_row *rows, size_t n)
-{
-	static char buf[8192];
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const struct unix_row *r = &rows[i];
-		size_t len = fixture_load(r->fixture, buf, sizeof(buf)), ll;
-		const char *l = nth_line(buf, len, r->msg, &ll);
-		char row[64];
-		struct sock_entry e;
-
-		snprintf(row, sizeof(row), "%s line %u", r->fixture, r->msg);
-		memset(&e, 0xa5, sizeof(e));
-		ROW_INT(row, procnet_unix_parse(l, ll, &e), r->ret);
-		if (r->ret == 0) {
-			unix_entry_check(row, r, &e, l, ll);
-			ROW_INT(row, e.v6only, 0);
-		}
-	}
-}
-
-static void procnet_unix_parse_real_lines_give_type_state_name(void **state)
-{
-	static const struct unix_row rows[] = {
-		{ "procnet-unix", 0, -1, 0, 0, false, NULL, 0, false, 0 },
-		/* Flags 00010000: listening. */
-		{ "procnet-unix", 1, 0, SOCK_STREAM, TCP_LISTEN, false, BYTES("/tmp/healthy-diag/srv.sock"), false, 0 },
-		{ "procnet-unix", 2, 0, SOCK_STREAM, TCP_LISTEN, false, BYTES("/tmp/healthy-diag/with space.sock"), false, 0 },
-		/* St 01, no flag: unconnected. */
-		{ "procnet-unix", 3, 0, SOCK_DGRAM, TCP_CLOSE, false, BYTES("/tmp/healthy-diag/dgram.sock"), false, 0 },
-		{ "procnet-unix", 4, 0, SOCK_STREAM, TCP_CLOSE, false, BYTES("/tmp/healthy-diag/bound.sock"), false, 0 },
-		{ "procnet-unix", 5, 0, SOCK_SEQPACKET, TCP_LISTEN, false, BYTES("/tmp/healthy-diag/seq.sock"), false, 0 },
-		/* St 03, no name: one end of a socketpair. */
-		{ "procnet-unix", 6, 0, SOCK_STREAM, TCP_ESTABLISHED, false, NULL, 0, false, 0 },
-		/* St 02: a connection not accepted yet, showing its listener's path. */
-		{ "procnet-unix", 7, 0, SOCK_STREAM, TCP_ESTABLISHED, false, BYTES("/tmp/healthy-diag/srv.sock"), false, 0 },
-		{ "procnet-unix", 8, 0, SOCK_STREAM, TCP_ESTABLISHED, false, NULL, 0, false, 0 },
-		{ "procnet-unix", 9, 0, SOCK_STREAM, TCP_ESTABLISHED, false, NULL, 0, false, 0 },
-		/* "@healthy-pad" and 96 '@' for the NULs padding sun_path. */
-		{ "procnet-unix", 10, 0, SOCK_STREAM, TCP_LISTEN, true, BYTES("healthy-pad"), false, 0 },
-		{ "procnet-unix", 11, 0, SOCK_STREAM, TCP_LISTEN, true, BYTES("healthy-abs"), false, 0 },
-	};
-
-	(void)state;
-	procnet_unix_rows(rows, ROWS(rows));
-}
-
-static void procnet_unix_parse_hostile_lines(void **state)
-{
-	static const struct unix_row rows[] = {
-		{ "procnet-unix-hostile", 0, -1, 0, 0, false, NULL, 0, false, 0 },
-		/* The path is the rest of the line: spaces, a trailing one too. */
-		{ "procnet-unix-hostile", 1, 0, SOCK_STREAM, TCP_LISTEN, false, BYTES("/run/my app/ctl  sock "), false, 0 },
-		{ "procnet-unix-hostile", 2, 0, SOCK_STREAM, TCP_LISTEN, true, BYTES("x"), false, 0 },
-		{ "procnet-unix-hostile", 3, 0, SOCK_STREAM, TCP_LISTEN, true, NULL, 0, false, 0 },
-		{ "procnet-unix-hostile", 4, 0, SOCK_STREAM, TCP_LISTEN, true, BYTES("my name"), false, 0 },
-		{ "procnet-unix-hostile", 5, 0, SOCK_STREAM, TCP_LISTEN, false, BYTES("sock"), false, 0 },
-		{ "procnet-unix-hostile", 6, 0, SOCK_STREAM, TCP_LISTEN, false, NULL, 0, false, 0 },
-		{ "procnet-unix-hostile", 7, -1, 0, 0, false, NULL, 0, false, 0 },  /* no inode */
-		{ "procnet-unix-hostile", 8, -1, 0, 0, false, NULL, 0, false, 0 },  /* too few fields */
-		{ "procnet-unix-hostile", 9, -1, 0, 0, false, NULL, 0, false, 0 },  /* flags 0001000G */
-		{ "procnet-unix-hostile", 10, -1, 0, 0, false, NULL, 0, false, 0 }, /* type 000X */
-		{ "procnet-unix-hostile", 11, -1, 0, 0, false, NULL, 0, false, 0 }, /* St 0Z */
-		{ "procnet-unix-hostile", 12, -1, 0, 0, false, NULL, 0, false, 0 }, /* flags 10000 */
-		{ "procnet-unix-hostile", 13, -1, 0, 0, false, NULL, 0, false, 0 }, /* garbage */
-		{ "procnet-unix-hostile", 14, -1, 0, 0, false, NULL, 0, false, 0 }, /* empty */
-		{ "procnet-unix-hostile", 15, -1, 0, 0, false, NULL, 0, false, 0 }, /* "garbage:" */
-		/* Only an abstract name's '@' stand for NULs. */
-		{ "procnet-unix-hostile", 16, 0, SOCK_DGRAM, TCP_CLOSE, false, BYTES("/a/b@@"), false, 0 },
-		/* St 04, disconnecting: not unconnected, not listening. */
-		{ "procnet-unix-hostile", 17, 0, SOCK_STREAM, TCP_ESTABLISHED, false, BYTES("/x"), false, 0 },
-		/* The file's last line, without its newline: the path is what is there. */
-		{ "procnet-unix-hostile", 18, 0, SOCK_STREAM, TCP_LISTEN, false, BYTES("/tmp/cut-he"), false, 0 },
-	};
-
-	(void)state;
-	procnet_unix_rows(rows, ROWS(rows));
-}
-
-static void procnet_unix_parse_4096_byte_line_keeps_whole_path(void **state)
-{
-	static char buf[8192];
-	size_t len = fixture_load("procnet-unix-4096-byte-line", buf, sizeof(buf)), ll;
-	const char *l = nth_line(buf, len, 0, &ll);
-	const char *slash = strchr(l, '/');
-	struct sock_entry e;
-
-	(void)state;
-	assert_int_equal(ll, 4096);
-	assert_non_null(slash);
-	assert_int_equal(procnet_unix_parse(l, ll, &e), 0);
-	assert_ptr_equal(e.name, slash);
-	assert_int_equal(e.name_len, 4096 - (size_t)(slash - l));
-	assert_false(e.abstract);
-	assert_int_equal(e.state, TCP_LISTEN);
-}
-
-static void procnet_unix_parse_reads_no_byte_past_len(void **state)
-{
-	static char buf[8192];
-	size_t len = fixture_load("procnet-unix", buf, sizeof(buf)), ll;
-	const char *l = nth_line(buf, len, 2, &ll);
-	const char *path = strchr(l, '/');
-	struct sock_entry e;
-
-	(void)state;
-	assert_non_null(path);
-	/* Cut inside the path: the path ends there. */
-	assert_int_equal(procnet_unix_parse(l, (size_t)(path - l) + 22, &e), 0);
-	assert_int_equal(e.name_len, 22);
-	assert_memory_equal(e.name, "/tmp/healthy-diag/with", 22);
-	/* Cut before the path: no name. */
-	assert_int_equal(procnet_unix_parse(l, (size_t)(path - l) - 1, &e), 0);
-	assert_int_equal(e.name_len, 0);
-	/* Cut inside the fields: not a socket. */
-	assert_int_equal(procnet_unix_parse(l, 40, &e), -1);
-
-	/* An abstract name cut inside its '@' padding. */
-	l = nth_line(buf, len, 10, &ll);
-	path = strchr(l, '@');
-	assert_non_null(path);
-	assert_int_equal(procnet_unix_parse(l, (size_t)(path - l) + 14, &e), 0);
-	assert_true(e.abstract);
-	assert_int_equal(e.name_len, 11);
-	assert_memory_equal(e.name, "healthy-pad", 11);
-}
-
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(nl_batch_parse_done_carrying_an_error_is_an_error),
 		cmocka_unit_test(diag_inet_parse_recorded_sockets_give_family_state_port_address_v6only),
 		cmocka_unit_test(diag_inet_parse_port_in_host_order_and_ipv6_without_skv6only_is_unknown),
+		cmocka_unit_test(diag_inet_parse_bound_device),
 		cmocka_unit_test(diag_inet_parse_unknown_attributes_skipped),
 		cmocka_unit_test(diag_inet_parse_short_or_bad_attribute_lengths_return_minus_one),
 		cmocka_unit_test(diag_inet_parse_recorded_message_cut_inside_an_attribute_returns_minus_one),
@@ -1100,10 +1000,6 @@ int main(void)
 		cmocka_unit_test(procnet_inet_parse_real_lines_give_address_port_state),
 		cmocka_unit_test(procnet_inet_parse_header_and_malformed_lines_return_minus_one),
 		cmocka_unit_test(procnet_inet_parse_reads_no_byte_past_len),
-		cmocka_unit_test(procnet_unix_parse_real_lines_give_type_state_name),
-		cmocka_unit_test(procnet_unix_parse_hostile_lines),
-		cmocka_unit_test(procnet_unix_parse_4096_byte_line_keeps_whole_path),
-		cmocka_unit_test(procnet_unix_parse_reads_no_byte_past_len),
 	};
 
 	return cmocka_run_group_tests_name("sockdiag", tests, NULL, NULL);
