@@ -25,6 +25,8 @@
 #define PATH_MAX_LEN 2048
 /* After the status line, what the server already sent is read (up to this) before close, so close sends no RST. */
 #define DRAIN_MAX 65536
+/* 1xx interim answers skipped for the final one, headers and all: a server that sends them without end fails past this. */
+#define INTERIM_MAX 65536
 
 enum phase {
 	P_RESOLVING,
@@ -64,6 +66,8 @@ struct run {
 	char buf[STATUS_LINE_MAX + 1];  /* NUL-terminated */
 	size_t got;
 	bool interim;           /* skipping a 1xx answer's headers */
+	unsigned ninterim;      /* 1xx answers begun */
+	size_t skipped;         /* their bytes, up to INTERIM_MAX */
 };
 
 static struct run runs[MAX_CHECKS];
@@ -495,6 +499,7 @@ static bool skip_interim(struct run *r)
 	for (i = 0; i + 1 < r->got; i++) {
 		if (r->buf[i] == '\n' && (r->buf[i + 1] == '\n' || (r->buf[i + 1] == '\r' && i + 2 < r->got && r->buf[i + 2] == '\n'))) {
 			i += r->buf[i + 1] == '\n' ? 2 : 3;
+			r->skipped += i;
 			memmove(r->buf, r->buf + i, r->got - i);
 			r->got -= i;
 			r->buf[r->got] = '\0';
@@ -503,6 +508,7 @@ static bool skip_interim(struct run *r)
 	}
 	/* Keep the last two bytes: the blank line may start in them. */
 	if (r->got > 2) {
+		r->skipped += r->got - 2;
 		memmove(r->buf, r->buf + r->got - 2, 2);
 		r->got = 2;
 	}
@@ -527,7 +533,16 @@ static void read_status(struct run *r)
 	r->got += (size_t)n;
 	r->buf[r->got] = '\0';
 	for (;;) {
-		if (r->interim && !skip_interim(r)) {
+		bool past = !r->interim || skip_interim(r);
+
+		/* Endless 1xx answers, or a 1xx whose headers never end: each read is ready, and skipping is bounded. */
+		if (r->skipped > INTERIM_MAX) {
+			line_str(&r->c->why, "more than 64 KiB of 1xx interim answers from ");
+			line_addr(&r->c->why, t->family, t->a, r->c->u.probe.port);
+			finish(r, VERDICT_FAIL);
+			return;
+		}
+		if (!past) {
 			if (n > 0)
 				return;
 			/* Closed in the middle of a 1xx answer. */
@@ -540,6 +555,7 @@ static void read_status(struct run *r)
 		/* 1xx is an interim answer (100 Continue, 103 Early Hints): the real one follows (RFC 9110 15.2). */
 		if (p == 1 && code < 200 && code != 101) {
 			r->interim = true;
+			r->ninterim++;
 			continue;
 		}
 		break;
@@ -735,7 +751,8 @@ void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t ti
 				read_status(r);
 			}
 		}
-		if (now >= deadline_ms && ready == 0)
+		/* A server that keeps sending keeps poll ready for ever: past the deadline, that one look was the last. */
+		if (now >= deadline_ms)
 			break;
 	}
 	for (i = 0; i < nruns; i++) {
@@ -757,6 +774,11 @@ void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t ti
 		if (r->phase == P_READING) {
 			timed_out(&r->c->why, timeout_ms, " waiting for the status line from ");
 			line_addr(&r->c->why, r->t[r->winner].family, r->t[r->winner].a, r->c->u.probe.port);
+			if (r->ninterim) {
+				line_str(&r->c->why, " (after ");
+				line_uint(&r->c->why, r->ninterim);
+				line_str(&r->c->why, r->ninterim == 1 ? " interim 1xx answer)" : " interim 1xx answers)");
+			}
 			finish(r, VERDICT_FAIL);
 			continue;
 		}

@@ -14,16 +14,25 @@
  *   /echo                           200, with the request it got as the body
  *   /continue                       100 Continue, then 200
  *   /hints503                       103 Early Hints with a header, then 503
+ *   /continue-endless               100 Continue again and again, as fast as it goes
+ *   /continue-endless-header        100 Continue, then header lines that never end
+ *   /continue-drip                  100 Continue every 50 ms, for ever
+ *   /once-200/PATH                  the first /once-200/ request 200, every later one as PATH
+ *                                   after writing READYFILE.again (it is being served)
  *   anything else                   404
  */
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+
+static const char *ready_path;
 
 static void say(int fd, const char *s)
 {
@@ -54,6 +63,28 @@ static void serve(int fd)
 		req[got] = '\0';
 	}
 	sscanf(req, "GET %255s", path);
+	if (!strncmp(path, "/once-200/", 10)) {
+		char mark[4200];
+		int m;
+
+		/* The first to create the mark is the first request: every later one finds it. */
+		snprintf(mark, sizeof(mark), "%s.once", ready_path);
+		m = open(mark, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (m >= 0) {
+			close(m);
+			strcpy(path, "/200");
+		} else {
+			FILE *f;
+
+			snprintf(mark, sizeof(mark), "%s.again", ready_path);
+			f = fopen(mark, "w");
+			if (f) {
+				fputs("1\n", f);
+				fclose(f);
+			}
+			memmove(path, path + 9, strlen(path + 9) + 1);
+		}
+	}
 	if (!strcmp(path, "/hang")) {
 		for (;;)
 			pause();
@@ -72,6 +103,26 @@ static void serve(int fd)
 			say(fd, "xxxxxxxxxxxxxxxx");
 	} else if (!strcmp(path, "/continue")) {
 		say(fd, "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+	} else if (!strcmp(path, "/continue-endless") || !strcmp(path, "/continue-endless-header")) {
+		int header = strcmp(path, "/continue-endless") != 0;
+		const char *one = header ? "X-Endless: yes\r\n" : "HTTP/1.1 100 Continue\r\n\r\n";
+		size_t n = 0, len = strlen(one);
+
+		/* Whole buffers at a time, so the client seldom finds the socket empty: its poll stays ready. */
+		while (n + len < sizeof(out)) {
+			memcpy(out + n, one, len);
+			n += len;
+		}
+		out[n] = '\0';
+		if (header)
+			say(fd, "HTTP/1.1 100 Continue\r\n");
+		for (;;)
+			say(fd, out);
+	} else if (!strcmp(path, "/continue-drip")) {
+		for (;;) {
+			say(fd, "HTTP/1.1 100 Continue\r\n\r\n");
+			nanosleep(&(struct timespec){ 0, 50000000 }, NULL);
+		}
 	} else if (!strcmp(path, "/hints503")) {
 		say(fd, "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
 			"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -111,6 +162,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: httpd READYFILE\n");
 		return 2;
 	}
+	ready_path = argv[1];
 	signal(SIGCHLD, SIG_IGN);       /* children are reaped by the kernel */
 	setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));

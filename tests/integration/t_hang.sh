@@ -1,4 +1,5 @@
-# Never a hang: a process whose /proc/PID/cmdline cannot be read, a stopped HTTP server, a blackhole.
+# Never a hang: a process whose /proc/PID/cmdline cannot be read, a stopped HTTP server, one that sends 1xx
+# answers without end, a blackhole.
 # healthy must end by its deadline (plus the watchdog's slack) with an answer and one line.
 # Elapsed times are only checked against a hang bound: ten times the deadline.
 . "$(dirname "$0")/lib.sh"
@@ -82,6 +83,41 @@ check "connect: to it passes: the kernel completed the handshake" 0 -- timeout 1
 timed "several probes of it at once end together" 1 3000 3 \
 	-- timeout 10 "$HEALTHY" -t 300ms "http://127.0.0.1:$hp/200" "http://127.0.0.1:$hp/204" "http://[::1]:$hp/200"
 kill -CONT "$httpd"
+
+# A server that keeps sending 1xx interim answers: the deadline holds whatever poll says, and what is
+# skipped is bounded. The answer is the probe's own (1, one line), never the watchdog's exit 3.
+timed "endless 100 Continue: exit 1, one line, before the deadline" 1 3000 1 --out "" \
+	--err "healthy: http://127.0.0.1:$hp/continue-endless: more than 64 KiB of 1xx interim answers from 127.0.0.1:$hp" \
+	-- timeout 10 "$HEALTHY" -t 1s "http://127.0.0.1:$hp/continue-endless"
+timed "100 Continue, then endless header lines: the same" 1 3000 1 --out "" \
+	--err "healthy: http://127.0.0.1:$hp/continue-endless-header: more than 64 KiB of 1xx interim answers from 127.0.0.1:$hp" \
+	-- timeout 10 "$HEALTHY" -t 1s "http://127.0.0.1:$hp/continue-endless-header"
+timed "100 Continue every 50ms: exit 1 at the deadline, saying so" 1 3000 1 --out "" \
+	--err-has "healthy: http://127.0.0.1:$hp/continue-drip: timed out after 300ms waiting for the status line from 127.0.0.1:$hp (after " \
+	--err-has " interim 1xx answers)" -- timeout 10 "$HEALTHY" -t 300ms "http://127.0.0.1:$hp/continue-drip"
+timed "... with other probes in the run: each says its own" 1 3000 2 --err-has "more than 64 KiB" --err-has "(after " \
+	-- timeout 10 "$HEALTHY" -t 300ms "http://127.0.0.1:$hp/continue-endless" "http://127.0.0.1:$hp/continue-drip" \
+	"http://127.0.0.1:$hp/200"
+# --watch: no probe holds the watch loop, where signals are read. The server answers the first run
+# (COMMAND starts), then streams 1xx; SIGTERM goes to healthy once it does. Endless answers fail at
+# once (the bound), a drip at the deadline: either way the watch stops COMMAND and answers 1.
+# (timeout --foreground passes a signal to healthy alone, as docker stop sends it to PID 1 alone; its
+# SIGKILL 4s later would end a watch that never looks at its signals, with 137.)
+for mode in continue-endless continue-drip; do
+	start_port "$HELPERS/httpd"; wp=$PORT; again=$TMP/ready.$nready.again
+	timeout --foreground -k 4 10 "$HEALTHY" --watch -i 200ms -t 500ms "http://127.0.0.1:$wp/once-200/$mode" \
+		-- "$NAMED" sleep hlyP-watchcmd "$TMP/cmd.$mode" 2>"$TMP/watch.err" & w=$!
+	wait_file "$again"
+	t0=$(date +%s%N)
+	kill -TERM "$w" 2>/dev/null     # it may have ended already
+	wait "$w"; rc=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	check "--watch, a server that turns to $mode, SIGTERM: exit 1 (not timeout's 124 or 137)" 0 -- test "$rc" = 1
+	check "... within 4s of the SIGTERM (${ms}ms)" 0 -- test "$ms" -lt 4000
+	check "... one line, the probe's" 0 -- grep -c "^healthy: http://127.0.0.1:$wp/once-200/$mode: " "$TMP/watch.err"
+	check "... and nothing else" 0 -- test "$(wc -l < "$TMP/watch.err")" = 1
+	check "... COMMAND is gone" 1 -- pgrep -f "hlyP-watchcmd $TMP/cmd.$mode"
+done
 
 # A blackhole: the backlog is full, SYNs are dropped, connect() never completes.
 start_port "$HELPERS/sockets" tcp-full 127.0.0.1; full=$PORT
