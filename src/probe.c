@@ -68,6 +68,8 @@ struct run {
 	bool interim;           /* skipping a 1xx answer's headers */
 	unsigned ninterim;      /* 1xx answers begun */
 	size_t skipped;         /* their bytes, up to INTERIM_MAX */
+	char last1xx[32];       /* the last one's code and reason, "100 Continue", cut */
+	size_t last1xx_len;
 };
 
 static struct run runs[MAX_CHECKS];
@@ -545,8 +547,9 @@ static void read_status(struct run *r)
 		if (!past) {
 			if (n > 0)
 				return;
-			/* Closed in the middle of a 1xx answer. */
+			/* Closed in the middle of a 1xx answer: what is kept of its headers is no status line. */
 			r->interim = false;
+			r->got = 0;
 			p = 0;
 			break;
 		}
@@ -556,6 +559,11 @@ static void read_status(struct run *r)
 		if (p == 1 && code < 200 && code != 101) {
 			r->interim = true;
 			r->ninterim++;
+			/* From the code (after "HTTP/1.1 ") to the reason's end: its line may go before it is needed. */
+			r->last1xx_len = (size_t)(reason + reason_len - (r->buf + 9));
+			if (r->last1xx_len > sizeof(r->last1xx))
+				r->last1xx_len = sizeof(r->last1xx);
+			memcpy(r->last1xx, r->buf + 9, r->last1xx_len);
 			continue;
 		}
 		break;
@@ -593,6 +601,12 @@ static void read_status(struct run *r)
 		line_str(&r->c->why, ": \"");
 		line_escaped(&r->c->why, r->buf, first > 40 ? 40 : first);
 		line_str(&r->c->why, "\"");
+	} else if (r->ninterim && !r->got) {
+		/* "Without an answer" would be untrue: the server did answer, and closed before the final one. */
+		line_str(&r->c->why, "connection closed after a ");
+		line_escaped(&r->c->why, r->last1xx, r->last1xx_len);
+		line_str(&r->c->why, ", without the final answer, by ");
+		line_addr(&r->c->why, t->family, t->a, r->c->u.probe.port);
 	} else {
 		line_str(&r->c->why, r->got ? "connection closed in the status line by " : "connection closed without an answer by ");
 		line_addr(&r->c->why, t->family, t->a, r->c->u.probe.port);

@@ -17,6 +17,8 @@
  *   /continue-endless               100 Continue again and again, as fast as it goes
  *   /continue-endless-header        100 Continue, then header lines that never end
  *   /continue-drip                  100 Continue every 50 ms, for ever
+ *   /continue-close                 100 Continue, then closes
+ *   /hints-close                    103 Early Hints, then closes in its headers
  *   /once-200/PATH                  the first /once-200/ request 200, every later one as PATH
  *                                   after writing READYFILE.again (it is being served)
  *   anything else                   404
@@ -123,6 +125,12 @@ static void serve(int fd)
 			say(fd, "HTTP/1.1 100 Continue\r\n\r\n");
 			nanosleep(&(struct timespec){ 0, 50000000 }, NULL);
 		}
+	} else if (!strcmp(path, "/continue-close")) {
+		say(fd, "HTTP/1.1 100 Continue\r\n\r\n");
+		exit(0);
+	} else if (!strcmp(path, "/hints-close")) {
+		say(fd, "HTTP/1.1 103 Early Hints\r\nLink: </style.css>");
+		exit(0);
 	} else if (!strcmp(path, "/hints503")) {
 		say(fd, "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
 			"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");

@@ -31,6 +31,12 @@ check "100 Continue, then 200: the interim answer is skipped" 0 --out "healthy: 
 	-- "$HEALTHY" -v "http://127.0.0.1:$hp/continue"
 check "103 Early Hints with headers, then 503: the real answer counts" 1 --err "healthy: http://127.0.0.1:$hp/hints503: 503 Service Unavailable" \
 	-- "$HEALTHY" "http://127.0.0.1:$hp/hints503"
+check "100 Continue, then close: closed without the final answer, not without an answer" 1 \
+	--err "healthy: http://127.0.0.1:$hp/continue-close: connection closed after a 100 Continue, without the final answer, by 127.0.0.1:$hp" \
+	-- timeout 10 "$HEALTHY" "http://127.0.0.1:$hp/continue-close"
+check "103 Early Hints, then close in its headers: the same" 1 \
+	--err "healthy: http://127.0.0.1:$hp/hints-close: connection closed after a 103 Early Hints, without the final answer, by 127.0.0.1:$hp" \
+	-- timeout 10 "$HEALTHY" "http://127.0.0.1:$hp/hints-close"
 check "a port with many leading zeros is port 80 or whatever it says, and no overflow" 1 --err-has "connection refused" \
 	-- "$HEALTHY" "http://127.0.0.1:$(head -c 5000 /dev/zero | tr '\0' 0)1/"
 check "http://[::1]:PORT" 0 -- "$HEALTHY" "http://[::1]:$hp/200"
