@@ -191,6 +191,20 @@ int http_status_parse(const char *buf, size_t len, int *code, const char **reaso
 	return 1;
 }
 
+void http_excerpt(struct line *l, const char *buf, size_t len)
+{
+	size_t n = 0;
+
+	/* "\r\nHTTP/1.1 200 OK" has an empty first line: shown alone, it would be "". */
+	if (len > HTTP_EXCERPT_MAX)
+		len = HTTP_EXCERPT_MAX;
+	while (n < len && (buf[n] == '\r' || buf[n] == '\n'))
+		n++;
+	while (n < len && buf[n] != '\r' && buf[n] != '\n')
+		n++;
+	line_escaped(l, buf, n);
+}
+
 static void finish(struct run *r, enum verdict v)
 {
 	int i;
@@ -594,12 +608,10 @@ static void read_status(struct run *r)
 		return;
 	}
 	if (p == -1) {
-		size_t first = strcspn(r->buf, "\r\n");
-
 		line_str(&r->c->why, "not an HTTP status line from ");
 		line_addr(&r->c->why, t->family, t->a, r->c->u.probe.port);
 		line_str(&r->c->why, ": \"");
-		line_escaped(&r->c->why, r->buf, first > 40 ? 40 : first);
+		http_excerpt(&r->c->why, r->buf, r->got);
 		line_str(&r->c->why, "\"");
 	} else if (r->ninterim && !r->got) {
 		/* "Without an answer" would be untrue: the server did answer, and closed before the final one. */

@@ -27,6 +27,16 @@ int probe_spec_parse(struct check *c, const char *body, struct line *err);
  */
 int http_status_parse(const char *buf, size_t len, int *code, const char **reason, size_t *reason_len);
 
+/* At most this much of a reply that is no HTTP status line is shown. */
+#define HTTP_EXCERPT_MAX 40
+
+/*
+ * Appends, escaped, the start of a reply that is no status line: its first
+ * line with the empty lines before it (alone, an empty one says nothing), at
+ * most HTTP_EXCERPT_MAX of buf's len bytes.
+ */
+void http_excerpt(struct line *l, const char *buf, size_t len);
+
 /* The Host header's value for an http:// check: the host (in brackets if IPv6), and ":PORT" unless it is 80. */
 void http_host_header(const struct check *c, struct line *l);
 

@@ -166,8 +166,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		const char *reason;
 		size_t rl;
 
+		struct line l;
+
 		if (http_status_parse(b, n, &code, &reason, &rl) == 1 && rl)
 			sink = reason[rl - 1];
+		/* What read_status() shows of a reply it refused. */
+		line_reset(&l);
+		http_excerpt(&l, b, n);
 		break;
 	}
 	case TARGET_GLOB: {

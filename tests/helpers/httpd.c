@@ -19,6 +19,7 @@
  *   /continue-drip                  100 Continue every 50 ms, for ever
  *   /continue-close                 100 Continue, then closes
  *   /hints-close                    103 Early Hints, then closes in its headers
+ *   /leading-crlf                   an empty line, then 200
  *   /once-200/PATH                  the first /once-200/ request 200, every later one as PATH
  *                                   after writing READYFILE.again (it is being served)
  *   anything else                   404
@@ -131,6 +132,8 @@ static void serve(int fd)
 	} else if (!strcmp(path, "/hints-close")) {
 		say(fd, "HTTP/1.1 103 Early Hints\r\nLink: </style.css>");
 		exit(0);
+	} else if (!strcmp(path, "/leading-crlf")) {
+		say(fd, "\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
 	} else if (!strcmp(path, "/hints503")) {
 		say(fd, "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
 			"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");

@@ -18,6 +18,9 @@ check "503 fails with the status" 1 --err "healthy: http://127.0.0.1:$hp/503: 50
 	-- "$HEALTHY" "http://127.0.0.1:$hp/503"
 check "garbage is not a status line" 1 --err "healthy: http://127.0.0.1:$hp/garbage: not an HTTP status line from 127.0.0.1:$hp: \"SSH-2.0-OpenSSH_9.2\"" \
 	-- "$HEALTHY" "http://127.0.0.1:$hp/garbage"
+check "a blank line before the status line: its bytes are shown, not \"\"" 1 \
+	--err "healthy: http://127.0.0.1:$hp/leading-crlf: not an HTTP status line from 127.0.0.1:$hp: \"\\x0d\\nHTTP/1.1 200 OK\"" \
+	-- "$HEALTHY" "http://127.0.0.1:$hp/leading-crlf"
 check "endless headers: the status line is enough" 0 -- timeout 10 "$HEALTHY" "http://127.0.0.1:$hp/endless-header"
 check "an endless status line is cut off" 1 --err-has "not an HTTP status line" -- timeout 10 "$HEALTHY" "http://127.0.0.1:$hp/endless-status"
 check "a server that closes without a word" 1 --err "healthy: http://127.0.0.1:$hp/close: connection closed without an answer by 127.0.0.1:$hp" \

@@ -1,6 +1,7 @@
 /*
  * probe.c's parsers: http_status_parse over real responses (tests/fixtures/
- * http-*, recorded from Python's http.server) and hostile status lines, and
+ * http-*, recorded from Python's http.server) and hostile status lines,
+ * http_excerpt (what a failing line shows of a reply that is no HTTP), and
  * probe_spec_parse as check_parse() reaches it for connect:, http:// and
  * https://; with them report.c's words for what a probe saw: line_duration,
  * line_ip and line_addr.
@@ -294,6 +295,58 @@ static void http_status_parse_version_is_digit_dot_digit(void **state)
 	(void)state;
 	for (i = 0; i < ROWS(rows); i++)
 		ROW_INT(rows[i], status_parse_exact(rows[i], rows[i], strlen(rows[i]), &code, &off, &reason_len), -1);
+}
+
+/*
+ * Was a bug (probe.c, read_status): a reply that is no status line is shown by
+ * its first line, and "\r\nHTTP/1.1 200 OK" has an empty one: the line said
+ * `not an HTTP status line from ...: ""`. The leading line ends are shown
+ * with the line after them (at most HTTP_EXCERPT_MAX bytes), and a NUL is a
+ * byte like any other.
+ */
+static void http_excerpt_shows_the_first_line_with_anything_in_it(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t len;             /* 0: strlen(in) */
+		const char *want;
+	} rows[] = {
+		{ "SSH-2.0-OpenSSH_9.2\r\n", 0, "SSH-2.0-OpenSSH_9.2" },
+		{ "<html>\n<body>\n", 0, "<html>" },
+		{ "HTTP/2 200\r\n", 0, "HTTP/2 200" },
+		{ "\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", 0, "\\x0d\\nHTTP/1.1 200 OK" },
+		{ "\n\nabc\ndef", 0, "\\n\\nabc" },
+		{ "\r\n", 0, "\\x0d\\n" },
+		{ "\r\r\r", 0, "\\x0d\\x0d\\x0d" },
+		{ "\0\0\0", 3, "\\x00\\x00\\x00" },
+		{ "a\0b\r\n", 5, "a\\x00b" },
+		{ "\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n", 0,
+		  "\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n"
+		  "\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n\\x0d\\n" },
+		{ "\r\nyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy", 0,
+		  "\\x0d\\nyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy" },
+		{ "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n", 0, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" },
+		{ "", 0, "" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ROWS(rows); i++) {
+		size_t len = rows[i].len ? rows[i].len : strlen(rows[i].in);
+		char *copy = malloc(len ? len : 1);
+		struct line l;
+
+		/* Exactly len bytes on the heap: ASan sees a read past them. */
+		if (!copy) {
+			fail_msg("%s: out of memory", rows[i].want);
+			return;
+		}
+		memcpy(copy, rows[i].in, len);
+		line_reset(&l);
+		http_excerpt(&l, copy, len);
+		free(copy);
+		ROW_MEM(rows[i].want, l.buf, l.len, rows[i].want, strlen(rows[i].want));
+	}
 }
 
 struct probe_row {
@@ -789,6 +842,7 @@ int main(void)
 		cmocka_unit_test(http_status_parse_partial_line_needs_more_bytes),
 		cmocka_unit_test(http_status_parse_garbage_is_no_status_line),
 		cmocka_unit_test(http_status_parse_511_bytes_need_more_512_are_not_http),
+		cmocka_unit_test(http_excerpt_shows_the_first_line_with_anything_in_it),
 		cmocka_unit_test(probe_spec_parse_connect_host_port),
 		cmocka_unit_test(probe_spec_parse_connect_errors_give_exact_usage_line),
 		cmocka_unit_test(probe_spec_parse_connect_host_255_bytes_fit_256_do_not),
