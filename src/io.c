@@ -2,9 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 /* mountinfo lines are ~100 bytes, passwd lines fewer: 4 KiB holds many at once. */
@@ -30,10 +32,46 @@ ssize_t io_read_fd(int fd, char *buf, size_t size)
 	return (ssize_t)got;
 }
 
+static uint64_t write_timeout_ms;
+
+void io_write_timeout(uint64_t ms)
+{
+	write_timeout_ms = ms;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 int io_write_all(int fd, const char *s, size_t n)
 {
+	uint64_t end = write_timeout_ms ? now_ms() + write_timeout_ms : 0;
+
 	while (n) {
-		ssize_t w = write(fd, s, n);
+		ssize_t w;
+
+		/*
+		 * A pipe nobody reads (a full docker logs buffer, a stopped reader)
+		 * would hold write(2), and healthy, for ever: wait for room only so
+		 * long. A pipe with room for a page takes a line whole.
+		 */
+		if (end) {
+			struct pollfd p = { fd, POLLOUT, 0 };
+			uint64_t now = now_ms();
+			int r = poll(&p, 1, now >= end ? 0 : (int)(end - now));
+
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r == 0) {
+				errno = ETIMEDOUT;
+				return -1;
+			}
+		}
+		w = write(fd, s, n);
 
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -147,4 +185,18 @@ int io_dir_names(int fd, int (*fn)(const char *name, void *ctx), void *ctx)
 				return 0;
 		}
 	}
+}
+
+int io_reserve_stdio(void)
+{
+	int fd;
+
+	for (fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free number: this one, as the lower ones are open. */
+		if (openat(AT_FDCWD, "/dev/null", O_RDWR | O_NOCTTY) != fd)
+			return -1;
+	}
+	return 0;
 }

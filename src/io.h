@@ -5,13 +5,24 @@
 #define HEALTHY_IO_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Reads fd to EOF or until size-1 bytes, retrying EINTR, and NUL-terminates. Returns the bytes read. */
 ssize_t io_read_fd(int fd, char *buf, size_t size);
 
-/* Writes all n bytes to fd, retrying EINTR and short writes. Returns 0, or -1 with errno set. */
+/*
+ * Writes all n bytes to fd, retrying EINTR and short writes, waiting at most
+ * io_write_timeout() for room (a full pipe nobody reads). Returns 0, or -1
+ * with errno set (ETIMEDOUT when the room never came).
+ */
 int io_write_all(int fd, const char *s, size_t n);
+
+/* Opens /dev/null on whichever of fds 0, 1 and 2 is closed. Returns 0, or -1 when it cannot. */
+int io_reserve_stdio(void);
+
+/* How long io_write_all() waits for room, from each call; 0 (the start): as long as write(2) blocks. */
+void io_write_timeout(uint64_t ms);
 
 /* Opens name under dirfd read-only and reads it as io_read_fd() does. */
 ssize_t io_read_at(int dirfd, const char *name, char *buf, size_t size);

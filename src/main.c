@@ -61,8 +61,18 @@ int main(int argc, char **argv)
 	struct line err;
 	int r;
 
+	/*
+	 * Started with 0, 1 or 2 closed, healthy's own descriptors would take
+	 * those numbers: the sock_diag socket as fd 2, and the failure line sent
+	 * to the kernel as a netlink message. /dev/null holds them; without it,
+	 * nothing can be said safely.
+	 */
+	if (io_reserve_stdio())
+		return EXIT_CANNOT_CHECK;
 	/* A reader that went away is a failed write (exit 3), not a death by SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
+	/* A reader that stops reading is one too: no write waits past the run's deadline. */
+	io_write_timeout(DEFAULT_TIMEOUT_MS);
 	switch (args_parse(argc, argv, &opts, &err)) {
 	case ARGS_HELP:
 		return io_write_all(STDOUT_FILENO, usage, sizeof(usage) - 1) ? EXIT_CANNOT_CHECK : EXIT_HEALTHY;
@@ -75,6 +85,7 @@ int main(int argc, char **argv)
 	case ARGS_OK:
 		break;
 	}
+	io_write_timeout(opts.timeout_ms);
 	r = args_prepare(&opts, &err);
 	if (r) {
 		line_write(STDERR_FILENO, &err);
@@ -91,6 +102,8 @@ int main(int argc, char **argv)
 	if (!confine_syscalls())
 		confine_time(opts.timeout_ms + WATCHDOG_SLACK_MS);
 	checks_run(opts.checks, opts.nchecks, opts.verbose, opts.timeout_ms);
+	/* The report is part of the run: the watchdog stands down once it is written. */
+	r = checks_report(opts.checks, opts.nchecks, opts.verbose, opts.quiet);
 	confine_answered();
-	return checks_report(opts.checks, opts.nchecks, opts.verbose, opts.quiet);
+	return r;
 }

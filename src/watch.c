@@ -52,8 +52,11 @@ static void interrupted(int sig)
 {
 	static const char term[] = "healthy: wait: interrupted by SIGTERM\n", intr[] = "healthy: wait: interrupted by SIGINT\n";
 
-	/* Only async-signal-safe calls: the wait ends at once, COMMAND never runs. */
-	if (!quiet && write(STDERR_FILENO, sig == SIGTERM ? term : intr, sig == SIGTERM ? sizeof(term) - 1 : sizeof(intr) - 1))
+	struct pollfd p = { STDERR_FILENO, POLLOUT, 0 };
+
+	/* Only async-signal-safe calls: the wait ends at once, COMMAND never runs; a full stderr gets no line. */
+	if (!quiet && poll(&p, 1, 0) == 1 &&
+	    write(STDERR_FILENO, sig == SIGTERM ? term : intr, sig == SIGTERM ? sizeof(term) - 1 : sizeof(intr) - 1))
 		_exit(128 + sig);
 	_exit(128 + sig);
 }

@@ -101,6 +101,29 @@ else
 		-- bash -c 'ulimit -n 6; exec "$0" pid:1' "$HEALTHY"
 fi
 
+# A pipe that is full and that nobody reads: no write waits past the deadline.
+check "stderr on a full pipe: the failure is still 1, and healthy does not hang" 0 --out "1" \
+	-- "$HELPERS/fullpipe" 2 20 "$HEALTHY" proc:hly-absent
+check "stdout on a full pipe with -v: exit 3, the line could not be written" 0 --out "3" \
+	-- "$HELPERS/fullpipe" 1 20 "$HEALTHY" -v pid:1
+check "--help on a full pipe: exit 3" 0 --out "3" -- "$HELPERS/fullpipe" 1 20 "$HEALTHY" --help
+check "a usage error on a full stderr: still 2" 0 --out "2" -- "$HELPERS/fullpipe" 2 20 "$HEALTHY" -t bogus pid:1
+check "--wait: its lines on a full stderr do not hold the wait" 0 --out "1" \
+	-- "$HELPERS/fullpipe" 2 20 "$HEALTHY" --wait=500ms proc:hly-absent
+
+# Started with fds 0, 1 or 2 closed, healthy's own descriptors must not take their numbers.
+if command -v strace >/dev/null; then
+	check "stderr closed: the sock_diag socket is not fd 2, and the line goes nowhere (/dev/null)" 0 -- bash -c \
+		'timeout 20 strace -o "$1" -e trace=socket "$0" tcp:1 2>&-; [ $? = 1 ] && grep -q "NETLINK_SOCK_DIAG) = 3$" "$1"' \
+		"$HEALTHY" "$TMP/fds.trace"
+	check "0, 1 and 2 closed: the same" 0 -- bash -c \
+		'timeout 20 strace -o "$1" -e trace=socket "$0" tcp:1 <&- >&- 2>&-; [ $? = 1 ] && grep -q "NETLINK_SOCK_DIAG) = 3$" "$1"' \
+		"$HEALTHY" "$TMP/fds.trace"
+else
+	skip "closed fds 0-2" "strace is not installed"
+fi
+check "stdout closed with -v: the line goes to /dev/null, exit 0" 0 -- bash -c 'exec "$0" -v pid:1 >&-' "$HEALTHY"
+
 # stdout that cannot be written: exit 3, as pgrep does.
 check "-v into /dev/full is exit 3" 3 -- bash -c 'exec "$0" -v pid:1 >/dev/full' "$HEALTHY"
 
