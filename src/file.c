@@ -66,7 +66,10 @@ void file_run(struct check *c)
 
 		/* A missing heartbeat is the worker's failure; a path healthy may not look at is its own. */
 		c->verdict = e == ENOENT || e == ENOTDIR ? VERDICT_FAIL : VERDICT_ERROR;
-		line_str(&c->why, strerror(e));
+		line_str(&c->why, c->verdict == VERDICT_FAIL ? "no file at " : "stat ");
+		line_escaped(&c->why, path, c->arg_len);
+		if (c->verdict == VERDICT_ERROR)
+			line_errno(&c->why, "", e);
 		return;
 	}
 	if (!c->u.file.has_maxage) {

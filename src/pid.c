@@ -360,14 +360,19 @@ static void pidfile_check(struct check *c)
 		err = errno;
 		/* No file is a service that is not running (or never wrote it); anything else is ours to report. */
 		c->verdict = err == ENOENT || err == ENOTDIR ? VERDICT_FAIL : VERDICT_ERROR;
-		line_str(&c->why, strerror(err));
+		line_str(&c->why, c->verdict == VERDICT_FAIL ? "no pid file at " : "open ");
+		line_escaped(&c->why, path, c->arg_len);
+		if (c->verdict == VERDICT_ERROR)
+			line_errno(&c->why, "", err);
 		return;
 	}
 	if (fstat(fd, &sb)) {
 		err = errno;
 		close(fd);
 		c->verdict = VERDICT_ERROR;
-		line_errno(&c->why, "stat", err);
+		line_str(&c->why, "stat ");
+		line_escaped(&c->why, path, c->arg_len);
+		line_errno(&c->why, "", err);
 		return;
 	}
 	if (!S_ISREG(sb.st_mode)) {
@@ -381,7 +386,9 @@ static void pidfile_check(struct check *c)
 	close(fd);
 	if (n < 0) {
 		c->verdict = VERDICT_ERROR;
-		line_errno(&c->why, "read", err);
+		line_str(&c->why, "read ");
+		line_escaped(&c->why, path, c->arg_len);
+		line_errno(&c->why, "", err);
 		return;
 	}
 	/* A first line that fills the buffer was cut: parsing its start would read another number. */

@@ -496,9 +496,11 @@ static void resolved(struct run *r)
 	if (r->res.status) {
 		/* The resolver itself failed (no server answered, no memory): healthy cannot tell. */
 		line_str(&r->c->why, "cannot resolve the host: ");
-		line_str(&r->c->why, r->res.status == EAI_SYSTEM ? strerror(r->res.sys_errno)
-				     : r->res.status == EAI_AGAIN ? "no answer from the name server"
-				     : gai_strerror(r->res.status));
+		if (r->res.status == EAI_SYSTEM)
+			line_reason(&r->c->why, r->res.sys_errno);
+		else
+			line_lower(&r->c->why, r->res.status == EAI_AGAIN ? "no answer from the name server"
+					       : gai_strerror(r->res.status));
 		finish(r, VERDICT_ERROR);
 		return;
 	}
@@ -626,7 +628,7 @@ static void read_status(struct run *r)
 	finish(r, VERDICT_FAIL);
 }
 
-/* The usual reasons in the words of a message; the rest as strerror says them. */
+/* The usual reasons in the words of a message; NULL for the rest, which line_reason() says. */
 static const char *errno_phrase(int e)
 {
 	switch (e) {
@@ -645,7 +647,7 @@ static const char *errno_phrase(int e)
 	case EAFNOSUPPORT:
 		return "no IPv6 here";
 	default:
-		return strerror(e);
+		return NULL;
 	}
 }
 
@@ -669,7 +671,10 @@ static void explain_targets(struct run *r, uint64_t timeout_ms)
 		if (e == 0) {
 			timed_out(l, timeout_ms, " connecting");
 		} else {
-			line_str(l, errno_phrase(e));
+			if (errno_phrase(e))
+				line_str(l, errno_phrase(e));
+			else
+				line_reason(l, e);
 		}
 		for (j = i; j < r->ntargets; j++) {
 			if (r->t[j].err != e)

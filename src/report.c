@@ -57,8 +57,42 @@ void line_int(struct line *l, long long v)
 }
 
 /*
+ * Code points that print as nothing, or act on what is around them: spaces
+ * other than ' ' (U+00A0, U+2000-U+200A, U+3000 ...), format characters
+ * (soft hyphen, zero-width ones, U+FEFF), line and paragraph separators,
+ * bidirectional controls (U+202E turns "gnp.exe" around), fillers,
+ * variation selectors, tags and noncharacters. A name holding them could
+ * pass for another in a line read at 3 a.m.: they are escaped.
+ */
+static const struct {
+	unsigned lo, hi;
+} invisible[] = {
+	{ 0x00a0, 0x00a0 }, { 0x00ad, 0x00ad }, { 0x034f, 0x034f }, { 0x061c, 0x061c },
+	{ 0x115f, 0x1160 }, { 0x1680, 0x1680 }, { 0x17b4, 0x17b5 }, { 0x180b, 0x180f },
+	{ 0x2000, 0x200f }, { 0x2028, 0x202f }, { 0x205f, 0x206f }, { 0x3000, 0x3000 },
+	{ 0x3164, 0x3164 }, { 0xfdd0, 0xfdef }, { 0xfe00, 0xfe0f }, { 0xfeff, 0xfeff },
+	{ 0xffa0, 0xffa0 }, { 0xfff0, 0xfffb }, { 0x13430, 0x1343f }, { 0x1bca0, 0x1bca3 },
+	{ 0x1d173, 0x1d17a }, { 0xe0000, 0xe0fff },
+};
+
+static bool is_invisible(unsigned cp)
+{
+	size_t i;
+
+	/* U+xFFFE and U+xFFFF of every plane are noncharacters. */
+	if ((cp & 0xfffe) == 0xfffe)
+		return true;
+	for (i = 0; i < sizeof(invisible) / sizeof(invisible[0]); i++) {
+		if (cp >= invisible[i].lo && cp <= invisible[i].hi)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Length of the valid, printable UTF-8 sequence at s (2 to 4 bytes), or 0.
- * C1 controls (U+0080..U+009F) are refused: terminals act on them.
+ * C1 controls (U+0080..U+009F) are refused: terminals act on them; so are
+ * the invisible code points above.
  */
 static size_t utf8_printable(const unsigned char *s, size_t n)
 {
@@ -85,7 +119,7 @@ static size_t utf8_printable(const unsigned char *s, size_t n)
 		cp = cp << 6 | (s[i] & 0x3f);
 	}
 	if (cp < 0xa0 || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || is_invisible(cp))
 		return 0;
 	return len;
 }
@@ -221,11 +255,28 @@ void line_addr(struct line *l, int family, const unsigned char *a, unsigned port
 	line_uint(l, port);
 }
 
+void line_lower(struct line *l, const char *why)
+{
+	/* Lower-case, as every other line is: "permission denied", but "I/O error". */
+	if (why[0] >= 'A' && why[0] <= 'Z' && why[1] >= 'a' && why[1] <= 'z') {
+		char first = (char)(why[0] - 'A' + 'a');
+
+		line_mem(l, &first, 1);
+		why++;
+	}
+	line_str(l, why);
+}
+
+void line_reason(struct line *l, int err)
+{
+	line_lower(l, strerror(err));
+}
+
 void line_errno(struct line *l, const char *what, int err)
 {
 	line_str(l, what);
 	line_str(l, ": ");
-	line_str(l, strerror(err));
+	line_reason(l, err);
 }
 
 int line_write(int fd, const struct line *l)

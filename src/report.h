@@ -29,7 +29,11 @@ void line_ip(struct line *l, int family, const unsigned char *a);
 void line_addr(struct line *l, int family, const unsigned char *a, unsigned port);
 /* A duration as people write it: "800ms", "5s", "2m5s", "1h2m". */
 void line_duration(struct line *l, unsigned long long ms);
-/* what + ": " + strerror(err) */
+/* A libc message with its first word lower-cased, as healthy's own lines are. */
+void line_lower(struct line *l, const char *why);
+/* strerror(err), its first word lower-cased: "permission denied". */
+void line_reason(struct line *l, int err);
+/* what + ": " + line_reason(err) */
 void line_errno(struct line *l, const char *what, int err);
 
 /* Writes the line and a newline to fd. Returns -1 on a failed write, 0 otherwise. Keeps errno. */

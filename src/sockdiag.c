@@ -301,9 +301,16 @@ static int diag_reset(void)
 	return -1;
 }
 
+/* Out of descriptors or memory: healthy's own trouble, which /proc/net, needing the same, would hide. */
+static bool out_of(int err)
+{
+	return err == EMFILE || err == ENFILE || err == ENOMEM || err == ENOBUFS;
+}
+
 /*
  * One dump of one table, read until NLMSG_DONE or the deadline. Returns 0,
- * or -1 when sock_diag cannot answer it (then /proc/net is read).
+ * -1 when sock_diag cannot answer it (then /proc/net is read), or -2 with
+ * errno when healthy is out of descriptors or memory.
  */
 static int diag_read(enum sock_table t, sock_visit fn, void *ctx, uint64_t wait_ms)
 {
@@ -319,7 +326,7 @@ static int diag_read(enum sock_table t, sock_visit fn, void *ctx, uint64_t wait_
 
 		diag_fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 		if (diag_fd < 0)
-			return -1;
+			return out_of(errno) ? -2 : -1;
 		setsockopt(diag_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	}
 	for (tries = 0; tries < NL_DUMP_TRIES; tries++) {
@@ -490,8 +497,15 @@ int sock_table_read(enum sock_table t, bool use_procnet, uint64_t wait_ms, sock_
 {
 	struct procnet_ctx pc = { t, fn, ctx };
 
-	if (!use_procnet && diag_read(t, fn, ctx, wait_ms) == 0)
+	int r = use_procnet ? -1 : diag_read(t, fn, ctx, wait_ms);
+
+	if (r == 0)
 		return 0;
+	if (r == -2) {
+		line_reset(err);
+		line_errno(err, "open a sock_diag socket", errno);
+		return -1;
+	}
 	if (!use_procnet)
 		fn(NULL, ctx);  /* sock_diag may have given part of the table before it failed */
 	if (tables[t].family == AF_UNIX) {

@@ -149,7 +149,7 @@ static int exec_failed(const char *cmd, int err)
 	line_str(&l, "healthy: exec ");
 	line_escaped(&l, cmd, strlen(cmd));
 	line_str(&l, ": ");
-	line_str(&l, strerror(err));
+	line_reason(&l, err);
 	line_write(STDERR_FILENO, &l);
 	return err == ENOENT || err == ENOTDIR ? 127 : 126;
 }

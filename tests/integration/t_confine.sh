@@ -84,20 +84,20 @@ check "every kind answers under the filter" 1 --out-has "proc:hly-confined: ok" 
 # A call that fails as healthy's filter fails it (ENOSYS) is an answer: exit 3 and one line,
 # unless another way gives the right answer (sock_diag's fallback is /proc/net).
 if [ "$(basename "$HEALTHY")" = healthy ]; then
-	check "no getdents64: proc: cannot walk /proc" 3 --err "healthy: proc:hly-confined: read /proc: Function not implemented" \
+	check "no getdents64: proc: cannot walk /proc" 3 --err "healthy: proc:hly-confined: read /proc: function not implemented" \
 		-- "$DENY" getdents64 "$HEALTHY" proc:hly-confined
 	check "no socket: tcp: falls back to /proc/net and is right" 0 -- "$DENY" socket "$HEALTHY" "tcp:$hp"
-	check "no socket: connect: cannot probe" 3 --err "healthy: connect:localhost:$hp: socket: Function not implemented" \
+	check "no socket: connect: cannot probe" 3 --err "healthy: connect:localhost:$hp: socket: function not implemented" \
 		-- "$DENY" socket "$HEALTHY" "connect:localhost:$hp"
-	check "no connect: connect: cannot probe" 3 --err "healthy: connect:localhost:$hp: connect: Function not implemented" \
+	check "no connect: connect: cannot probe" 3 --err "healthy: connect:localhost:$hp: connect: function not implemented" \
 		-- "$DENY" connect "$HEALTHY" "connect:localhost:$hp"
-	check "no poll: http:// cannot probe" 3 --err "healthy: http://127.0.0.1:$hp/200: poll: Function not implemented" \
+	check "no poll: http:// cannot probe" 3 --err "healthy: http://127.0.0.1:$hp/200: poll: function not implemented" \
 		-- "$DENY" poll,ppoll "$HEALTHY" "http://127.0.0.1:$hp/200"
-	check "no fork: a name cannot be resolved" 3 --err "healthy: connect:hly-absent.invalid:80: fork: Function not implemented" \
+	check "no fork: a name cannot be resolved" 3 --err "healthy: connect:hly-absent.invalid:80: fork: function not implemented" \
 		-- "$DENY" fork,clone "$HEALTHY" "connect:hly-absent.invalid:80"
-	check "no stat: file: cannot tell" 3 --err "healthy: file:$TMP/file: Function not implemented" \
+	check "no stat: file: cannot tell" 3 --err "healthy: file:$TMP/file: stat $TMP/file: function not implemented" \
 		-- "$DENY" stat,newfstatat,statx "$HEALTHY" "file:$TMP/file"
-	check "no stat: unix: cannot tell" 3 --err "healthy: unix:$TMP/sock: stat $TMP/sock: Function not implemented" \
+	check "no stat: unix: cannot tell" 3 --err "healthy: unix:$TMP/sock: stat $TMP/sock: function not implemented" \
 		-- "$DENY" stat,newfstatat,statx "$HEALTHY" "unix:$TMP/sock"
 	check "no sock_diag reads and no /proc/net: tcp: cannot tell" 3 --err-has "healthy: tcp:$hp: " \
 		-- "$DENY" socket,openat,open "$HEALTHY" "tcp:$hp"

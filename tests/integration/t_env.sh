@@ -99,6 +99,9 @@ else
 		-- bash -c 'ulimit -n 4; exec "$0" proc:hly-absent' "$HEALTHY"
 	check "but with the three a pid: check needs, it passes" 0 \
 		-- bash -c 'ulimit -n 6; exec "$0" pid:1' "$HEALTHY"
+	check "no descriptor for sock_diag: the line names sock_diag's socket, not /proc/net" 3 \
+		--err "healthy: tcp:1: open a sock_diag socket: no file descriptors available" \
+		-- bash -c 'ulimit -n 3; exec "$0" tcp:1' "$HEALTHY"
 fi
 
 # A pipe that is full and that nobody reads: no write waits past the deadline.

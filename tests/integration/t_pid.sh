@@ -47,7 +47,7 @@ printf '%s' "$live" > "$f/nonl"
 check "a pidfile without a trailing newline" 0 -- "$HEALTHY" "pidfile:$f/nonl"
 printf '  %s \r\nsomething else\n' "$live" > "$f/blanks"
 check "blanks around the pid and a second line" 0 -- "$HEALTHY" "pidfile:$f/blanks"
-check "a missing pidfile" 1 --err "healthy: pidfile:$f/missing: No such file or directory" \
+check "a missing pidfile" 1 --err "healthy: pidfile:$f/missing: no pid file at $f/missing" \
 	-- "$HEALTHY" "pidfile:$f/missing"
 check "a pidfile under a missing directory" 1 -- "$HEALTHY" "pidfile:$f/nodir/x.pid"
 : > "$f/empty"
@@ -118,7 +118,7 @@ check "a FIFO is no pidfile, and does not hang" 1 --err "healthy: pidfile:$f/fif
 check "a directory is no pidfile" 1 --err "healthy: pidfile:$f: not a regular file" -- "$HEALTHY" "pidfile:$f"
 chmod 600 "$f/good"
 check "a pidfile this user cannot read cannot be checked" 3 \
-	--err "healthy: pidfile:$f/good: Permission denied" \
+	--err "healthy: pidfile:$f/good: open $f/good: permission denied" \
 	-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" "pidfile:$f/good"
 
 finish

@@ -92,6 +92,12 @@ check "non-UTF-8 bytes are escaped when printed" 1 --err 'healthy: proc:hly\xffa
 start "$NAMED" sleep $'hly-\e[31mred'
 check "terminal escapes in a found name are escaped" 0 --out "healthy: proc:hly-\\x1b[31mred: ok: 1 running (pid $PID S)" \
 	-- "$HEALTHY" -v $'proc:hly-\e[31mred'
+start "$NAMED" sleep $'hly-rlo\xe2\x80\xaex'
+check "a right-to-left override (U+202E) in a name is escaped" 0 --out "healthy: proc:hly-rlo\\xe2\\x80\\xaex: ok: 1 running (pid $PID S)" \
+	-- "$HEALTHY" -v $'proc:hly-rlo\xe2\x80\xaex'
+start "$NAMED" sleep $'\xef\xbb\xbfhly-bom'
+check "a byte order mark (U+FEFF) in a name is escaped" 0 --out "healthy: proc:\\xef\\xbb\\xbfhly-bom: ok: 1 running (pid $PID S)" \
+	-- "$HEALTHY" -v $'proc:\xef\xbb\xbfhly-bom'
 start "$NAMED" sleep 'hly-x) Z 1 2'
 check "a name that fakes a zombie state is running" 0 --out "healthy: proc:hly-x) Z 1 2: ok: 1 running (pid $PID S)" \
 	-- "$HEALTHY" -v 'proc:hly-x) Z 1 2'

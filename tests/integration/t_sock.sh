@@ -238,7 +238,7 @@ check "uid 65534 sees IPV6_V6ONLY through sock_diag" 0 -- "${as_nobody[@]}" "$HE
 chmod 711 "$TMP"
 check "uid 65534, a unix socket in a searchable directory" 0 -- "${as_nobody[@]}" "$HEALTHY" "unix:$U/listen.sock"
 HEALTHY_PROCNET=1 check "uid 65534, without sock_diag: a socket it may not connect to cannot be told" 3 \
-	--err "healthy: unix:$U/listen.sock: cannot tell: connect: Permission denied" -- "${as_nobody[@]}" "$HEALTHY" "unix:$U/listen.sock"
+	--err "healthy: unix:$U/listen.sock: cannot tell: connect: permission denied" -- "${as_nobody[@]}" "$HEALTHY" "unix:$U/listen.sock"
 
 # Thousands of connections on the machine: the answer does not change.
 listen tcp-busy 127.0.0.1 3000; pbusy=$PORT

@@ -26,11 +26,11 @@ if unshare -m true 2>/dev/null; then
 		--err "healthy: proc:hly-nobody,user=nobody: no such user 'nobody' in /etc/passwd" -- \
 		unshare -m sh -c 'mount --bind /dev/null /etc/passwd && exec "$0" proc:hly-nobody,user=nobody' "$HEALTHY"
 	check "no /etc at all: a name is a usage error that says to give a uid" 2 \
-		--err "healthy: proc:hly-nobody,user=nobody: read /etc/passwd: No such file or directory (give a numeric uid)" -- \
+		--err "healthy: proc:hly-nobody,user=nobody: read /etc/passwd: no such file or directory (give a numeric uid)" -- \
 		unshare -m sh -c 'mount -t tmpfs none /etc && exec "$0" proc:hly-nobody,user=nobody' "$HEALTHY"
 	cp /etc/passwd "$TMP/passwd.600"; chmod 600 "$TMP/passwd.600"
 	check "an /etc/passwd this user cannot read is exit 3, healthy's problem" 3 \
-		--err "healthy: proc:hly-nobody,user=nobody: read /etc/passwd: Permission denied" -- \
+		--err "healthy: proc:hly-nobody,user=nobody: read /etc/passwd: permission denied" -- \
 		unshare -m sh -c 'mount --bind "$1" /etc/passwd && exec setpriv --reuid 65534 --regid 65534 --clear-groups "$0" proc:hly-nobody,user=nobody' "$HEALTHY" "$TMP/passwd.600"
 else
 	skip "without /etc/passwd" "unshare -m is not allowed here"

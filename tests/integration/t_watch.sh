@@ -26,7 +26,7 @@ check "--wait that times out: exit 1, each check that never passed with its last
 	--err-has "healthy: tcp:1: gave up after 300ms: not listening on port 1" -- "$HEALTHY" --wait=300ms "tcp:$port" tcp:1
 check "--wait=0 waits for ever (here: until it passes)" 0 -- "$HEALTHY" -q --wait=0 "tcp:$port"
 check "--wait: COMMAND's own exit status" 7 -- "$HEALTHY" -q --wait "tcp:$port" -- sh -c 'exit 7'
-check "--wait: COMMAND not found is 127" 127 --err "healthy: exec /hly/nonexistent: No such file or directory" \
+check "--wait: COMMAND not found is 127" 127 --err "healthy: exec /hly/nonexistent: no such file or directory" \
 	-- "$HEALTHY" -q --wait "tcp:$port" -- /hly/nonexistent
 check "--wait: COMMAND does not inherit healthy's ignored SIGPIPE" 0 -- "$HEALTHY" -q --wait "tcp:$port" -- \
 	bash -c 'ign=$(awk "/^SigIgn/ {print \$2}" /proc/$$/status); [ $(( 0x$ign & 0x1000 )) = 0 ]'
@@ -124,7 +124,7 @@ check "--watch: signals every 100ms do not stop a 300ms interval from finding th
 
 # --wait that cannot check is 3, as a single run would answer.
 mkdir -p "$TMP/locked"; echo 1 > "$TMP/locked/p"; chmod 700 "$TMP/locked"
-check "--wait: a check healthy cannot make is exit 3, not 1" 3 --err-has "gave up after 200ms: Permission denied" \
+check "--wait: a check healthy cannot make is exit 3, not 1" 3 --err-has "gave up after 200ms: open $TMP/locked/p: permission denied" \
 	-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" --wait=200ms "pidfile:$TMP/locked/p"
 
 # Usage.

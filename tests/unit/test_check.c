@@ -127,15 +127,15 @@ static void checks_report_failures_on_stderr_passes_on_stdout_only_verbose(void 
 	(void)state;
 	set(&checks[0], "proc:nginx", VERDICT_PASS, "ok: 2 running (pids 41 S, 97 S)");
 	set(&checks[1], "pid:42", VERDICT_FAIL, "not running");
-	set(&checks[2], "pidfile:/run/x.pid", VERDICT_ERROR, "Permission denied");
+	set(&checks[2], "pidfile:/run/x.pid", VERDICT_ERROR, "open /run/x.pid: permission denied");
 
 	assert_int_equal(report(checks, 3, false, false, false, &cap), EXIT_UNHEALTHY);
 	assert_string_equal(cap.out, "");
-	assert_string_equal(cap.err, "healthy: pid:42: not running\nhealthy: pidfile:/run/x.pid: Permission denied\n");
+	assert_string_equal(cap.err, "healthy: pid:42: not running\nhealthy: pidfile:/run/x.pid: open /run/x.pid: permission denied\n");
 
 	assert_int_equal(report(checks, 3, true, false, false, &cap), EXIT_UNHEALTHY);
 	assert_string_equal(cap.out, "healthy: proc:nginx: ok: 2 running (pids 41 S, 97 S)\n");
-	assert_string_equal(cap.err, "healthy: pid:42: not running\nhealthy: pidfile:/run/x.pid: Permission denied\n");
+	assert_string_equal(cap.err, "healthy: pid:42: not running\nhealthy: pidfile:/run/x.pid: open /run/x.pid: permission denied\n");
 }
 
 static void checks_report_failed_stdout_write_is_exit_3(void **state)

@@ -104,6 +104,16 @@ static void want_why(const char *row, const struct check *c, enum verdict v, con
 	ROW_MEM(row, c->why.buf, c->why.len, why, strlen(why));
 }
 
+/* The line names its object: before + the file's path in the test directory + after. */
+static void want_why_at(const char *row, const struct check *c, enum verdict v, const char *before, const char *name,
+			const char *after)
+{
+	char path[PATH_MAX], why[PATH_MAX + 128];
+
+	snprintf(why, sizeof(why), "%s%s%s", before, in_dir(path, sizeof(path), name), after);
+	want_why(row, c, v, why);
+}
+
 static void file_spec_parse_path_and_maxage(void **state)
 {
 	static const struct {
@@ -238,23 +248,23 @@ static void file_run_exists_or_not(void **state)
 
 	/* A missing heartbeat is the worker's failure: exit 1. */
 	run(spec, sizeof(spec), "missing", "", &c);
-	want_why(spec, &c, VERDICT_FAIL, "No such file or directory");
+	want_why_at(spec, &c, VERDICT_FAIL, "no file at ", "missing", "");
 	run(spec, sizeof(spec), "missing/hb", "", &c);
-	want_why(spec, &c, VERDICT_FAIL, "No such file or directory");
+	want_why_at(spec, &c, VERDICT_FAIL, "no file at ", "missing/hb", "");
 	run(spec, sizeof(spec), "missing", ",maxage=1m", &c);
-	want_why(spec, &c, VERDICT_FAIL, "No such file or directory");
+	want_why_at(spec, &c, VERDICT_FAIL, "no file at ", "missing", "");
 
 	/* stat() follows the link: a dangling one is a missing file. */
 	if (symlink(in_dir(target, sizeof(target), "gone"), in_dir(path, sizeof(path), "dangling")))
 		fail_msg("symlink %s: %s", path, strerror(errno));
 	run(spec, sizeof(spec), "dangling", "", &c);
-	want_why(spec, &c, VERDICT_FAIL, "No such file or directory");
+	want_why_at(spec, &c, VERDICT_FAIL, "no file at ", "dangling", "");
 
 	/* A path under a file: the heartbeat cannot be there either. */
 	run(spec, sizeof(spec), "hb/x", "", &c);
-	want_why(spec, &c, VERDICT_FAIL, "Not a directory");
+	want_why_at(spec, &c, VERDICT_FAIL, "no file at ", "hb/x", "");
 	run(spec, sizeof(spec), "hb/", "", &c);
-	want_why(spec, &c, VERDICT_FAIL, "Not a directory");
+	want_why_at(spec, &c, VERDICT_FAIL, "no file at ", "hb/", "");
 }
 
 /* Paths stat() cannot follow: healthy cannot tell, exit 3. */
@@ -269,11 +279,11 @@ static void file_run_unreachable_path_is_an_error(void **state)
 	    symlink(in_dir(path, sizeof(path), "loop1"), in_dir(path2, sizeof(path2), "loop2")))
 		fail_msg("symlink %s: %s", path, strerror(errno));
 	run(spec, sizeof(spec), "loop1", "", &c);
-	want_why(spec, &c, VERDICT_ERROR, "Too many levels of symbolic links");
+	want_why_at(spec, &c, VERDICT_ERROR, "stat ", "loop1", ": too many levels of symbolic links");
 
 	memset(name, 'n', NAME_MAX + 1);
 	run(spec, sizeof(spec), name, "", &c);
-	want_why(spec, &c, VERDICT_ERROR, "File name too long");
+	want_why_at(spec, &c, VERDICT_ERROR, "stat ", name, ": file name too long");
 }
 
 /* uid 0 searches any directory: EACCES is seen only by other users. */
@@ -293,7 +303,7 @@ static void file_run_no_search_permission_is_an_error(void **state)
 	chmod(path, 0);
 	run(spec, sizeof(spec), "locked/hb", "", &c);
 	chmod(path, 0755);
-	want_why(spec, &c, VERDICT_ERROR, "Permission denied");
+	want_why_at(spec, &c, VERDICT_ERROR, "stat ", "locked/hb", ": permission denied");
 }
 
 static void file_run_maxage_fresh_file_passes(void **state)

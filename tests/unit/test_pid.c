@@ -292,8 +292,8 @@ static void pid_run_bad_pidfiles_fail_with_reason(void **state)
 		{ "/pidfile-long-garbage", "not a pid: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...\"" },
 		{ "/pidfile-zero", "pid out of range (1-4194304): \"0\"" },
 		{ "/pidfile-huge", "pid out of range (1-4194304): \"99999999999999999999999\"" },
-		{ "/no-such-pidfile", "No such file or directory" },
-		{ "/pidfile-empty/x", "Not a directory" },
+		{ "/no-such-pidfile", "no pid file at " FIXTURES "/no-such-pidfile" },
+		{ "/pidfile-empty/x", "no pid file at " FIXTURES "/pidfile-empty/x" },
 		{ "", "not a regular file" },   /* the fixtures directory itself */
 	};
 	static char spec[PATH_MAX];

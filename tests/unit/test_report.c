@@ -39,8 +39,26 @@ static void line_escaped_keeps_printable_escapes_the_rest(void **state)
 		{ "valid UTF-8 e-acute", BYTES("caf\xc3\xa9"), "caf\xc3\xa9" },
 		{ "valid UTF-8 CJK", BYTES("\xe6\x97\xa5\xe6\x9c\xac"), "\xe6\x97\xa5\xe6\x9c\xac" },
 		{ "valid UTF-8 4 bytes", BYTES("\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80" },
-		{ "U+00A0, first after C1", BYTES("\xc2\xa0"), "\xc2\xa0" },
-		{ "U+10FFFF, last", BYTES("\xf4\x8f\xbf\xbf"), "\xf4\x8f\xbf\xbf" },
+		{ "U+00A1, first printable after C1", BYTES("\xc2\xa1"), "\xc2\xa1" },
+		{ "U+10FFFD, last printable", BYTES("\xf4\x8f\xbf\xbd"), "\xf4\x8f\xbf\xbd" },
+		/* Invisible, format and separator code points: a name holding them passes for another. */
+		{ "U+00A0 no-break space", BYTES("\xc2\xa0"), "\\xc2\\xa0" },
+		{ "U+00AD soft hyphen", BYTES("a\xc2\xad" "b"), "a\\xc2\\xadb" },
+		{ "U+200B zero-width space", BYTES("\xe2\x80\x8b"), "\\xe2\\x80\\x8b" },
+		{ "U+200D zero-width joiner", BYTES("\xe2\x80\x8d"), "\\xe2\\x80\\x8d" },
+		{ "U+2028 line separator", BYTES("\xe2\x80\xa8"), "\\xe2\\x80\\xa8" },
+		{ "U+2029 paragraph separator", BYTES("\xe2\x80\xa9"), "\\xe2\\x80\\xa9" },
+		{ "U+202E right-to-left override", BYTES("nginx\xe2\x80\xaexe"), "nginx\\xe2\\x80\\xaexe" },
+		{ "U+2066 left-to-right isolate", BYTES("\xe2\x81\xa6"), "\\xe2\\x81\\xa6" },
+		{ "U+3000 ideographic space", BYTES("\xe3\x80\x80"), "\\xe3\\x80\\x80" },
+		{ "U+FE0F variation selector", BYTES("\xef\xb8\x8f"), "\\xef\\xb8\\x8f" },
+		{ "U+FEFF byte order mark", BYTES("\xef\xbb\xbfnginx"), "\\xef\\xbb\\xbfnginx" },
+		{ "U+FFFF noncharacter", BYTES("\xef\xbf\xbf"), "\\xef\\xbf\\xbf" },
+		{ "U+E0041 tag", BYTES("\xf3\xa0\x81\x81"), "\\xf3\\xa0\\x81\\x81" },
+		{ "U+10FFFF noncharacter", BYTES("\xf4\x8f\xbf\xbf"), "\\xf4\\x8f\\xbf\\xbf" },
+		/* Their neighbours print. */
+		{ "U+2010 hyphen", BYTES("\xe2\x80\x90"), "\xe2\x80\x90" },
+		{ "U+2027 hyphenation point", BYTES("\xe2\x80\xa7"), "\xe2\x80\xa7" },
 		/* C1 controls: terminals act on them. */
 		{ "C1 U+0085", BYTES("\xc2\x85"), "\\xc2\\x85" },
 		{ "C1 U+009B (CSI)", BYTES("\xc2\x9b"), "\\xc2\\x9b" },
@@ -135,8 +153,8 @@ static void line_errno_is_what_colon_strerror(void **state)
 	line_reset(&l);
 	line_str(&l, "healthy: ");
 	line_errno(&l, "open /proc/42/stat", EACCES);
-	assert_int_equal(l.len, strlen("healthy: open /proc/42/stat: Permission denied"));
-	assert_memory_equal(l.buf, "healthy: open /proc/42/stat: Permission denied", l.len);
+	assert_int_equal(l.len, strlen("healthy: open /proc/42/stat: permission denied"));
+	assert_memory_equal(l.buf, "healthy: open /proc/42/stat: permission denied", l.len);
 }
 
 static void line_reset_empties_and_clears_truncated(void **state)
