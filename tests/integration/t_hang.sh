@@ -63,9 +63,19 @@ else
 	timed "--wait=1s on the long name ends: exit 3, it never could tell" 3 10000 2 \
 		--err-has "healthy: proc:$long: " -- timeout -k 1 10 "$HEALTHY" --wait=1s "proc:$long"
 
+	# A pid file on that FUSE mount (in the helper's mount namespace): its read is never answered. The
+	# watchdog's line says what was stuck, but the kernel waits for a request already sent to the server
+	# uninterruptibly: healthy can exit only once the server dies (SECURITY.md says so).
+	nsenter -t "$stuck" -m "$HEALTHY" "pidfile:$TMP/fuse/f" >/dev/null 2>"$TMP/fuse.err" & fz=$!
+	for i in $(seq 500); do [ -s "$TMP/fuse.err" ] && break; sleep 0.01; done
+	check "a pid file whose read a FUSE server never answers: the line names the pid file" 0 \
+		--out "healthy: pidfile:$TMP/fuse/f: timed out after 1s reading the pid file" -- cat "$TMP/fuse.err"
+
 	# The FUSE server first: its death aborts the pending reads, and the stuck process dies with it.
 	kill -KILL "$server"; wait "$server" 2>/dev/null
 	for i in $(seq 500); do [ -e "/proc/$stuck" ] || break; sleep 0.01; done
+	timeout 10 tail --pid="$fz" -f /dev/null; wait "$fz"; rc=$?
+	check "... and once the server is gone, healthy exits 3" 0 -- test "$rc" = 3
 	check "the helper is gone and took the block with it: healthy answers again" 1 \
 		--err "healthy: proc:$long: not running" -- timeout 10 "$HEALTHY" "proc:$long"
 fi
