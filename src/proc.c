@@ -222,12 +222,14 @@ static int argv_names_read(int dirfd, struct argv_names *a)
 	argv_names_start(a);
 	if (fd < 0)
 		return -1;
-	do {
+	for (;;) {
 		n = read(fd, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		confine_progress++;     /* 128 KiB of argv[0] is many reads: slow, not stuck */
-	} while (n > 0 && !argv_names_feed(a, buf, (size_t)n));
+		if (n <= 0 || argv_names_feed(a, buf, (size_t)n))
+			break;
+	}
 	saved = errno;
 	close(fd);
 	errno = saved;
