@@ -78,8 +78,9 @@ build/oracle: tests/oracle/oracle.c
 check:
 	@set -o pipefail; $(MAKE) --no-print-directory check-man check-unit check-integration check-oracle check-examples check-repro check-size 2>&1 | tests/summary
 
+# Each test program under a hang bound, as every command in tests/ is.
 check-unit: $(UNIT_TESTS)
-	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; timeout -k 5 300 $$t; done
 
 check-integration: healthy build/healthy-debug $(HELPERS)
 	tests/integration/run build/healthy-debug

@@ -10,18 +10,73 @@ TMP=$(mktemp -d /tmp/healthy-test.XXXXXX)
 chmod 1777 "$TMP"
 passed=0 failed=0 skipped=0 nready=0
 started=()
+# The hang bound: every command a test runs that could hang may run HANG_BOUND seconds, then timeout(1)
+# sends it SIGTERM, and SIGKILL HANG_KILL seconds later (strace -o FILE CMD ignores SIGTERM, and an
+# interrupted strace can itself hang: see t_sock.sh). A hang is a FAIL that says so, never a stuck suite.
+HANG_BOUND=${HEALTHY_HANG_BOUND:-120}
+HANG_KILL=5
+
+# stat_field PID N: field N (3 or more: after comm) of /proc/PID/stat. Fails when PID is gone.
+stat_field() {
+	local s
+	s=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	# comm runs to the last ')': it may hold spaces and parentheses.
+	s=${s##*) }
+	local -a f=($s)
+	[ -n "${f[$2 - 3]}" ] && echo "${f[$2 - 3]}"
+}
 
 cleanup() {
-	local p
+	local p i
 	for p in "${started[@]}"; do kill -KILL "$p"; done
-	wait
+	# This shell's own jobs too; then reap them, but never wait for ever on one that does not die.
+	for p in $(jobs -pr); do [ "$(stat_field "$p" 4)" = "$$" ] && kill -KILL "$p"; done
+	for i in $(seq 100); do [ -z "$(jobs -pr)" ] && break; sleep 0.1; done
+	if [ -z "$(jobs -pr)" ]; then wait; else echo "# cleanup: not waiting for $(jobs -pr | tr '\n' ' ')"; fi
 	rm -rf "$TMP"
 } 2>/dev/null
 trap cleanup EXIT
 
+# bounded CMD...: runs CMD under the hang bound, in a process group of its own (timeout's), which the
+# bound ends whole. Returns CMD's status, or 124 (SIGTERM ended it) or 137 (SIGKILL did), as timeout;
+# HUNG is then 1 (CMD's own 124 or 137, before the bound, leaves it 0).
+# timeout cannot run a shell function: a function runs in a new bash given every function of this one,
+# so it sees its arguments and the environment, not this shell's other variables. A builtin (test, echo,
+# kill) cannot hang, and runs as it is.
+bounded() {
+	local t0=${EPOCHREALTIME//[!0-9]/} rc
+	case $(type -t "$1") in
+	builtin) "$@" ;;
+	function) timeout -k "$HANG_KILL" "$HANG_BOUND" bash -c "$(declare -f)"$'\n''"$@"' "$1" "$@" ;;
+	*) timeout -k "$HANG_KILL" "$HANG_BOUND" "$@" ;;
+	esac
+	rc=$?
+	HUNG=0
+	if { [ "$rc" = 124 ] || [ "$rc" = 137 ]; } && [ $((${EPOCHREALTIME//[!0-9]/} - t0)) -ge $((HANG_BOUND * 1000000)) ]; then
+		HUNG=1
+	fi
+	return "$rc"
+}
+
+# wait_bounded NAME PID: `wait PID` for a background job of this shell, for HANG_BOUND seconds at most.
+# Then the job is killed, and the wait is a FAIL: "NAME: hung: killed after 120s". Returns its status.
+wait_bounded() {
+	local name=$1 pid=$2
+	if [ "$(stat_field "$pid" 4)" = "$BASHPID" ] &&
+		! timeout "$HANG_BOUND" tail --pid="$pid" -s 0.05 -f /dev/null; then
+		[ "$(stat_field "$pid" 4)" = "$BASHPID" ] && kill -KILL "$pid"
+		wait "$pid"
+		failed=$((failed + 1))
+		echo "FAIL - $name: hung: killed after ${HANG_BOUND}s"
+		return 124
+	fi
+	wait "$pid"
+} 2>/dev/null   # and bash's own "Killed" line, when it reaps a job that was killed
+
 # check NAME WANT_RC [--out TEXT] [--err TEXT] [--out-has TEXT] [--err-has TEXT] -- CMD...
 # --out/--err: the whole of stdout/stderr is exactly TEXT plus a newline ("" = empty).
 # --out-has/--err-has: it contains TEXT. rc > 128 (a crash) always fails.
+# CMD runs under the hang bound (bounded, above): one that outlives it fails as "hung".
 check() {
 	local name=$1 want=$2 rc ok=1 why=""
 	local -a exact_out=() exact_err=() has_out=() has_err=()
@@ -37,9 +92,13 @@ check() {
 		shift 2
 	done
 	shift
-	"$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+	bounded "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
 	rc=$?
-	if [ "$rc" != "$want" ]; then ok=0; why="exit $rc, want $want"; fi
+	if [ "$HUNG" = 1 ]; then
+		ok=0; why="hung: killed after ${HANG_BOUND}s"
+	elif [ "$rc" != "$want" ]; then
+		ok=0; why="exit $rc, want $want"
+	fi
 	if [ ${#exact_out[@]} -gt 0 ] && ! cmp -s "$TMP/out" <(printf '%s' "${exact_out[0]}${exact_out[0]:+$'\n'}"); then
 		ok=0; why="$why; stdout differs"
 	fi

@@ -40,7 +40,7 @@ else
 	for src in diag procnet; do
 		trace=$TMP/strace.$src
 		# -ff: a file per process, so no call is split into "unfinished" and "resumed" halves.
-		env $([ $src = procnet ] && echo HEALTHY_PROCNET=1) strace -ff -qq -o "$trace" \
+		bounded env $([ $src = procnet ] && echo HEALTHY_PROCNET=1) strace -ff -qq -o "$trace" \
 			-e trace=open,openat,execve,socket "$HEALTHY" "${every_kind[@]}" >/dev/null 2>&1
 		main=$(grep -l '^execve(' "$trace".* | head -n 1); main=${main##*.}
 		for f in "$trace".*; do sed "s/^/${f##*.} /" "$f"; done >"$trace"
@@ -50,7 +50,7 @@ else
 		check "strace ($src): the trace saw the run's calls" 0 -- grep -q "socket(AF_INET" "$trace"
 	done
 	trace=$TMP/strace.wait
-	strace -f -qq -o "$trace" -e trace=execve "$HEALTHY" --wait=5s "pid:$np" -- /bin/true >/dev/null 2>&1
+	bounded strace -f -qq -o "$trace" -e trace=execve "$HEALTHY" --wait=5s "pid:$np" -- /bin/true >/dev/null 2>&1
 	check "strace: --wait execs COMMAND and nothing else" 0 --out '/bin/true' \
 		-- bash -c "sed -n 's/^[0-9]* *execve(\"\\([^\"]*\\)\".*/\\1/p' '$trace' | tail -n +2"
 fi
@@ -64,7 +64,7 @@ for i in $(seq 300); do
 	case $seen in *"Seccomp: 2"*) break ;; esac
 	sleep 0.01
 done
-kill "$hpid" 2>/dev/null; wait "$hpid" 2>/dev/null
+kill "$hpid" 2>/dev/null; wait_bounded "the run under the filter ends on SIGTERM" "$hpid"
 check "a check run is under a seccomp filter, with no_new_privs" 0 --out "NoNewPrivs: 1 Seccomp: 2 " -- echo "$seen"
 
 # COMMAND is not: it is the user's program, and may do anything.

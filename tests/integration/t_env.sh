@@ -133,7 +133,7 @@ check "-v into /dev/full is exit 3" 3 -- bash -c 'exec "$0" -v pid:1 >/dev/full'
 # Docker keeps 4 KiB of a probe's output: healthy stays under it.
 args=()
 for i in $(seq 64); do args+=("proc:hly-absent-with-a-long-name-to-fill-the-output-$i"); done
-"$HEALTHY" "${args[@]}" 2>"$TMP/long"; rc=$?
+bounded "$HEALTHY" "${args[@]}" 2>"$TMP/long"; rc=$?
 bytes=$(wc -c < "$TMP/long")
 check "64 failing checks: exit 1" 1 -- "$HEALTHY" "${args[@]}"
 check "... in under 4096 bytes of output ($bytes), and says what it left out" 0 -- \

@@ -72,7 +72,7 @@ else
 		--out "healthy: pidfile:$TMP/fuse/f: timed out after 1s reading the pid file" -- cat "$TMP/fuse.err"
 
 	# The FUSE server first: its death aborts the pending reads, and the stuck process dies with it.
-	kill -KILL "$server"; wait "$server" 2>/dev/null
+	kill -KILL "$server"; wait_bounded "the FUSE server dies of SIGKILL" "$server"
 	for i in $(seq 500); do [ -e "/proc/$stuck" ] || break; sleep 0.01; done
 	timeout 10 tail --pid="$fz" -f /dev/null; wait "$fz"; rc=$?
 	check "... and once the server is gone, healthy exits 3" 0 -- test "$rc" = 3

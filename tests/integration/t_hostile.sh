@@ -24,7 +24,9 @@ answers() {
 	shift 4
 	rm -f "$TMP/rep"/*
 	# No leak check at each exit in a batch (half a sanitized run's cost); single checks keep it.
-	got=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 "$REPEAT" "$runs" "$jobs" "$TMP/rep" "$@")
+	# A batch is many runs: ten times the hang bound of one command.
+	got=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 HANG_BOUND=$((HANG_BOUND * 10)) \
+		bounded "$REPEAT" "$runs" "$jobs" "$TMP/rep" "$@")
 	echo "   $name: $got"
 	check "$name" 0 -- bash -c '
 		got=$1 want=$2

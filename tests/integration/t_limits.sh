@@ -38,7 +38,7 @@ fail=(proc:hly-lim-absent proc:hly-lim-absent-longname "pid:$dead" "pidfile:$TMP
 # What each failing check says with nothing held back: under a limit, a 1 must say the same.
 declare -A said
 for c in "${fail[@]}"; do
-	said[$c]=$("$HEALTHY" "$c" 2>&1 >/dev/null)
+	said[$c]=$(bounded "$HEALTHY" "$c" 2>&1 >/dev/null)
 done
 
 # --- No privilege, no capabilities at all. ---
@@ -60,7 +60,7 @@ check "no capabilities: -v, every kind in one run" 0 --err "" -- "${as_nobody[@]
 limited() {
 	local label=$1 want=$2 c=$3 rc lines ok=1 why=""
 	shift 4
-	"$@" >"$TMP/lim.out" 2>"$TMP/lim.err" </dev/null
+	bounded "$@" >"$TMP/lim.out" 2>"$TMP/lim.err" </dev/null
 	rc=$?
 	lines=$(cat "$TMP/lim.out" "$TMP/lim.err" | wc -l)
 	case $rc in
@@ -68,6 +68,7 @@ limited() {
 	3) [ "$lines" = 1 ] && grep -qF "healthy: $c${c:+: }" "$TMP/lim.err" || { ok=0; why="exit 3 without one line naming the check"; } ;;
 	*) ok=0; why="exit $rc" ;;
 	esac
+	[ "$HUNG" = 1 ] && why="hung: killed after ${HANG_BOUND}s"
 	if [ "$rc" = 1 ] && [ "$want" = 1 ] && [ "$(cat "$TMP/lim.err")" != "${said[$c]}" ]; then
 		ok=0; why="a 1 that says something else than without the limit"
 	fi
@@ -110,11 +111,11 @@ else
 	# fails after the point of no return and the kernel kills the process with SIGSEGV before it runs.
 	# That floor is the kernel's, not healthy's: find it, then hold healthy to it.
 	lo=65536 hi=$((64 << 20))
-	if prlimit --as=$hi "$HEALTHY" --version >/dev/null 2>&1; then
+	if bounded prlimit --as=$hi "$HEALTHY" --version >/dev/null 2>&1; then
 		while [ $((hi - lo)) -gt 4096 ]; do
 			mid=$(((lo + hi) / 2 / 4096 * 4096))
 			# In a subshell of its own, whose stderr takes the shell's "Segmentation fault".
-			if (prlimit --as=$mid "$HEALTHY" --version; exit $?) >/dev/null 2>&1; then hi=$mid; else lo=$mid; fi
+			if (bounded prlimit --as=$mid "$HEALTHY" --version; exit $?) >/dev/null 2>&1; then hi=$mid; else lo=$mid; fi
 		done
 		floor=$hi
 		echo "# RLIMIT_AS: healthy starts from $floor bytes; below, execve fails (ENOMEM) and the kernel kills it"

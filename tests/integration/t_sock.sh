@@ -119,7 +119,7 @@ check "unix: bound, not listening" 1 --err "healthy: unix:$U/bound.sock: bound, 
 # Without sock_diag, unix: connects, as a client would: /proc/net/unix cannot tell one socket file from another.
 HEALTHY_PROCNET=1 check "unix: bound, not listening (without sock_diag: a connect() is refused)" 1 \
 	--err "healthy: unix:$U/bound.sock: connection refused: no server listens on it" -- "$HEALTHY" "unix:$U/bound.sock"
-"$SOCKETS" unix-stale "$U/stale.sock" "$TMP/stale.ready"
+bounded "$SOCKETS" unix-stale "$U/stale.sock" "$TMP/stale.ready"
 check "unix: a socket file left by a dead server" 1 --err "healthy: unix:$U/stale.sock: stale socket file: no server bound to it (connection refused)" \
 	-- "$HEALTHY" "unix:$U/stale.sock"
 HEALTHY_PROCNET=1 check "unix: a socket file left by a dead server (without sock_diag)" 1 \
@@ -175,7 +175,7 @@ if unshare -m true 2>/dev/null; then
 		"$0" unix:"$1"/ta/app.sock; r=$?; kill $srv; exit $r' "$HEALTHY" "$TMP" "$SOCKETS"
 fi
 # A live socket's path swapped for a symlink to a stale one: what a client reaches is the stale one.
-"$SOCKETS" unix-stale "$U/swapped-to.sock" "$TMP/swap1.ready"
+bounded "$SOCKETS" unix-stale "$U/swapped-to.sock" "$TMP/swap1.ready"
 listen unix-swap "$U/swapper.sock" "$U/swapped-to.sock"
 both "unix: a stale socket that a live one's path now links to" 1 -- "$HEALTHY" "unix:$U/swapped-to.sock"
 listen unix-listen @hly-abstract

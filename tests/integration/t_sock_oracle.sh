@@ -35,8 +35,8 @@ for proto in tcp udp; do
 	for port in $(seq 40000 40037); do
 		grep -qx "$port" "$TMP/$proto.ports" && continue
 		absent=$((absent + 1))
-		"$HEALTHY" -q "$proto:$port" && wrong=$((wrong + 1))
-		HEALTHY_PROCNET=1 "$HEALTHY" -q "$proto:$port" && wrong=$((wrong + 1))
+		bounded "$HEALTHY" -q "$proto:$port" && wrong=$((wrong + 1))
+		HEALTHY_PROCNET=1 bounded "$HEALTHY" -q "$proto:$port" && wrong=$((wrong + 1))
 	done
 	check "$proto: $absent ports ss does not list all fail, through both sources" 0 -- test "$wrong" = 0
 done

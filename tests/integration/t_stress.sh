@@ -29,7 +29,9 @@ answers() {
 	shift 3
 	rm -f "$TMP/rep"/*
 	# No leak check at each exit in a batch (half a sanitized run's cost); single checks keep it.
-	got=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 "$REPEAT" "$n" 2 "$TMP/rep" "$@")
+	# A batch is many runs: ten times the hang bound of one command.
+	got=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 HANG_BOUND=$((HANG_BOUND * 10)) \
+		bounded "$REPEAT" "$n" 2 "$TMP/rep" "$@")
 	echo "   $name: $got"
 	check "$name" 0 -- bash -c '
 		declare -A w g
@@ -97,7 +99,7 @@ answers "churn, -t 30s: proc: of the stable process, all 0" "rc0=$((runs / 2))" 
 	"$HEALTHY" -t 30s proc:hly-st-stable proc:hly-st-stable-longname
 answers "churn, -t 30s: proc: of the absent names, all 1 (two lines)" "rc1=$((runs / 2)) multiline=$((runs / 2))" $((runs / 2)) \
 	"$HEALTHY" -t 30s proc:hly-st-absent proc:hly-st-absent-longname
-kill -TERM "$churner"; wait "$churner"
+kill -TERM "$churner"; wait_bounded "the churner ends on SIGTERM" "$churner"
 stats=$(cat "$churn_ready.stats" 2>/dev/null)
 echo "   churn: $stats ($(printf '%s' "$stats" | awk -F'[= ]' '{ printf "%d", $2 / $4 }') a second)"
 forks=$(printf '%s' "$stats" | sed -n 's/^forks=\([0-9]*\).*/\1/p')

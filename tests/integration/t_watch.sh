@@ -11,7 +11,7 @@ wait_file "$TMP/free.ready"; port=$(cat "$TMP/free.ready"); kill "$fp"; wait "$f
 ( sleep 0.3; exec "$SOCKETS" tcp-listen 127.0.0.1 "$port" - "$TMP/late.ready" ) >/dev/null 2>&1 &
 started+=($!)
 "$HEALTHY" --wait=10s "tcp:$port" -- sh -c 'echo $$ > "$0"' "$TMP/cmd.pid" 2>"$TMP/wait.err" & hp=$!
-wait "$hp"; rc=$?
+wait_bounded "--wait for a listener that comes up ends" "$hp"; rc=$?
 check "--wait: the listener comes up, COMMAND runs (exit 0)" 0 -- test "$rc" = 0
 check "--wait: COMMAND has healthy's PID (exec, not a child)" 0 -- test "$(cat "$TMP/cmd.pid" 2>/dev/null)" = "$hp"
 check "--wait: a line when the wait starts, one when the check passes, no more" 0 -- sh -c '
@@ -31,34 +31,34 @@ check "--wait: COMMAND not found is 127" 127 --err "healthy: exec /hly/nonexiste
 check "--wait: COMMAND does not inherit healthy's ignored SIGPIPE" 0 -- "$HEALTHY" -q --wait "tcp:$port" -- \
 	bash -c 'ign=$(awk "/^SigIgn/ {print \$2}" /proc/$$/status); [ $(( 0x$ign & 0x1000 )) = 0 ]'
 "$HEALTHY" -q --wait=30s tcp:1 -- touch "$TMP/ran" & hp=$!
-sleep 0.2; kill -TERM "$hp"; wait "$hp"; rc=$?
+sleep 0.2; kill -TERM "$hp"; wait_bounded "--wait ends on SIGTERM" "$hp"; rc=$?
 check "SIGTERM during --wait ends it at once: exit 143" 0 -- test "$rc" = 143
 check "... and COMMAND never ran" 1 -- test -e "$TMP/ran"
 
 # --watch: a watched process killed; the time from kill to exit is reported, not asserted.
-watch_kill() { # watch_kill ENV: prints "rc ms"
-	local w hp t0 rc
+watch_kill() { # watch_kill ENV: sets rc and ms
+	local w hp t0
 	start "$NAMED" sleep hly-watched; w=$PID
 	env $1 "$HEALTHY" --watch -i 2s proc:hly-watched "pid:$w" 2>"$TMP/watch.err" & hp=$!
 	sleep 0.3
 	ls -l "/proc/$hp/fd" 2>/dev/null | grep -c "anon_inode:\[pidfd\]" > "$TMP/pidfds"
-	t0=$(date +%s%N); kill "$w"; wait "$hp"; rc=$?
-	echo "$rc $(( ($(date +%s%N) - t0) / 1000000 ))"
+	t0=$(date +%s%N); kill "$w"; wait_bounded "--watch ($1) ends when the watched process dies" "$hp"; rc=$?
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 }
-read -r rc ms < <(watch_kill HEALTHY_NO_PIDFD=0)
+watch_kill HEALTHY_NO_PIDFD=0
 check "--watch: the watched process dies: exit 1" 0 -- test "$rc" = 1
 check "... seen through pidfds (the process holds some while it watches)" 0 -- test "$(cat "$TMP/pidfds")" -ge 1
 # The pid: check's pidfd fired: that check alone decides, without a walk of /proc for the proc: one.
 check "... with the line that says which and why" 0 -- grep -qE "^healthy: pid:[0-9]+: not running" "$TMP/watch.err"
 echo "   (pidfd: from kill to exit ${ms}ms, with -i 2s)"
-read -r rc ms < <(watch_kill HEALTHY_NO_PIDFD=1)
+watch_kill HEALTHY_NO_PIDFD=1
 check "--watch, polling forced (HEALTHY_NO_PIDFD=1): the death is seen at the next interval" 0 -- test "$rc" = 1
 check "... and no pidfd is held" 0 -- test "$(cat "$TMP/pidfds")" = 0
 echo "   (polling: from kill to exit ${ms}ms, with -i 2s)"
 
 start "$NAMED" sleep hly-pair; start "$NAMED" sleep hly-pair; pair=$PID
 "$HEALTHY" --watch proc:hly-pair,min=2 2>"$TMP/pair.err" & hp=$!
-sleep 0.3; kill "$pair"; wait "$hp"; rc=$?
+sleep 0.3; kill "$pair"; wait_bounded "--watch ends when the count drops" "$hp"; rc=$?
 check "--watch proc:NAME,min=2 notices the count drop below 2" 0 -- test "$rc" = 1
 check "... and says so" 0 -- grep -q "1 running, want at least 2" "$TMP/pair.err"
 check "--watch: a check that fails at first is a plain failure" 1 --err "healthy: tcp:1: not listening on port 1" \
@@ -66,7 +66,7 @@ check "--watch: a check that fails at first is a plain failure" 1 --err "healthy
 start "$NAMED" sleep hly-sock
 "$SOCKETS" tcp-listen 127.0.0.1 0 - "$TMP/w.ready" >/dev/null 2>&1 & wl=$!; started+=($wl); wait_file "$TMP/w.ready"
 "$HEALTHY" --watch -i 200ms "tcp:$(cat "$TMP/w.ready")" 2>"$TMP/sock.err" & hp=$!
-sleep 0.3; kill "$wl"; wait "$hp"; rc=$?
+sleep 0.3; kill "$wl"; wait_bounded "--watch ends when the socket goes" "$hp"; rc=$?
 check "--watch: a socket check is run again every interval, and its loss ends the watch" 0 -- test "$rc" = 1
 
 # PID reuse: in a PID namespace of its own, ns_last_pid hands the watched PID to a new process.
@@ -88,22 +88,22 @@ check "--watch: COMMAND's exit status is healthy's" 7 -- "$HEALTHY" --watch pid:
 check "--watch: COMMAND killed by a signal: 128+signal" 137 -- "$HEALTHY" --watch pid:1 -- sh -c 'kill -9 $$'
 start "$NAMED" sleep hly-dep; dep=$PID
 "$HEALTHY" --watch -g 5s proc:hly-dep -- sh -c 'trap "echo term > $0; exit 0" TERM; while :; do sleep 0.05; done' "$TMP/term" 2>"$TMP/dep.err" & hp=$!
-sleep 0.4; kill "$dep"; wait "$hp"; rc=$?
+sleep 0.4; kill "$dep"; wait_bounded "--watch -- COMMAND ends when the dependency dies" "$hp"; rc=$?
 check "--watch: the dependency dies while COMMAND runs: exit 1" 0 -- test "$rc" = 1
 check "... COMMAND got SIGTERM" 0 -- grep -qx term "$TMP/term"
 check "... and the line says which check failed" 0 -- grep -q "^healthy: proc:hly-dep: not running" "$TMP/dep.err"
 start "$NAMED" sleep hly-dep2; dep=$PID
 "$HEALTHY" --watch -g 300ms proc:hly-dep2 -- sh -c 'trap "" TERM; echo $$ > "$0"; while :; do sleep 0.05; done' "$TMP/stubborn" 2>/dev/null & hp=$!
-wait_file "$TMP/stubborn"; sleep 0.2; kill "$dep"; wait "$hp"; rc=$?
+wait_file "$TMP/stubborn"; sleep 0.2; kill "$dep"; wait_bounded "--watch ends a COMMAND that ignores SIGTERM" "$hp"; rc=$?
 check "--watch: a COMMAND that ignores SIGTERM is killed after the grace" 0 -- test "$rc" = 1
 check "... and is gone" 1 -- kill -0 "$(cat "$TMP/stubborn")"
 "$HEALTHY" --watch pid:1 -- sh -c 'trap "echo usr1 >> $0" USR1; trap "exit 5" TERM; echo ready >> $0; while :; do sleep 0.05; done' "$TMP/sig" & hp=$!
 for i in $(seq 200); do grep -q ready "$TMP/sig" 2>/dev/null && break; sleep 0.01; done
-kill -USR1 "$hp"; sleep 0.3; kill -TERM "$hp"; wait "$hp"; rc=$?
+kill -USR1 "$hp"; sleep 0.3; kill -TERM "$hp"; wait_bounded "--watch -- COMMAND ends on a forwarded SIGTERM" "$hp"; rc=$?
 check "--watch: SIGUSR1 is forwarded to COMMAND" 0 -- grep -qx usr1 "$TMP/sig"
 check "--watch: SIGTERM is forwarded, and COMMAND's status comes back" 0 -- test "$rc" = 5
 "$HEALTHY" --watch pid:1 2>/dev/null & hp=$!
-sleep 0.2; kill -TERM "$hp"; wait "$hp"; rc=$?
+sleep 0.2; kill -TERM "$hp"; wait_bounded "--watch without COMMAND ends on SIGTERM" "$hp"; rc=$?
 check "--watch without COMMAND: SIGTERM ends it, 143" 0 -- test "$rc" = 143
 
 # As PID 1, healthy reaps the orphans it adopts, as tini does.
@@ -119,7 +119,7 @@ fi
 "$HEALTHY" --watch -i 300ms "tcp:$(cat "$TMP/s.ready")" -- sh -c 'trap "" USR1; while :; do sleep 0.05; done' 2>/dev/null & hp=$!
 sleep 0.3; kill "$sl"
 for i in $(seq 30); do kill -USR1 "$hp" 2>/dev/null || break; sleep 0.1; done
-wait "$hp"; rc=$?
+wait_bounded "--watch ends under a stream of signals" "$hp"; rc=$?
 check "--watch: signals every 100ms do not stop a 300ms interval from finding the loss" 0 -- test "$rc" = 1 -a "$i" -lt 30
 
 # --wait that cannot check is 3, as a single run would answer.
