@@ -9,6 +9,8 @@ TMP=$(mktemp -d /tmp/healthy-test.XXXXXX)
 # Helpers started as other users write their ready files here too.
 chmod 1777 "$TMP"
 passed=0 failed=0 skipped=0 nready=0
+# The processes this test started, as PID:STARTTIME: cleanup kills a PID only while it is still that
+# process (a PID is reused once its process is reaped, and pid_max can be 4194304).
 started=()
 # The hang bound: every command a test runs that could hang may run HANG_BOUND seconds, then timeout(1)
 # sends it SIGTERM, and SIGKILL HANG_KILL seconds later (strace -o FILE CMD ignores SIGTERM, and an
@@ -26,9 +28,19 @@ stat_field() {
 	[ -n "${f[$2 - 3]}" ] && echo "${f[$2 - 3]}"
 }
 
+# own PID: PID is a process this test started: cleanup kills it, if it is still that process.
+own() {
+	local t
+	t=$(stat_field "$1" 22) && started+=("$1:$t")
+}
+
 cleanup() {
-	local p i
-	for p in "${started[@]}"; do kill -KILL "$p"; done
+	local p t i
+	# Newest first: a helper's child (a traced one, a crowd) before the helper.
+	for ((i = ${#started[@]} - 1; i >= 0; i--)); do
+		p=${started[i]%%:*} t=${started[i]#*:}
+		[ "$(stat_field "$p" 22)" = "$t" ] && kill -KILL "$p"
+	done
 	# This shell's own jobs too; then reap them, but never wait for ever on one that does not die.
 	for p in $(jobs -pr); do [ "$(stat_field "$p" 4)" = "$$" ] && kill -KILL "$p"; done
 	for i in $(seq 100); do [ -z "$(jobs -pr)" ] && break; sleep 0.1; done
@@ -139,16 +151,53 @@ wait_file() {
 	return 1
 }
 
-# start [RUNNER...] MODE NAME: starts the helper process (under RUNNER, e.g.
-# setpriv ...) and sets PID to the process the mode is about.
+# start [RUNNER...] HELPER ARGS...: starts a helper (under RUNNER, e.g. setpriv ...) and waits until it
+# is ready. Its ready file holds the PID of the process it is about, itself or a child ("ok": itself):
+# PID is that process, HELPER_PID the helper's own; both are killed at cleanup.
 start() {
+	_start "$@"
+	if [ "$READY" = ok ]; then
+		PID=$HELPER_PID
+		return
+	fi
+	# Anything else, a port above all, is no process to kill at cleanup.
+	if ! [[ $READY =~ ^[1-9][0-9]*$ ]] || ! descends "$READY" "$HELPER_PID"; then
+		echo "start: $*: the ready file holds '$READY', no process the helper started (a port? start_port)" >&2
+		exit 1
+	fi
+	PID=$READY
+	[ "$PID" = "$HELPER_PID" ] || own "$PID"
+}
+
+# start_port [RUNNER...] HELPER ARGS...: start, for a helper whose ready file holds the port it bound
+# (sockets tcp-* and udp-*, httpd): PORT is that port. Only HELPER_PID is killed at cleanup.
+start_port() {
+	_start "$@"
+	if ! [[ $READY =~ ^[1-9][0-9]*$ ]] || [ "$READY" -gt 65535 ]; then
+		echo "start_port: $*: the ready file holds '$READY', not a port" >&2
+		exit 1
+	fi
+	PORT=$READY
+}
+
+_start() {
 	local ready="$TMP/ready.$((nready += 1))"
 	# Not the test's stdout: a helper (or its child) holding it open would hold the test's reader.
 	"$@" "$ready" >>"$TMP/helpers.log" 2>&1 &
-	started+=($!)
+	HELPER_PID=$!
+	own "$HELPER_PID"
 	wait_file "$ready" || exit 1
-	PID=$(cat "$ready")
-	started+=("$PID")
+	READY=$(cat "$ready")
+}
+
+# descends PID ANCESTOR: PID is ANCESTOR or one of its descendants.
+descends() {
+	local p=$1 i
+	for ((i = 0; i < 64; i++)); do
+		[ "$p" = "$2" ] && return 0
+		p=$(stat_field "$p" 4) && [ "$p" -gt 1 ] || return 1
+	done
+	return 1
 }
 
 # wait_state PID STATES: until /proc/PID/stat shows one of STATES (e.g. "T").

@@ -3,7 +3,7 @@
 . "$(dirname "$0")/lib.sh"
 
 DENY=$HELPERS/deny
-start "$HELPERS/httpd"; hp=$PID
+start_port "$HELPERS/httpd"; hp=$PORT
 start "$HELPERS/sockets" unix-listen "$TMP/sock"
 start "$NAMED" sleep hly-confined; np=$PID
 echo "$np" >"$TMP/pidfile"

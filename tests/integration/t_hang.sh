@@ -4,14 +4,6 @@
 # Elapsed times are only checked against a hang bound: ten times the deadline.
 . "$(dirname "$0")/lib.sh"
 
-# start_port ARGS...: start, for a helper whose ready file holds a port, not a PID: PORT is the port,
-# and the port is not left in `started`, where cleanup would SIGKILL it as if it were a PID.
-start_port() {
-	start "$@"
-	PORT=$PID
-	unset 'started[${#started[@]}-1]'
-}
-
 # timed NAME WANT_RC BOUND_MS LINES FLAGS... -- CMD...: check, then that it ended in under BOUND_MS (a
 # hang bound, not a performance one), then that it printed LINES lines (one per failing check).
 timed() {
@@ -34,7 +26,7 @@ else
 	name=$(printf 'hly-stuck-%05d' $(($$ % 100000)))
 	long=$name-longname
 	# Every reader of its cmdline (ps, pgrep -f, the oracle tests) waits while it lives: keep it short.
-	start "$HELPERS/stuck" "$TMP/fuse" "$name"; stuck=$PID; server=${started[${#started[@]}-2]}
+	start "$HELPERS/stuck" "$TMP/fuse" "$name"; stuck=$PID; server=$HELPER_PID
 	check "the helper works: a plain read of its cmdline blocks (timeout 2 ends it)" 124 \
 		-- timeout 2 cat "/proc/$stuck/cmdline"
 	check "... while its stat still answers" 0 -- timeout 2 grep -q "($name)" "/proc/$stuck/stat"
@@ -81,7 +73,7 @@ else
 fi
 
 # An HTTP server that is SIGSTOPped: the kernel completes the handshake, nobody reads the request.
-start_port "$HELPERS/httpd"; hp=$PORT; httpd=${started[${#started[@]}-1]}
+start_port "$HELPERS/httpd"; hp=$PORT; httpd=$HELPER_PID
 check "the server answers before it is stopped" 0 -- timeout 10 "$HEALTHY" "http://127.0.0.1:$hp/200"
 kill -STOP "$httpd"; wait_state "$httpd" T
 timed "a stopped server: the probe times out, exit 1 (a probe that timed out has failed)" 1 3000 1 \

@@ -5,14 +5,6 @@
 asan=0
 if grep -q __asan_init "$HEALTHY" 2>/dev/null; then asan=1; fi
 
-# start_port ARGS...: start, for a helper whose ready file holds a port, not a PID: PORT is the
-# port, and it is not left in `started`, where cleanup would SIGKILL it as if it were a PID.
-start_port() {
-	start "$@"
-	PORT=$PID
-	unset 'started[${#started[@]}-1]'
-}
-
 # What every check kind looks at.
 start "$NAMED" sleep hly-lim; live=$PID
 printf '%s\n' "$live" > "$TMP/lim.pid"

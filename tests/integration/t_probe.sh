@@ -2,7 +2,7 @@
 . "$(dirname "$0")/lib.sh"
 
 SOCKETS=$HELPERS/sockets
-start "$HELPERS/httpd"; hp=$PID
+start_port "$HELPERS/httpd"; hp=$PORT
 
 # http:// as curl -f: 2xx and 3xx pass, redirects are not followed, the failing line carries the status.
 check "200 passes, silently" 0 --out "" --err "" -- "$HEALTHY" "http://127.0.0.1:$hp/200"
@@ -62,15 +62,15 @@ check "https:// is a usage error that points to tcp: and connect:" 2 \
 	-- "$HEALTHY" https://example.com/
 
 # connect:
-start "$SOCKETS" tcp-listen 127.0.0.1 0 -; p4=$PID
+start_port "$SOCKETS" tcp-listen 127.0.0.1 0 -; p4=$PORT
 check "connect: to a listener" 0 --out "healthy: connect:127.0.0.1:$p4: ok: connected to 127.0.0.1:$p4" -- "$HEALTHY" -v "connect:127.0.0.1:$p4"
 check "connect:localhost tries ::1 and 127.0.0.1, and one is enough" 0 -- "$HEALTHY" "connect:localhost:$p4"
-start "$SOCKETS" tcp-established 127.0.0.1; closed=$PID
+start_port "$SOCKETS" tcp-established 127.0.0.1; closed=$PORT
 check "a closed port: connection refused, with the address" 1 \
 	--err "healthy: connect:127.0.0.1:$closed: connection refused (127.0.0.1:$closed)" -- "$HEALTHY" "connect:127.0.0.1:$closed"
 check "localhost, both refused" 1 \
 	--err "healthy: connect:localhost:$closed: connection refused ([::1]:$closed, 127.0.0.1:$closed)" -- "$HEALTHY" "connect:localhost:$closed"
-start "$SOCKETS" tcp-full 127.0.0.1; full=$PID
+start_port "$SOCKETS" tcp-full 127.0.0.1; full=$PORT
 check "a SYN that is never answered times out within the deadline" 1 \
 	--err "healthy: connect:127.0.0.1:$full: timed out after 300ms connecting (127.0.0.1:$full)" \
 	-- timeout 10 "$HEALTHY" -t 300ms "connect:127.0.0.1:$full"

@@ -156,7 +156,7 @@ wait_state "$PID" Z
 check "a long name whose leader exited is read through a thread that runs" 0 -- "$HEALTHY" proc:hly-zl-long-process-name
 cp "$NAMED" "$TMP/bin/hly-controller-scheduler"
 (cd "$TMP/bin" && exec -a ./hly-controller-scheduler ./hly-controller-scheduler sleep - "$TMP/ready.rel") &
-started+=($!)
+own $!
 wait_file "$TMP/ready.rel"
 check "argv[0] given as a relative path" 0 -- "$HEALTHY" proc:hly-controller-scheduler
 

@@ -3,12 +3,6 @@
 
 SOCKETS=$HELPERS/sockets
 
-# listen MODE ARGS...: starts a socket holder; PORT is what it holds.
-listen() {
-	start "$SOCKETS" "$@"
-	PORT=$PID
-}
-
 # both NAME RC FLAGS... -- CMD...: the same check through sock_diag, then with /proc/net forced.
 both() {
 	local name=$1; shift
@@ -32,7 +26,7 @@ both() {
 # never. SIGTERM interrupts strace as SIGPIPE does (timeout's too): only SIGKILL ends such a hang,
 # hence timeout -k. strace 6.7 detaches every tracee as it becomes ready ("fix potential deadlock
 # during cleanup").
-listen tcp-listen 127.0.0.1 0 -; p4=$PORT
+start_port "$SOCKETS" tcp-listen 127.0.0.1 0 -; p4=$PORT
 if command -v strace >/dev/null; then
 	# No leak check: LeakSanitizer cannot work under a tracer, and exits 1 saying so.
 	traced=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" strace -f -qq -e trace=socket,open,openat)
@@ -60,7 +54,7 @@ both "another address on the same port" 1 \
 both "udp: is not tcp:" 1 --err "healthy: udp:$p4: nothing bound on port $p4" -- "$HEALTHY" "udp:$p4"
 
 # 0.0.0.0 takes every IPv4 address, no IPv6 one.
-listen tcp-listen 0.0.0.0 0 -; pany=$PORT
+start_port "$SOCKETS" tcp-listen 0.0.0.0 0 -; pany=$PORT
 check "0.0.0.0 takes 127.0.0.1" 0 --out "healthy: tcp:127.0.0.1:$pany: ok: listening on 0.0.0.0:$pany" -- "$HEALTHY" -v "tcp:127.0.0.1:$pany"
 check "0.0.0.0 takes any IPv4 address" 0 -- "$HEALTHY" "tcp:192.0.2.1:$pany"
 # /proc/net does not show a bound device (SO_BINDTODEVICE): a wildcard socket may refuse ADDR.
@@ -71,14 +65,14 @@ HEALTHY_PROCNET=1 check "... tcp:PORT from /proc/net passes" 0 -- "$HEALTHY" "tc
 both "0.0.0.0 does not take ::1" 1 -- "$HEALTHY" "tcp:[::1]:$pany"
 
 # ::1
-listen tcp-listen ::1 0 -; p6=$PORT
+start_port "$SOCKETS" tcp-listen ::1 0 -; p6=$PORT
 both "[::1] listener, tcp:PORT" 0 --out "healthy: tcp:$p6: ok: listening on [::1]:$p6" -- "$HEALTHY" -v "tcp:$p6"
 both "[::1] listener, tcp:[::1]:PORT" 0 -- "$HEALTHY" "tcp:[::1]:$p6"
 both "[::1] listener, tcp:localhost:PORT" 0 -- "$HEALTHY" "tcp:localhost:$p6"
 both "[::1] listener does not take 127.0.0.1" 1 -- "$HEALTHY" "tcp:127.0.0.1:$p6"
 
 # :: dual stack, and :: IPv6-only.
-listen tcp-listen :: 0 0; pdual=$PORT
+start_port "$SOCKETS" tcp-listen :: 0 0; pdual=$PORT
 check "[::] takes ::1" 0 -- "$HEALTHY" "tcp:[::1]:$pdual"
 HEALTHY_PROCNET=1 check "[::] for ::1 from /proc/net: cannot tell (a bound device)" 3 -- "$HEALTHY" "tcp:[::1]:$pdual"
 check "dual-stack [::] takes 127.0.0.1 (sock_diag shows IPV6_V6ONLY off)" 0 \
@@ -88,7 +82,7 @@ HEALTHY_PROCNET=1 check "dual-stack [::] for 127.0.0.1 from /proc/net: cannot te
 	--err "healthy: tcp:127.0.0.1:$pdual: cannot tell: a socket on [::]:$pdual may take IPv4, but /proc/net does not show IPV6_V6ONLY" \
 	-- "$HEALTHY" "tcp:127.0.0.1:$pdual"
 both "dual-stack [::], tcp:PORT" 0 -- "$HEALTHY" "tcp:$pdual"
-listen tcp-listen :: 0 1; ponly=$PORT
+start_port "$SOCKETS" tcp-listen :: 0 1; ponly=$PORT
 check "IPv6-only [::] does not take 127.0.0.1, and says why" 1 \
 	--err "healthy: tcp:127.0.0.1:$ponly: not listening on 127.0.0.1:$ponly ([::]:$ponly is IPv6-only)" -- "$HEALTHY" "tcp:127.0.0.1:$ponly"
 check "IPv6-only [::] takes ::1" 0 -- "$HEALTHY" "tcp:[::1]:$ponly"
@@ -96,23 +90,23 @@ check "IPv6-only [::], tcp:localhost:PORT" 0 -- "$HEALTHY" "tcp:localhost:$ponly
 HEALTHY_PROCNET=1 check "IPv6-only [::], tcp:localhost:PORT from /proc/net: cannot tell" 3 -- "$HEALTHY" "tcp:localhost:$ponly"
 
 # Not listeners: an established connection on the port, a UDP client.
-listen tcp-established 127.0.0.1; pest=$PORT
+start_port "$SOCKETS" tcp-established 127.0.0.1; pest=$PORT
 both "an established connection's local port is no listener" 1 \
 	--err "healthy: tcp:$pest: not listening on port $pest" -- "$HEALTHY" "tcp:$pest"
 
 # UDP.
-listen udp-bind 0.0.0.0 0 -; pu=$PORT
+start_port "$SOCKETS" udp-bind 0.0.0.0 0 -; pu=$PORT
 both "udp: bound on 0.0.0.0" 0 --out "healthy: udp:$pu: ok: bound on 0.0.0.0:$pu" -- "$HEALTHY" -v "udp:$pu"
 check "udp:127.0.0.1:PORT" 0 -- "$HEALTHY" "udp:127.0.0.1:$pu"
 HEALTHY_PROCNET=1 check "udp:127.0.0.1:PORT against 0.0.0.0 from /proc/net: cannot tell" 3 -- "$HEALTHY" "udp:127.0.0.1:$pu"
 both "tcp: is not udp:" 1 -- "$HEALTHY" "tcp:$pu"
-listen udp-connect 127.0.0.1 9; pc=$PORT
+start_port "$SOCKETS" udp-connect 127.0.0.1 9; pc=$PORT
 both "a connected UDP socket's local port is not a server" 1 \
 	--err "healthy: udp:$pc: nothing bound on port $pc" -- "$HEALTHY" "udp:$pc"
-listen udp-bind :: 0 0; pu6=$PORT
+start_port "$SOCKETS" udp-bind :: 0 0; pu6=$PORT
 check "udp: dual-stack [::] takes 127.0.0.1" 0 -- "$HEALTHY" "udp:127.0.0.1:$pu6"
 check "udp: [::] takes ::1" 0 -- "$HEALTHY" "udp:[::1]:$pu6"
-listen tcp-listen 127.0.0.1 0 -; pboth=$PORT
+start_port "$SOCKETS" tcp-listen 127.0.0.1 0 -; pboth=$PORT
 start "$SOCKETS" udp-bind 127.0.0.1 "$pboth" -
 both "tcp and udp on one port, each found" 0 -- "$HEALTHY" "tcp:$pboth" "udp:$pboth"
 
@@ -123,17 +117,17 @@ both "one of them down" 1 --err "healthy: udp:$p4: nothing bound on port $p4" --
 
 # Unix sockets, in a directory with a space in its name.
 U="$TMP/unix dir"; mkdir -p "$U"
-listen unix-listen "$U/listen.sock"
+start "$SOCKETS" unix-listen "$U/listen.sock"
 check "unix: a listening stream socket" 0 --out "healthy: unix:$U/listen.sock: ok: listening" -- "$HEALTHY" -v "unix:$U/listen.sock"
 HEALTHY_PROCNET=1 check "unix: a listening stream socket (without sock_diag: a connect(), and -v says so)" 0 \
 	--out "healthy: unix:$U/listen.sock: ok: listening (a connect() was taken)" -- "$HEALTHY" -v "unix:$U/listen.sock"
-listen unix-seqpacket "$U/seq.sock"
+start "$SOCKETS" unix-seqpacket "$U/seq.sock"
 both "unix: a listening seqpacket socket" 0 -- "$HEALTHY" "unix:$U/seq.sock"
-listen unix-dgram "$U/dgram.sock"
+start "$SOCKETS" unix-dgram "$U/dgram.sock"
 check "unix: a bound datagram socket" 0 --out "healthy: unix:$U/dgram.sock: ok: bound (datagram)" -- "$HEALTHY" -v "unix:$U/dgram.sock"
 HEALTHY_PROCNET=1 check "unix: a bound datagram socket (without sock_diag)" 0 \
 	--out "healthy: unix:$U/dgram.sock: ok: bound (datagram; a connect() was taken)" -- "$HEALTHY" -v "unix:$U/dgram.sock"
-listen unix-bound "$U/bound.sock"
+start "$SOCKETS" unix-bound "$U/bound.sock"
 check "unix: bound, not listening" 1 --err "healthy: unix:$U/bound.sock: bound, but not listening" -- "$HEALTHY" "unix:$U/bound.sock"
 # Without sock_diag, unix: connects, as a client would: /proc/net/unix cannot tell one socket file from another.
 HEALTHY_PROCNET=1 check "unix: bound, not listening (without sock_diag: a connect() is refused)" 1 \
@@ -151,13 +145,13 @@ both "unix: through a symlink" 0 -- "$HEALTHY" "unix:$U/link.sock"
 ln -s "$U" "$TMP/dirlink"
 both "unix: through a symlinked directory (/var/run and /run)" 0 -- "$HEALTHY" "unix:$TMP/dirlink/listen.sock"
 (cd "$U" && exec "$SOCKETS" unix-listen rel.sock "$TMP/rel.ready") &
-started+=($!); wait_file "$TMP/rel.ready"
+own $!; wait_file "$TMP/rel.ready"
 check "unix: a server that bound a relative path (sock_diag: by inode)" 0 -- "$HEALTHY" "unix:$U/rel.sock"
 HEALTHY_PROCNET=1 check "unix: ... without sock_diag: a connect() is taken" 0 -- "$HEALTHY" "unix:$U/rel.sock"
 # A path too long for sun_path: its server bound a relative one.
 L="$TMP/$(printf 'd%.0s' $(seq 60))/$(printf 'e%.0s' $(seq 60))"; mkdir -p "$L"
 (cd "$L" && exec "$SOCKETS" unix-listen long.sock "$TMP/long.ready") >/dev/null 2>&1 &
-started+=($!); wait_file "$TMP/long.ready"
+own $!; wait_file "$TMP/long.ready"
 check "unix: a path longer than sun_path, bound relative (sock_diag)" 0 -- "$HEALTHY" "unix:$L/long.sock"
 HEALTHY_PROCNET=1 check "unix: ... without sock_diag: a connect() through /proc/self/fd" 0 --out "healthy: unix:$L/long.sock: ok: listening (a connect() was taken)" \
 	-- "$HEALTHY" -v "unix:$L/long.sock"
@@ -175,7 +169,7 @@ fi
 # A server in another network namespace: sock_diag cannot see it, and the line says where it looked.
 if unshare -n true 2>/dev/null; then
 	unshare -n "$SOCKETS" unix-listen "$U/otherns.sock" "$TMP/otherns.ready" >/dev/null 2>&1 &
-	started+=($!); wait_file "$TMP/otherns.ready"
+	own $!; wait_file "$TMP/otherns.ready"
 	# A socket shared through a volume (redis, docker.sock): the table does not show it, a client reaches it.
 	check "unix: a server in another network namespace is reached by a connect(), and -v says so" 0 \
 		--out "healthy: unix:$U/otherns.sock: ok: listening (a connect() was taken: its server is not in this network namespace)" \
@@ -195,18 +189,18 @@ if unshare -m true 2>/dev/null; then
 fi
 # A live socket's path swapped for a symlink to a stale one: what a client reaches is the stale one.
 bounded "$SOCKETS" unix-stale "$U/swapped-to.sock" "$TMP/swap1.ready"
-listen unix-swap "$U/swapper.sock" "$U/swapped-to.sock"
+start "$SOCKETS" unix-swap "$U/swapper.sock" "$U/swapped-to.sock"
 both "unix: a stale socket that a live one's path now links to" 1 -- "$HEALTHY" "unix:$U/swapped-to.sock"
-listen unix-listen @hly-abstract
+start "$SOCKETS" unix-listen @hly-abstract
 both "unix:@NAME in the abstract namespace" 0 -- "$HEALTHY" unix:@hly-abstract
 both "unix:@NAME absent" 1 --err "healthy: unix:@hly-nothing: not listening" -- "$HEALTHY" unix:@hly-nothing
 both "unix:@NAME is not a path" 1 -- "$HEALTHY" "unix:@$U/listen.sock"
 # Abstract names are all their bytes: what a client of @NAME reaches is "\0NAME", no byte more.
-listen unix-listen @hly-sk-at@
+start "$SOCKETS" unix-listen @hly-sk-at@
 both "unix:@NAME for a server bound to \"NAME@\": not what a client reaches" 1 --err "healthy: unix:@hly-sk-at: not listening" \
 	-- "$HEALTHY" unix:@hly-sk-at
 both "... unix:@NAME@ is" 0 -- "$HEALTHY" unix:@hly-sk-at@
-listen unix-listen-padded hly-sk-pad 20
+start "$SOCKETS" unix-listen-padded hly-sk-pad 20
 check "unix:@NAME for a server bound to NAME and 20 NULs: not reached, and says why" 1 \
 	--err "healthy: unix:@hly-sk-pad: not listening (a socket is bound to this name and 20 NULs after it, which a client of the name alone does not reach)" \
 	-- "$HEALTHY" unix:@hly-sk-pad
@@ -260,7 +254,7 @@ HEALTHY_PROCNET=1 check "uid 65534, without sock_diag: a socket it may not conne
 	--err "healthy: unix:$U/listen.sock: cannot tell: connect: permission denied" -- "${as_nobody[@]}" "$HEALTHY" "unix:$U/listen.sock"
 
 # Thousands of connections on the machine: the answer does not change.
-listen tcp-busy 127.0.0.1 3000; pbusy=$PORT
+start_port "$SOCKETS" tcp-busy 127.0.0.1 3000; pbusy=$PORT
 both "with 3000 established connections" 0 -- "$HEALTHY" "tcp:$pbusy" "tcp:$pdual" "tcp:127.0.0.1:$pbusy"
 both "and an absent port among them" 1 -- "$HEALTHY" "tcp:$pest"
 

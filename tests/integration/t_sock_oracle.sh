@@ -7,13 +7,13 @@ if ! command -v ss >/dev/null; then
 fi
 SOCKETS=$HELPERS/sockets
 # Make sure there is something of every kind to agree on.
-start "$SOCKETS" tcp-listen 127.0.0.1 0 -
-start "$SOCKETS" tcp-listen ::1 0 -
-start "$SOCKETS" tcp-listen :: 0 0
-start "$SOCKETS" tcp-listen :: 0 1
-start "$SOCKETS" tcp-listen 0.0.0.0 0 -
-start "$SOCKETS" udp-bind 127.0.0.1 0 -
-start "$SOCKETS" udp-bind :: 0 0
+start_port "$SOCKETS" tcp-listen 127.0.0.1 0 -
+start_port "$SOCKETS" tcp-listen ::1 0 -
+start_port "$SOCKETS" tcp-listen :: 0 0
+start_port "$SOCKETS" tcp-listen :: 0 1
+start_port "$SOCKETS" tcp-listen 0.0.0.0 0 -
+start_port "$SOCKETS" udp-bind 127.0.0.1 0 -
+start_port "$SOCKETS" udp-bind :: 0 0
 
 # ss's local address column: 127.0.0.1:80, [::1]:80, *:80, 0.0.0.0:80, [::]:80, 127.0.0.53%lo:53.
 for proto in tcp udp; do

@@ -53,14 +53,6 @@ answers() {
 	done
 }
 
-# start_port ARGS...: start, for a helper whose ready file holds a port, not a PID: PORT is the
-# port, and it is not left in `started`, where cleanup would SIGKILL it as if it were a PID.
-start_port() {
-	start "$@"
-	PORT=$PID
-	unset 'started[${#started[@]}-1]'
-}
-
 # ---------------------------------------------------------------------------------------------
 # Churn: short-lived processes, some with the watched names, start and exit all the time.
 start "$NAMED" sleep hly-st-stable; stable=$PID

@@ -9,7 +9,7 @@ wait_file "$TMP/free.ready"; port=$(cat "$TMP/free.ready"); kill "$fp"; wait "$f
 
 # --wait: a listener that comes up after a while; COMMAND then runs in healthy's place, with its PID.
 ( sleep 0.3; exec "$SOCKETS" tcp-listen 127.0.0.1 "$port" - "$TMP/late.ready" ) >/dev/null 2>&1 &
-started+=($!)
+own $!
 "$HEALTHY" --wait=10s "tcp:$port" -- sh -c 'echo $$ > "$0"' "$TMP/cmd.pid" 2>"$TMP/wait.err" & hp=$!
 wait_bounded "--wait for a listener that comes up ends" "$hp"; rc=$?
 check "--wait: the listener comes up, COMMAND runs (exit 0)" 0 -- test "$rc" = 0
@@ -19,7 +19,7 @@ check "--wait: a line when the wait starts, one when the check passes, no more" 
 	tail -n 1 "$0" | grep -q "^healthy: tcp:$1: ok after "' "$TMP/wait.err" "$port"
 echo "   (the listener came up 300ms in; $(tail -n 1 "$TMP/wait.err"))"
 ( sleep 0.3; exec "$NAMED" sleep hly-later "$TMP/later.ready" ) >/dev/null 2>&1 &
-started+=($!)
+own $!
 check "--wait for a process that starts later (every run walks /proc anew)" 0 -- "$HEALTHY" -q --wait=10s proc:hly-later
 check "--wait without COMMAND: exit 0 once all pass" 0 -- "$HEALTHY" -q --wait=5s "tcp:$port" pid:1
 check "--wait that times out: exit 1, each check that never passed with its last reason" 1 \
@@ -64,8 +64,8 @@ check "... and says so" 0 -- grep -q "1 running, want at least 2" "$TMP/pair.err
 check "--watch: a check that fails at first is a plain failure" 1 --err "healthy: tcp:1: not listening on port 1" \
 	-- "$HEALTHY" --watch tcp:1
 start "$NAMED" sleep hly-sock
-"$SOCKETS" tcp-listen 127.0.0.1 0 - "$TMP/w.ready" >/dev/null 2>&1 & wl=$!; started+=($wl); wait_file "$TMP/w.ready"
-"$HEALTHY" --watch -i 200ms "tcp:$(cat "$TMP/w.ready")" 2>"$TMP/sock.err" & hp=$!
+start_port "$SOCKETS" tcp-listen 127.0.0.1 0 -; wl=$HELPER_PID
+"$HEALTHY" --watch -i 200ms "tcp:$PORT" 2>"$TMP/sock.err" & hp=$!
 sleep 0.3; kill "$wl"; wait_bounded "--watch ends when the socket goes" "$hp"; rc=$?
 check "--watch: a socket check is run again every interval, and its loss ends the watch" 0 -- test "$rc" = 1
 
@@ -115,8 +115,8 @@ if unshare -pf --mount-proc true 2>/dev/null; then
 fi
 
 # A steady stream of forwarded signals does not put the checks off.
-"$SOCKETS" tcp-listen 127.0.0.1 0 - "$TMP/s.ready" >/dev/null 2>&1 & sl=$!; started+=($sl); wait_file "$TMP/s.ready"
-"$HEALTHY" --watch -i 300ms "tcp:$(cat "$TMP/s.ready")" -- sh -c 'trap "" USR1; while :; do sleep 0.05; done' 2>/dev/null & hp=$!
+start_port "$SOCKETS" tcp-listen 127.0.0.1 0 -; sl=$HELPER_PID
+"$HEALTHY" --watch -i 300ms "tcp:$PORT" -- sh -c 'trap "" USR1; while :; do sleep 0.05; done' 2>/dev/null & hp=$!
 sleep 0.3; kill "$sl"
 for i in $(seq 30); do kill -USR1 "$hp" 2>/dev/null || break; sleep 0.1; done
 wait_bounded "--watch ends under a stream of signals" "$hp"; rc=$?
