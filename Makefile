@@ -33,10 +33,11 @@ HELPERS = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/
 
 SHELL = /bin/bash
 
-.PHONY: all static arm64 size bench bench-deps debug check check-size check-docker check-examples check-arm64 deps-arm64 fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro deps install uninstall clean
+.PHONY: all static arm64 size bench bench-deps debug check check-size check-docker check-examples check-arm64 deps-arm64 fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro check-install deps install uninstall clean
 
 all: healthy
 
+# The release build; it installs nothing (make install does).
 static: healthy
 
 healthy: $(SRCS) $(HDRS) Makefile
@@ -76,7 +77,8 @@ build/oracle: tests/oracle/oracle.c
 
 # Every suite, then one line that adds them up. A failing suite fails the target.
 check:
-	@set -o pipefail; $(MAKE) --no-print-directory check-man check-unit check-integration check-oracle check-examples check-repro check-size 2>&1 | tests/summary
+	@set -o pipefail; $(MAKE) --no-print-directory check-man check-unit check-integration check-oracle check-examples check-repro \
+		check-install check-size 2>&1 | tests/summary
 
 # Each test program under a hang bound, as every command in tests/ is.
 check-unit: $(UNIT_TESTS)
@@ -105,6 +107,10 @@ check-arm64: build/healthy-aarch64 $(HELPERS)
 # Two clean builds in different directories, times, umasks and zones: byte-identical, no path or date inside.
 check-repro:
 	tests/repro/run healthy $$(command -v $(AARCH64_MUSLCC) >/dev/null && echo build/healthy-aarch64)
+
+# make install and make uninstall into a scratch DESTDIR, with a PREFIX, a BINDIR and a MANDIR of its own.
+check-install: healthy
+	tests/install/run $(MAKE)
 
 check-man: man/healthy.1
 	@out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 groff -man -ww -z $< 2>&1); \
@@ -153,9 +159,8 @@ deps:
 		make gcc libc6-dev musl-tools libcmocka-dev libproc2-dev pkg-config \
 		procps util-linux groff-base file strace iproute2 python3-yaml
 
+# The binary and the man page, the version stamped into it (sbase); uninstall removes exactly those two.
 install: healthy
-
-static: healthy
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 755 healthy $(DESTDIR)$(BINDIR)/healthy
 	sed 's/@VERSION@/$(VERSION)/' man/healthy.1 > $(DESTDIR)$(MANDIR)/man1/healthy.1
