@@ -13,12 +13,14 @@
  * each work item), so a name that disagrees is tried again on a fresh
  * snapshot, up to RETRIES times, before it counts as a disagreement.
  *
- * It reads nothing from /proc itself: every fact comes from libproc2.
+ * Every fact comes from libproc2 but one: the states of the other threads
+ * of a zombie leader, which it reads from /proc/PID/task itself.
  * It prints one line per disagreement, names in key form (below: '?' is a
  * byte libproc2 shows as '.' or '?'), and ends with the line
  * "oracle: N passed, M failed" that CI reads; exit 0 only when M is 0 and
  * N is not.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -40,6 +42,8 @@
 #define RETRIES 5
 #define RETRY_PAUSE_MS 20
 #define RUN_TIMEOUT_MS 10000
+/* A thread's /proc stat, as healthy reads it: 2 KiB. */
+#define STAT_SIZE 2048
 #define STDERR_KEEP 1024
 #define SPEC_SIZE 2048
 #define EVIDENCE_SIZE 512
@@ -70,6 +74,7 @@ struct task {
 	pid_t ppid;
 	char state;
 	int nlwp;
+	bool live;      /* running, by healthy's rule */
 	char *key;      /* comm, key form */
 	char *base_key; /* basename of argv[0], key form */
 };
@@ -186,6 +191,66 @@ static const char *argv0_base(char **argv)
 	return slash ? slash + 1 : a;
 }
 
+static bool state_runs(char state)
+{
+	return state && !strchr("ZXxTt", state);
+}
+
+/*
+ * Does one of a zombie leader's other threads run? libproc2 gives the
+ * leader's state only; each thread's is the field after the last ')' of
+ * /proc/PID/task/TID/stat (fs/proc/array.c, do_task_stat): comm before it
+ * may hold ") ". A thread gone meanwhile does not run.
+ */
+static bool other_thread_runs(pid_t pid)
+{
+	static char buf[STAT_SIZE];
+	char path[64];
+	struct dirent *e;
+	bool runs = false;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	d = opendir(path);
+	if (!d)
+		return false;
+	while (!runs && (e = readdir(d))) {
+		char *end, *paren;
+		long tid = strtol(e->d_name, &end, 10);
+		ssize_t n;
+		int fd;
+
+		if (*end || tid <= 0 || tid == pid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%ld/stat", (int)pid, tid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		paren = strrchr(buf, ')');
+		runs = paren && paren[1] == ' ' && state_runs(paren[2]);
+	}
+	closedir(d);
+	return runs;
+}
+
+/*
+ * Live, as healthy counts it: not zombie, dead, stopped or traced. A zombie
+ * leader with other threads ("Zl") is live only while one of those threads
+ * runs; when all are stopped, traced or dead, it is not. healthy has its own
+ * copy of this rule; this one is kept apart on purpose.
+ */
+static bool task_live(pid_t pid, char state, int nlwp)
+{
+	if (state == 'Z')
+		return nlwp > 1 && other_thread_runs(pid);
+	return state_runs(state);
+}
+
 /*
  * Takes every process (thread group) libproc2 sees, and the chain of this
  * process's ancestors. Returns 0, or -1 with errno.
@@ -209,6 +274,7 @@ static int snap_take(struct snap *s)
 		t->ppid = PIDS_VAL(I_PPID, s_int, st, info);
 		t->state = (char)PIDS_VAL(I_STATE, s_ch, st, info);
 		t->nlwp = PIDS_VAL(I_NLWP, s_int, st, info);
+		t->live = task_live(t->pid, t->state, t->nlwp);
 		t->key = key_of(PIDS_VAL(I_CMD, str, st, info));
 		t->base_key = key_of(argv0_base(PIDS_VAL(I_ARGV, strv, st, info)));
 	}
@@ -237,22 +303,6 @@ static bool snap_excluded(const struct snap *s, pid_t pid)
 			return true;
 	}
 	return false;
-}
-
-/* Live: not zombie, dead, stopped or traced; a zombie leader whose other threads run is live. */
-static bool task_live(const struct task *t)
-{
-	switch (t->state) {
-	case 'Z':
-		return t->nlwp > 1;
-	case 'X':
-	case 'x':
-	case 'T':
-	case 't':
-		return false;
-	default:
-		return true;
-	}
 }
 
 /*
@@ -300,7 +350,7 @@ static unsigned snap_count(const struct snap *s, const char *key, char *evidence
 			continue;
 		if (snap_excluded(s, t->pid)) {
 			evidence_add(other, sizeof(other), &shown_other, "; not counted: ", t, " (ancestor)");
-		} else if (task_live(t)) {
+		} else if (t->live) {
 			live++;
 			evidence_add(evidence, size, &shown_live, "pids ", t, t->nlwp > 1 ? " (threads)" : "");
 		} else {
