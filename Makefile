@@ -75,10 +75,10 @@ build/oracle: tests/oracle/oracle.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra $$(pkg-config --cflags libproc2) -o $@ $< $$(pkg-config --libs libproc2)
 
-# Every suite, then one line that adds them up. A failing suite fails the target.
+# Every suite, then one line that adds them up. A failing suite fails the target, after the others ran (-k).
 check:
-	@set -o pipefail; $(MAKE) --no-print-directory check-man check-unit check-integration check-oracle check-examples check-repro \
-		check-install check-size 2>&1 | tests/summary
+	@set -o pipefail; $(MAKE) -k --no-print-directory check-man check-unit check-integration check-oracle check-examples \
+		check-repro check-install check-size 2>&1 | tests/summary
 
 # Each test program under a hang bound, as every command in tests/ is.
 check-unit: $(UNIT_TESTS)
