@@ -34,6 +34,13 @@ own() {
 	t=$(stat_field "$1" 22) && started+=("$1:$t")
 }
 
+# any_left: a process this test started is still there, if only as a zombie.
+any_left() {
+	local p
+	for p in "${started[@]}"; do [ "$(stat_field "${p%%:*}" 22)" = "${p#*:}" ] && return 0; done
+	return 1
+}
+
 cleanup() {
 	local p t i
 	# Newest first: a helper's child (a traced one, a crowd) before the helper.
@@ -45,6 +52,9 @@ cleanup() {
 	for p in $(jobs -pr); do [ "$(stat_field "$p" 4)" = "$$" ] && kill -KILL "$p"; done
 	for i in $(seq 100); do [ -z "$(jobs -pr)" ] && break; sleep 0.1; done
 	if [ -z "$(jobs -pr)" ]; then wait; else echo "# cleanup: not waiting for $(jobs -pr | tr '\n' ' ')"; fi
+	# Gone, not only killed: a helper's zombie child is PID 1's to reap once the helper dies, which may
+	# take seconds, and a zombie of a test's name would count in the next run of the test.
+	for i in $(seq 100); do any_left || break; sleep 0.1; done
 	rm -rf "$TMP"
 } 2>/dev/null
 trap cleanup EXIT
