@@ -73,10 +73,12 @@
 static const char class_any[] = { '[', '.', '?', 0x01, '-', 0x1f, 0x7f, '-', (char)0xff, ']', '\0' };
 
 /* The order of the items: PIDS_VAL takes the index. */
-enum item_index { I_TGID, I_PPID, I_CMD, I_STATE, I_NLWP, I_ARGV, I_START };
+enum item_index { I_TGID, I_PPID, I_CMD, I_STATE, I_NLWP, I_ARGV, I_START, I_FLAGS };
 static enum pids_item items[] = {
-	PIDS_ID_TGID, PIDS_ID_PPID, PIDS_CMD, PIDS_STATE, PIDS_NLWP, PIDS_CMDLINE_V, PIDS_TICS_BEGAN,
+	PIDS_ID_TGID, PIDS_ID_PPID, PIDS_CMD, PIDS_STATE, PIDS_NLWP, PIDS_CMDLINE_V, PIDS_TICS_BEGAN, PIDS_FLAGS,
 };
+/* include/linux/sched.h: a kernel thread. */
+#define PF_KTHREAD 0x00200000
 
 struct task {
 	pid_t pid;
@@ -87,6 +89,7 @@ struct task {
 	bool live;      /* running, by healthy's rule */
 	char *key;      /* comm, key form */
 	char *base_key; /* basename of argv[0], key form */
+	char *whole_key; /* a 15-byte comm: the whole name it may be cut from, key form; NULL if unknown */
 };
 
 /*
@@ -190,6 +193,7 @@ static void snap_free(struct snap *s)
 	for (i = 0; i < s->n; i++) {
 		free(s->tasks[i].key);
 		free(s->tasks[i].base_key);
+		free(s->tasks[i].whole_key);
 	}
 	free(s->tasks);
 	s->tasks = NULL;
@@ -266,6 +270,102 @@ static bool other_thread_runs(pid_t pid)
 	return runs;
 }
 
+/* The base name of the n-th NUL-separated argument of buf[0..len), or "" (too long for a name: NULL). */
+static const char *nth_base(const char *buf, size_t len, int nth, size_t *blen)
+{
+	const char *p = buf, *end = buf + len, *arg_end, *slash;
+
+	while (nth-- > 0) {
+		p = memchr(p, '\0', (size_t)(end - p));
+		if (!p)
+			return "";
+		p++;
+	}
+	arg_end = memchr(p, '\0', (size_t)(end - p));
+	if (!arg_end)
+		arg_end = end;
+	for (slash = arg_end; slash > p && slash[-1] != '/'; slash--)
+		;
+	*blen = (size_t)(arg_end - slash);
+	return *blen > NAME_MAX_LEN ? NULL : slash;
+}
+
+/*
+ * The whole name a 15-byte comm may be cut from, healthy's rule written
+ * again from its description: the first of the base names of argv[0],
+ * argv[1] and the executable (without " (deleted)") that starts with comm;
+ * comm itself where none does but the executable could be read; unknown
+ * (NULL) where it could not. A zombie leader's are read from a thread that
+ * still has them. Key form. libproc2 shows no exe: read here.
+ */
+static char *whole_name(pid_t pid, const char *comm_key)
+{
+	static char cmd[1 << 17], exe[4096], name[NAME_MAX_LEN + 1];
+	char path[320];
+	size_t clen = strlen(comm_key), blen = 0;
+	ssize_t n, e;
+	struct dirent *d;
+	DIR *task = NULL;
+	int fd, k;
+
+	/* The process itself, then (a zombie leader) each of its other threads, until one shows something. */
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	for (;;) {
+		char file[352];
+
+		snprintf(file, sizeof(file), "%s/cmdline", path);
+		fd = open(file, O_RDONLY | O_CLOEXEC);
+		n = fd < 0 ? -1 : read(fd, cmd, sizeof(cmd));
+		if (fd >= 0)
+			close(fd);
+		snprintf(file, sizeof(file), "%s/exe", path);
+		e = readlink(file, exe, sizeof(exe) - 1);
+		if (n > 0 || e > 0)
+			break;
+		if (!task) {
+			snprintf(file, sizeof(file), "/proc/%d/task", (int)pid);
+			task = opendir(file);
+		}
+		do
+			d = task ? readdir(task) : NULL;
+		while (d && (d->d_name[0] < '1' || d->d_name[0] > '9' || atoi(d->d_name) == pid));
+		if (!d)
+			break;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s", (int)pid, d->d_name);
+	}
+	if (task)
+		closedir(task);
+	for (k = 0; k < 2 && n > 0; k++) {
+		const char *b = nth_base(cmd, (size_t)n, k, &blen);
+		char *key;
+
+		if (!b || blen < clen)
+			continue;
+		memcpy(name, b, blen);
+		name[blen] = '\0';
+		key = key_of(name);
+		if (!strncmp(key, comm_key, clen))
+			return key;
+		free(key);
+	}
+	if (e > 0) {
+		const char *b = exe;
+		char *key;
+
+		exe[e] = '\0';
+		if (e > 10 && !strcmp(exe + e - 10, " (deleted)"))
+			exe[e - 10] = '\0';
+		if (strrchr(exe, '/'))
+			b = strrchr(exe, '/') + 1;
+		key = key_of(b);
+		if (strlen(key) <= NAME_MAX_LEN && !strncmp(key, comm_key, clen))
+			return key;
+		free(key);
+		return key_of(comm_key);        /* it named itself */
+	}
+	return NULL;
+}
+
 /*
  * Live, as healthy counts it: not zombie, dead, stopped or traced. A zombie
  * leader with other threads ("Zl") is live only while one of those threads
@@ -306,6 +406,9 @@ static int snap_take(struct snap *s)
 		t->live = task_live(t->pid, t->state, t->nlwp);
 		t->key = key_of(PIDS_VAL(I_CMD, str, st, info));
 		t->base_key = key_of(argv0_base(PIDS_VAL(I_ARGV, strv, st, info)));
+		/* A kernel thread keeps its comm as its name; a 15-byte comm of any other may be cut. */
+		t->whole_key = strlen(t->key) != COMM_TRUNCATED_LEN || (PIDS_VAL(I_FLAGS, ul_int, st, info) & PF_KTHREAD)
+				       ? key_of(t->key) : whole_name(t->pid, t->key);
 	}
 	/*
 	 * healthy runs as our child: its ancestors are this process and ours,
@@ -335,20 +438,20 @@ static bool snap_excluded(const struct snap *s, pid_t pid)
 }
 
 /*
- * Does the process carry this name? comm equal to it; or, for a name
- * longer than comm can hold, comm is its first 15 bytes and the basename
- * of argv[0] is the whole name (healthy's rule for exec'd long names).
- * Both sides are keys, so a hostile argv[0] that differs from comm only in
- * bytes libproc2 cannot show would pass here where healthy refuses it.
+ * Does the process carry this name? Its whole name is it: comm, or for a
+ * 15-byte comm the name it may be cut from (whole_name()). Both sides are
+ * keys, so a hostile argv[0] that differs from comm only in bytes libproc2
+ * cannot show would pass here where healthy refuses it.
  */
 static bool task_named(const struct task *t, const char *key)
 {
-	size_t klen = strlen(key);
+	return t->whole_key && !strcmp(t->whole_key, key);
+}
 
-	if (!strcmp(t->key, key))
-		return true;
-	return klen > COMM_TRUNCATED_LEN && strlen(t->key) == COMM_TRUNCATED_LEN &&
-	       !strncmp(t->key, key, COMM_TRUNCATED_LEN) && !strcmp(t->base_key, key);
+/* A 15-byte comm that key starts with, whose whole name this user cannot see: healthy may say 3. */
+static bool task_unsure(const struct task *t, const char *key)
+{
+	return !t->whole_key && t->live && !strncmp(t->key, key, COMM_TRUNCATED_LEN);
 }
 
 static void evidence_add(char *buf, size_t size, unsigned *shown, const char *sep, const struct task *t,
@@ -423,7 +526,10 @@ static int pattern_of(const char *key, char *out, size_t size)
 	return len > NAME_MAX_LEN ? -1 : 0;
 }
 
-/* healthy reads a trailing ",key=" (letters) as an option, and a trailing ',' as an empty one. */
+/*
+ * healthy reads a trailing ",key=" (a letter, then letters, digits, '-' or '_') as an option, and a
+ * trailing ',' as an empty one.
+ */
 static bool looks_like_option(const char *key)
 {
 	const char *c;
@@ -434,9 +540,12 @@ static bool looks_like_option(const char *key)
 	for (c = strchr(key, ','); c; c = strchr(c + 1, ',')) {
 		const char *p = c + 1;
 
-		while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			continue;
+		while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		       *p == '_')
 			p++;
-		if (p > c + 1 && *p == '=')
+		if (*p == '=')
 			return true;
 	}
 	return false;
@@ -640,6 +749,13 @@ static void name_test(struct snap *s, const char *key, struct tally *t)
 			t->failed++;
 			return;
 		}
+		for (i = 0; i < s->n; i++) {
+			if (task_unsure(&s->tasks[i], key) && !snap_excluded(s, s->tasks[i].pid)) {
+				report_skip(t, key, "a 15-byte comm may be cut from it, and this user may not read that "
+					    "process's executable (healthy: cannot tell)", NULL);
+				return;
+			}
+		}
 		sighting_take(s, key, attempt ? &now : &first);
 		changed |= attempt && !sighting_same(&first, &now);
 		k = snap_count(s, key, evidence, sizeof(evidence));
@@ -737,9 +853,9 @@ static int names_collect(struct snap *s, struct names *ns)
 		const struct task *t = &s->tasks[i];
 
 		names_add(ns, t->key);
-		if (strlen(t->key) == COMM_TRUNCATED_LEN && strlen(t->base_key) > COMM_TRUNCATED_LEN &&
-		    !strncmp(t->key, t->base_key, COMM_TRUNCATED_LEN))
-			names_add(ns, t->base_key);
+		/* A 15-byte comm and the whole name it was cut from: each is a name to ask about. */
+		if (t->whole_key && strcmp(t->whole_key, t->key))
+			names_add(ns, t->whole_key);
 	}
 	f = procps_pids_reap(info, PIDS_FETCH_THREADS_TOO);
 	if (!f)
