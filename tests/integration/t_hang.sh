@@ -118,7 +118,8 @@ for mode in continue-endless continue-drip; do
 	check "... within 4s of the SIGTERM (${ms}ms)" 0 -- test "$ms" -lt 4000
 	check "... one line, the probe's" 0 -- grep -c "^healthy: http://127.0.0.1:$wp/once-200/$mode: " "$TMP/watch.err"
 	check "... and nothing else" 0 -- test "$(wc -l < "$TMP/watch.err")" = 1
-	check "... COMMAND is gone" 1 -- pgrep -f "hlyP-watchcmd $TMP/cmd.$mode"
+	# [d]: check runs pgrep under timeout, whose own command line holds the pattern as typed.
+	check "... COMMAND is gone" 1 -- pgrep -f "hlyP-watchcm[d] $TMP/cmd.$mode"
 done
 
 # A blackhole: the backlog is full, SYNs are dropped, connect() never completes.

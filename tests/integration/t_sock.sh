@@ -107,7 +107,7 @@ start_port "$SOCKETS" udp-bind :: 0 0; pu6=$PORT
 check "udp: dual-stack [::] takes 127.0.0.1" 0 -- "$HEALTHY" "udp:127.0.0.1:$pu6"
 check "udp: [::] takes ::1" 0 -- "$HEALTHY" "udp:[::1]:$pu6"
 start_port "$SOCKETS" tcp-listen 127.0.0.1 0 -; pboth=$PORT
-start "$SOCKETS" udp-bind 127.0.0.1 "$pboth" -
+start_port "$SOCKETS" udp-bind 127.0.0.1 "$pboth" -
 both "tcp and udp on one port, each found" 0 -- "$HEALTHY" "tcp:$pboth" "udp:$pboth"
 
 # The fluent-bit line: a process, its TCP and its UDP port, at once.
@@ -210,6 +210,8 @@ HEALTHY_PROCNET=1 check "... without sock_diag: a connect() to @NAME is refused"
 # A listener bound to a device (SO_BINDTODEVICE) takes no connection that comes in on another: from this
 # host, 127.0.0.1 comes in on lo. In a network namespace of its own, with a veth pair.
 if unshare -n true 2>/dev/null && unshare -n ip link add hly-v0 type veth peer name hly-v1 2>/dev/null; then
+	# check runs a function in a bash of its own (under a hang bound): it needs these in its environment.
+	export SOCKETS TMP
 	devns() { # devns CMD...: runs CMD where P is the port of 0.0.0.0 bound to hly-v0 (10.77.0.1)
 		unshare -n bash -c '
 		ip link set lo up && ip link add hly-v0 type veth peer name hly-v1 && ip addr add 10.77.0.1/24 dev hly-v0 &&

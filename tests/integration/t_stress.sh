@@ -178,7 +178,9 @@ for src in sock_diag /proc/net; do
 	check "scale ($src): a port with only an established connection on it" 1 \
 		--err "healthy: tcp:$pest: not listening on port $pest" -- "${in_ns[@]}" "${env[@]}" "$HEALTHY" "tcp:$pest"
 	check "scale ($src): a v4 listener is not [::1]" 1 -- "${in_ns[@]}" "${env[@]}" "$HEALTHY" "tcp:[::1]:$pl"
-	check "scale ($src): the dual-stack one takes ::1" 0 -- "${in_ns[@]}" "${env[@]}" "$HEALTHY" "tcp:[::1]:$pdual"
+	# /proc/net shows no bound device: there a wildcard socket for an ADDR cannot be told (3).
+	check "scale ($src): the dual-stack one takes ::1" $([ $src = procnet ] && echo 3 || echo 0) \
+		-- "${in_ns[@]}" "${env[@]}" "$HEALTHY" "tcp:[::1]:$pdual"
 	check "scale ($src): udp: among them" 0 -- "${in_ns[@]}" "${env[@]}" "$HEALTHY" "udp:$pu"
 done
 check "scale: processes, sockets and pids in one run" 0 --out "" --err "" -- "${in_ns[@]}" "$HEALTHY" \
