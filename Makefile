@@ -85,8 +85,8 @@ check-unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; timeout -k 5 300 $$t; done
 
 check-integration: healthy build/healthy-debug $(HELPERS)
-	tests/integration/run build/healthy-debug
-	tests/integration/run ./healthy
+	@# Both binaries, whatever the first gave: a failure in one must not hide the other's.
+	tests/integration/run build/healthy-debug; a=$$?; tests/integration/run ./healthy; b=$$?; exit $$((a | b))
 
 check-oracle: healthy build/oracle $(HELPERS)
 	tests/oracle/run ./healthy

@@ -179,7 +179,7 @@ for src in sock_diag /proc/net; do
 		--err "healthy: tcp:$pest: not listening on port $pest" -- "${in_ns[@]}" "${env[@]}" "$HEALTHY" "tcp:$pest"
 	check "scale ($src): a v4 listener is not [::1]" 1 -- "${in_ns[@]}" "${env[@]}" "$HEALTHY" "tcp:[::1]:$pl"
 	# /proc/net shows no bound device: there a wildcard socket for an ADDR cannot be told (3).
-	check "scale ($src): the dual-stack one takes ::1" $([ $src = procnet ] && echo 3 || echo 0) \
+	check "scale ($src): the dual-stack one takes ::1" $([ "$src" = /proc/net ] && echo 3 || echo 0) \
 		-- "${in_ns[@]}" "${env[@]}" "$HEALTHY" "tcp:[::1]:$pdual"
 	check "scale ($src): udp: among them" 0 -- "${in_ns[@]}" "${env[@]}" "$HEALTHY" "udp:$pu"
 done
