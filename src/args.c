@@ -239,6 +239,20 @@ static enum args_result long_option(const char *a, char **next, int *used_next, 
 		o->watch = true;
 		return ARGS_OK;
 	}
+	if (!eq && !strcmp(a, "--pause")) {
+		o->pause = true;
+		return ARGS_OK;
+	}
+	if (n == 9 && !memcmp(a, "--install", 9)) {
+		if (!eq)
+			*used_next = *next != NULL;
+		o->install = eq ? eq + 1 : *next;
+		if (!o->install || !*o->install) {
+			usage_line(err, a, n, "needs a DIR to copy healthy into");
+			return ARGS_USAGE;
+		}
+		return ARGS_OK;
+	}
 	if (!eq) {
 		if (!strcmp(a, "--verbose")) {
 			o->verbose = true;
@@ -327,6 +341,22 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 	if (o->verbose && o->quiet) {
 		line_reset(err);
 		line_str(err, "healthy: cannot use -v and -q together");
+		return ARGS_USAGE;
+	}
+	/* The two modes that run no check: each alone. */
+	if (o->pause || o->install) {
+		bool both = o->pause && o->install;
+		const char *why = both ? "cannot use --pause and --install together"
+				  : i < argc ? " takes no CHECK"
+				  : o->wait || o->watch || o->verbose || o->interval_given || o->grace_given
+				  ? " takes no other option but -q" : NULL;
+
+		if (!why)
+			return ARGS_OK;
+		line_reset(err);
+		line_str(err, "healthy: ");
+		line_str(err, both ? "" : o->pause ? "--pause" : "--install");
+		line_str(err, why);
 		return ARGS_USAGE;
 	}
 	for (; i < argc; i++) {

@@ -36,6 +36,8 @@ struct options {
 	uint64_t grace_ms;      /* -g */
 	bool grace_given;
 	char **command;         /* after "--" that follows the checks; NULL if none */
+	bool pause;             /* --pause: hold a shared namespace, reap, exit 0 on SIGTERM */
+	const char *install;    /* --install DIR: copy this binary to DIR/healthy; NULL if not given */
 	struct check checks[MAX_CHECKS];
 	size_t nchecks;
 };

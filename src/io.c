@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -199,4 +201,67 @@ int io_reserve_stdio(void)
 			return -1;
 	}
 	return 0;
+}
+
+int io_copy_atomic(const char *src, const char *dir, const char *name, unsigned mode, const char **what)
+{
+	static char buf[65536], tmp[4096], dst[4096];
+	int in, out = -1, saved;
+	ssize_t n = 0;
+
+	size_t d = strlen(dir), m = strlen(name);
+
+	/* DIR/NAME, and DIR/.NAME.tmp beside it: rename() needs both on one file system. */
+	if (d + m + 8 > sizeof(dst)) {
+		*what = "the path";
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(dst, dir, d);
+	dst[d] = '/';
+	memcpy(dst + d + 1, name, m + 1);
+	memcpy(tmp, dir, d);
+	memcpy(tmp + d, "/.", 2);
+	memcpy(tmp + d + 2, name, m);
+	memcpy(tmp + d + 2 + m, ".tmp", 5);
+	*what = "open the binary to copy";
+	in = openat(AT_FDCWD, src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -1;
+	/* A .tmp an install killed half-way left behind is ours to replace. */
+	unlink(tmp);
+	*what = "create a file in it";
+	out = openat(AT_FDCWD, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (out < 0)
+		goto fail;
+	*what = "write";
+	for (;;) {
+		n = read(in, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0 || io_write_all(out, buf, (size_t)n))
+			break;
+	}
+	if (n != 0)
+		goto fail;
+	/* The mode whatever the umask, and on disk before the name points at it. */
+	*what = "write";
+	if (fchmod(out, (mode_t)mode) || fsync(out) || close(out)) {
+		out = -1;
+		goto fail;
+	}
+	out = -1;
+	*what = "rename";
+	if (rename(tmp, dst))
+		goto fail;
+	close(in);
+	return 0;
+fail:
+	saved = errno;
+	if (out >= 0)
+		close(out);
+	close(in);
+	unlink(tmp);
+	errno = saved;
+	return -1;
 }

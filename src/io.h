@@ -18,6 +18,14 @@ ssize_t io_read_fd(int fd, char *buf, size_t size);
  */
 int io_write_all(int fd, const char *s, size_t n);
 
+/*
+ * Copies the file at src to dir/name with mode, atomically: written under a
+ * temporary name in dir, then renamed, so a reader sees the old file or the
+ * whole new one. Returns 0, or -1 with errno set and *what naming the step
+ * that failed ("create a file in it", "write", "rename").
+ */
+int io_copy_atomic(const char *src, const char *dir, const char *name, unsigned mode, const char **what);
+
 /* Opens /dev/null on whichever of fds 0, 1 and 2 is closed. Returns 0, or -1 when it cannot. */
 int io_reserve_stdio(void);
 

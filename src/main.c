@@ -21,6 +21,7 @@
 static const char usage[] =
 	"usage: healthy [OPTIONS] CHECK...\n"
 	"       healthy {--wait[=DURATION] | --watch} [OPTIONS] CHECK... [-- COMMAND [ARG...]]\n"
+	"       healthy --pause | --install DIR\n"
 	"Exit 0 when every check passes, 1 when one fails, 2 on a usage error, 3 when it cannot check.\n"
 	"\n"
 	"checks:\n"
@@ -54,6 +55,10 @@ static const char usage[] =
 	"                   the most time between two runs of the checks (default 1s)\n"
 	"  -g, --grace DURATION\n"
 	"                   how long COMMAND has after SIGTERM before SIGKILL (default 10s)\n"
+	"  --pause          hold shared namespaces as a pause container does: reap,\n"
+	"                   exit 0 on SIGTERM (no CHECK)\n"
+	"  --install DIR    copy this binary to DIR/healthy, mode 0755, and exit\n"
+	"                   (an init container's way into a stock image; no CHECK)\n"
 	"  -h, --help       print this help\n"
 	"  -V, --version    print the version\n";
 
@@ -92,6 +97,23 @@ int main(int argc, char **argv)
 	if (r) {
 		line_write(STDERR_FILENO, &err);
 		return r;
+	}
+	if (opts.pause)
+		return watch_pause();
+	if (opts.install) {
+		const char *what;
+
+		/* The one mode that writes a file: an init container hands healthy to a stock image this way. */
+		if (io_copy_atomic("/proc/self/exe", opts.install, "healthy", 0755, &what)) {
+			line_reset(&err);
+			line_str(&err, "healthy: --install ");
+			line_escaped(&err, opts.install, strlen(opts.install));
+			line_str(&err, ": ");
+			line_errno(&err, what, errno);
+			line_write(STDERR_FILENO, &err);
+			return EXIT_CANNOT_CHECK;
+		}
+		return EXIT_HEALTHY;
 	}
 	if (opts.wait || opts.watch)
 		return watch_main(&opts);

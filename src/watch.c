@@ -435,3 +435,23 @@ int watch_main(struct options *o)
 	}
 	return EXIT_HEALTHY;
 }
+
+int watch_pause(void)
+{
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	for (;;) {
+		if (sigwait(&set, &sig))
+			continue;
+		if (sig != SIGCHLD)
+			return EXIT_HEALTHY;
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
+}

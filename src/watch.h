@@ -12,6 +12,13 @@
 /* The environment variable that makes --watch poll every interval instead of using pidfds. */
 #define WATCH_NO_PIDFD_ENV "HEALTHY_NO_PIDFD"
 
+/*
+ * --pause: what a pause container does for the namespaces others share. It
+ * holds them by living, reaps the orphans it adopts as PID 1, and exits 0
+ * on SIGTERM or SIGINT. Returns the exit code.
+ */
+int watch_pause(void);
+
 /* Runs --wait and/or --watch as the options say. Returns the exit code; does not return when it execs COMMAND. */
 int watch_main(struct options *o);
 
