@@ -96,7 +96,8 @@ check-oracle: healthy build/oracle $(HELPERS)
 check-docker: healthy
 	tests/docker/run ./healthy
 
-# examples/ and README.md: parsed, and every healthy command in them through healthy's own parser.
+# examples/ and README.md: parsed, ECS against the ECS API's model (botocore), and every healthy command in
+# them through healthy's own parser.
 check-examples: healthy
 	tests/docker/examples ./healthy
 
@@ -157,7 +158,7 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		make gcc libc6-dev musl-tools libcmocka-dev libproc2-dev pkg-config \
-		procps util-linux groff-base file strace iproute2 python3-yaml
+		procps util-linux groff-base file strace iproute2 python3-yaml python3-botocore
 
 # The binary and the man page, the version stamped into it (sbase); uninstall removes exactly those two.
 install: healthy
