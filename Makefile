@@ -96,8 +96,8 @@ check-oracle: healthy build/oracle $(HELPERS)
 check-docker: healthy
 	tests/docker/run ./healthy
 
-# examples/ and README.md: parsed, ECS against the ECS API's model (botocore), and every healthy command in
-# them through healthy's own parser.
+# examples/ and README.md's snippets, offline: every healthy command through healthy's own parser, every
+# port against the fluent-bit configuration the example names, ECS against the ECS API's model (botocore).
 check-examples: healthy
 	tests/docker/examples ./healthy
 
