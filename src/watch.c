@@ -264,12 +264,33 @@ static int reap(pid_t child)
 	return result;
 }
 
+/* "healthy: stopping /proxy (pid 7): " + what: the log says why COMMAND went, and how. */
+static void say_stop(const char *cmd, pid_t child, const char *what, uint64_t ms)
+{
+	struct line l;
+
+	line_reset(&l);
+	line_str(&l, "healthy: stopping ");
+	line_escaped(&l, cmd, strlen(cmd));
+	line_str(&l, " (pid ");
+	line_uint(&l, (unsigned long long)child);
+	line_str(&l, "): ");
+	if (ms) {
+		line_str(&l, "still running after ");
+		line_duration(&l, ms);
+		line_str(&l, ": ");
+	}
+	line_str(&l, what);
+	say(&l);
+}
+
 /* SIGTERM, then SIGKILL after the grace: COMMAND goes either way. */
-static void command_stop(pid_t child, int sigfd, uint64_t grace_ms)
+static void command_stop(const char *cmd, pid_t child, int sigfd, uint64_t grace_ms)
 {
 	uint64_t end = probe_now_ms() + grace_ms;
 	struct pollfd p = { sigfd, POLLIN, 0 };
 
+	say_stop(cmd, child, "SIGTERM", 0);
 	kill(child, SIGTERM);
 	for (;;) {
 		uint64_t now = probe_now_ms();
@@ -284,6 +305,7 @@ static void command_stop(pid_t child, int sigfd, uint64_t grace_ms)
 		    si.ssi_signo != SIGCHLD)
 			kill(child, (int)si.ssi_signo);
 	}
+	say_stop(cmd, child, "SIGKILL", grace_ms);
 	kill(child, SIGKILL);
 	while (waitpid(child, NULL, 0) < 0 && errno == EINTR)
 		;
@@ -401,7 +423,7 @@ static int watch_all(struct options *o)
 					/* COMMAND may have gone already, on its own: its status is the answer then. */
 					if (status >= 0)
 						return status;
-					command_stop(child, sigfd, o->grace_ms);
+					command_stop(o->command[0], child, sigfd, o->grace_ms);
 				}
 				return r == EXIT_HEALTHY ? EXIT_UNHEALTHY : r;
 			}

@@ -118,7 +118,7 @@ for mode in continue-endless continue-drip; do
 	check "--watch, a server that turns to $mode, SIGTERM: exit 1 (not timeout's 124 or 137)" 0 -- test "$rc" = 1
 	check "... within 4s of the SIGTERM (${ms}ms)" 0 -- test "$ms" -lt 4000
 	check "... one line, the probe's" 0 -- grep -c "^healthy: http://127.0.0.1:$wp/once-200/$mode: " "$TMP/watch.err"
-	check "... and nothing else" 0 -- test "$(wc -l < "$TMP/watch.err")" = 1
+	check "... and nothing else, but that it stops COMMAND" 0 -- test "$(grep -vc "^healthy: stopping " "$TMP/watch.err")" = 1
 	# [d]: check runs pgrep under timeout, whose own command line holds the pattern as typed.
 	check "... COMMAND is gone" 1 -- pgrep -f "hlyP-watchcm[d] $TMP/cmd.$mode"
 done

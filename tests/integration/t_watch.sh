@@ -97,6 +97,24 @@ start "$NAMED" sleep hly-dep2; dep=$PID
 wait_file "$TMP/stubborn"; sleep 0.2; kill "$dep"; wait_bounded "--watch ends a COMMAND that ignores SIGTERM" "$hp"; rc=$?
 check "--watch: a COMMAND that ignores SIGTERM is killed after the grace" 0 -- test "$rc" = 1
 check "... and is gone" 1 -- kill -0 "$(cat "$TMP/stubborn")"
+# Stopping COMMAND is said: SIGTERM, and SIGKILL when the grace runs out. (The first line may add "(1 zombie)":
+# this shell reaps the helper it killed when it gets to it.)
+start "$NAMED" sleep hlyW-stop; dep=$PID
+"$HEALTHY" --watch -g 5s proc:hlyW-stop -- sh -c 'trap "exit 0" TERM; echo $$ > "$0"; while :; do sleep 0.05; done' "$TMP/stop.pid" 2>"$TMP/stop.err" & hp=$!
+wait_file "$TMP/stop.pid"; kill "$dep"; wait_bounded "--watch stops a COMMAND that exits on SIGTERM" "$hp"; rc=$?
+check "--watch: stopping COMMAND is said, SIGTERM only when it ends on it" 0 -- test "$rc:$(head -c 36 "$TMP/stop.err"):$(tail -n +2 "$TMP/stop.err")" = \
+	"1:healthy: proc:hlyW-stop: not running:healthy: stopping sh (pid $(cat "$TMP/stop.pid")): SIGTERM"
+start "$NAMED" sleep hlyW-stop2; dep=$PID
+"$HEALTHY" --watch -g 300ms proc:hlyW-stop2 -- sh -c 'trap "" TERM; echo $$ > "$0"; while :; do sleep 0.05; done' "$TMP/stop2.pid" 2>"$TMP/stop2.err" & hp=$!
+wait_file "$TMP/stop2.pid"; kill "$dep"; wait_bounded "--watch kills a COMMAND that ignores SIGTERM" "$hp"; rc=$?
+w=$(cat "$TMP/stop2.pid")
+check "--watch: ... and SIGKILL when it outlives the grace" 0 -- test "$rc:$(head -c 37 "$TMP/stop2.err"):$(tail -n +2 "$TMP/stop2.err")" = \
+	"1:healthy: proc:hlyW-stop2: not running:healthy: stopping sh (pid $w): SIGTERM"$'\n'"healthy: stopping sh (pid $w): still running after 300ms: SIGKILL"
+# COMMAND removes the file the watch checks, and ignores SIGTERM: the SIGKILL is not said either.
+touch "$TMP/stopq"
+check "--watch -q: no stopping lines either" 1 --err "" -- \
+	"$HEALTHY" -q --watch -i 100ms -g 100ms "file:$TMP/stopq" -- sh -c 'trap "" TERM; rm "$0"; while :; do sleep 0.05; done' "$TMP/stopq"
+check "... (COMMAND ran)" 1 -- test -e "$TMP/stopq"
 "$HEALTHY" --watch pid:1 -- sh -c 'trap "echo usr1 >> $0" USR1; trap "exit 5" TERM; echo ready >> $0; while :; do sleep 0.05; done' "$TMP/sig" & hp=$!
 for i in $(seq 200); do grep -q ready "$TMP/sig" 2>/dev/null && break; sleep 0.01; done
 kill -USR1 "$hp"; sleep 0.3; kill -TERM "$hp"; wait_bounded "--watch -- COMMAND ends on a forwarded SIGTERM" "$hp"; rc=$?
