@@ -243,6 +243,27 @@ static enum args_result long_option(const char *a, char **next, int *used_next, 
 		o->pause = true;
 		return ARGS_OK;
 	}
+	if (n == 9 && !memcmp(a, "--retries", 9)) {
+		const char *v = eq ? eq + 1 : *next;
+		unsigned long long r;
+
+		if (!eq)
+			*used_next = *next != NULL;
+		o->retries_given = true;
+		if (v && !uint_parse(v, strlen(v), RETRIES_MAX, &r) && r) {
+			o->retries = (unsigned)r;
+			return ARGS_OK;
+		}
+		line_reset(err);
+		line_str(err, "healthy: --retries");
+		if (v && *v) {
+			line_str(err, " ");
+			line_escaped(err, v, strlen(v));
+		}
+		line_str(err, v && *v ? ": not" : ": needs");
+		line_str(err, " a whole number from 1 to 1000");
+		return ARGS_USAGE;
+	}
 	if (n == 9 && !memcmp(a, "--install", 9)) {
 		if (!eq)
 			*used_next = *next != NULL;
@@ -319,6 +340,7 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 	o->wait_ms = DEFAULT_WAIT_MS;
 	o->interval_ms = DEFAULT_INTERVAL_MS;
 	o->grace_ms = DEFAULT_GRACE_MS;
+	o->retries = 1;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
 		int used_next = 0;
@@ -348,7 +370,7 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 		bool both = o->pause && o->install;
 		const char *why = both ? "cannot use --pause and --install together"
 				  : i < argc ? " takes no CHECK"
-				  : o->wait || o->watch || o->verbose || o->interval_given || o->grace_given
+				  : o->wait || o->watch || o->verbose || o->interval_given || o->grace_given || o->retries_given
 				  ? " takes no other option but -q" : NULL;
 
 		if (!why)
@@ -408,9 +430,9 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 		line_str(err, "healthy: -v does not go with --wait or --watch (they print what they see)");
 		return ARGS_USAGE;
 	}
-	if (o->grace_given && !o->watch) {
+	if ((o->grace_given || o->retries_given) && !o->watch) {
 		line_reset(err);
-		line_str(err, "healthy: -g needs --watch");
+		line_str(err, o->grace_given ? "healthy: -g needs --watch" : "healthy: --retries needs --watch");
 		return ARGS_USAGE;
 	}
 	return ARGS_OK;

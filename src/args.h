@@ -23,6 +23,8 @@
 #define DEFAULT_WAIT_MS 60000
 #define DEFAULT_INTERVAL_MS 1000
 #define DEFAULT_GRACE_MS 10000
+/* --retries: as many failing runs in a row as Docker's retries would allow, and then some. */
+#define RETRIES_MAX 1000
 
 struct options {
 	bool verbose;
@@ -35,6 +37,8 @@ struct options {
 	bool interval_given;
 	uint64_t grace_ms;      /* -g */
 	bool grace_given;
+	unsigned retries;       /* --retries: failing runs in a row that stop a watch; 1 unless given */
+	bool retries_given;
 	char **command;         /* after "--" that follows the checks; NULL if none */
 	bool pause;             /* --pause: hold a shared namespace, reap, exit 0 on SIGTERM */
 	const char *install;    /* --install DIR: copy this binary to DIR/healthy; NULL if not given */

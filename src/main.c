@@ -53,6 +53,8 @@ static const char usage[] =
 	"                   stopping COMMAND, which runs as a child\n"
 	"  -i, --interval DURATION\n"
 	"                   the most time between two runs of the checks (default 1s)\n"
+	"  --retries N      with --watch, end only once a check failed N runs in a row\n"
+	"                   (1-1000, default 1; the first retry 100ms after a failure)\n"
 	"  -g, --grace DURATION\n"
 	"                   how long COMMAND has after SIGTERM before SIGKILL (default 10s)\n"
 	"  --pause          hold shared namespaces as a pause container does: reap,\n"

@@ -23,6 +23,13 @@
 
 /* The first retry of --wait comes this soon, and each next one twice as late, up to -i. */
 #define WAIT_FIRST_RETRY_MS 10
+/*
+ * With --retries, a check that failed runs again this soon, then every -i. A
+ * pre-fork server (nginx, php-fpm) forks a new worker the moment it reaps the
+ * old one: well within this, even on a busy host. A dependency that is really
+ * gone stops COMMAND a tenth of -i's default later than it would without.
+ */
+#define WATCH_RETRY_MS 100
 /* pidfds watched at once: 8 processes for each of the first checks, as evidence lists them. */
 #define MAX_PIDFDS 64
 
@@ -171,6 +178,15 @@ static int exit_status(int status)
 }
 
 /*
+ * The process a pid: or pidfile: check saw, while the check passes: once it
+ * failed (--retries), that process is gone or another, and only a run can tell.
+ */
+static bool watched_pid(const struct check *c)
+{
+	return (c->kind == CHECK_PID || c->kind == CHECK_PIDFILE) && c->seen_pid && c->verdict == VERDICT_PASS;
+}
+
+/*
  * Opens a pidfd for every process the last run found alive: its death wakes
  * the watch at once. Returns how many; 0 when pidfds are refused (old
  * kernels, older seccomp profiles), and then the interval alone decides.
@@ -188,7 +204,7 @@ static int pidfds_open(const struct options *o, int *fds, size_t *owner, bool *u
 		if (c->kind == CHECK_PROC) {
 			for (k = 0; k < c->u.proc.tally.live && k < EVIDENCE_PIDS; k++)
 				pids[np++] = c->u.proc.tally.live_pids[k].pid;
-		} else if ((c->kind == CHECK_PID || c->kind == CHECK_PIDFILE) && c->seen_pid) {
+		} else if (watched_pid(c)) {
 			pids[np++] = c->seen_pid;
 		}
 		for (k = 0; k < np && n < MAX_PIDFDS; k++) {
@@ -216,9 +232,10 @@ static int pidfds_open(const struct options *o, int *fds, size_t *owner, bool *u
 /*
  * The process of a pid: or pidfile: check died (its pidfd woke the watch):
  * that check alone is run again, and when it fails, as it all but must, the
- * watch ends on it without walking /proc for the other checks first.
+ * watch ends on it without walking /proc for the other checks first (with
+ * --retries, they run with its retry). Notes in ran which checks ran.
  */
-static bool pid_died(struct options *o, const struct pollfd *pfd, const size_t *owner, int nfds)
+static bool pid_died(struct options *o, const struct pollfd *pfd, const size_t *owner, int nfds, bool *ran)
 {
 	bool failed = false;
 	int i;
@@ -229,6 +246,7 @@ static bool pid_died(struct options *o, const struct pollfd *pfd, const size_t *
 		if (!pfd[i].revents || (c->kind != CHECK_PID && c->kind != CHECK_PIDFILE))
 			continue;
 		checks_run(c, 1, false, o->timeout_ms);
+		ran[owner[i]] = true;
 		failed |= c->verdict != VERDICT_PASS;
 	}
 	return failed;
@@ -318,6 +336,8 @@ static int watch_all(struct options *o)
 	struct pollfd pfd[MAX_PIDFDS + 1];
 	int fds[MAX_PIDFDS], nfds = 0, sigfd, i;
 	size_t owner[MAX_PIDFDS];
+	unsigned fails[MAX_CHECKS] = { 0 };
+	uint64_t since[MAX_CHECKS] = { 0 }, pause = o->interval_ms, now;
 	pid_t child = 0;
 	sigset_t set;
 	size_t k;
@@ -366,20 +386,19 @@ static int watch_all(struct options *o)
 		}
 	}
 	for (;;) {
-		uint64_t due = probe_now_ms() + o->interval_ms;
-		bool rerun = false;
+		uint64_t due = probe_now_ms() + pause;
+		bool rerun = false, ran[MAX_CHECKS] = { false }, stop = false, soon = false;
 		int n;
 
 		nfds = usable ? pidfds_open(o, fds, owner, &usable, &rerun) : 0;
 		/* A pidfd opened after the check: the process it names must still be the one checked. */
 		for (k = 0; k < o->nchecks && !rerun; k++)
-			rerun = o->checks[k].seen_pid && !still_same(&o->checks[k]);
+			rerun = watched_pid(&o->checks[k]) && !still_same(&o->checks[k]);
 		pfd[0] = (struct pollfd){ sigfd, POLLIN, 0 };
 		for (i = 0; i < nfds; i++)
 			pfd[i + 1] = (struct pollfd){ fds[i], POLLIN, 0 };
 		while (!rerun) {
-			uint64_t now = probe_now_ms();
-
+			now = probe_now_ms();
 			/* Signals do not put the next run off: the interval counts from the last one. */
 			n = poll(pfd, (nfds_t)nfds + 1, now >= due ? 0 : (int)(due - now));
 			if (n < 0 && errno == EINTR)
@@ -411,23 +430,57 @@ static int watch_all(struct options *o)
 		}
 		for (i = 0; i < nfds; i++)
 			close(fds[i]);
-		if (!pid_died(o, pfd + 1, owner, nfds))
+		if (!pid_died(o, pfd + 1, owner, nfds, ran)) {
 			checks_run(o->checks, o->nchecks, false, o->timeout_ms);
-		for (k = 0; k < o->nchecks; k++) {
-			if (o->checks[k].verdict != VERDICT_PASS) {
-				int r = checks_report(o->checks, o->nchecks, false, o->quiet);
-
-				if (child) {
-					int status = reap(child);
-
-					/* COMMAND may have gone already, on its own: its status is the answer then. */
-					if (status >= 0)
-						return status;
-					command_stop(o->command[0], child, sigfd, o->grace_ms);
-				}
-				return r == EXIT_HEALTHY ? EXIT_UNHEALTHY : r;
-			}
+			memset(ran, true, sizeof(ran));
 		}
+		/* Failing runs in a row, each check on its own count; a run it passes starts it again. */
+		for (k = 0; k < o->nchecks; k++) {
+			if (!ran[k])
+				continue;
+			fails[k] = o->checks[k].verdict == VERDICT_PASS ? 0 : fails[k] + 1;
+			stop |= fails[k] >= o->retries;
+			soon |= fails[k] == 1;
+		}
+		if (stop) {
+			int r = checks_report(o->checks, o->nchecks, false, o->quiet);
+
+			if (child) {
+				int status = reap(child);
+
+				/* COMMAND may have gone already, on its own: its status is the answer then. */
+				if (status >= 0)
+					return status;
+				command_stop(o->command[0], child, sigfd, o->grace_ms);
+			}
+			return r == EXIT_HEALTHY ? EXIT_UNHEALTHY : r;
+		}
+		/* A blip and its end are said: "failure 1 of 2: why", then "ok again after 104ms". */
+		now = probe_now_ms();
+		for (k = 0; k < o->nchecks; k++) {
+			struct check *c = &o->checks[k];
+			struct line l;
+
+			if (!ran[k])
+				continue;
+			if (!fails[k]) {
+				if (since[k])
+					say_check(c, "ok again after ", now - since[k]);
+				since[k] = 0;
+				continue;
+			}
+			if (!since[k])
+				since[k] = now;
+			check_line_start(c, &l);
+			line_str(&l, "failure ");
+			line_uint(&l, fails[k]);
+			line_str(&l, " of ");
+			line_uint(&l, o->retries);
+			line_str(&l, ": ");
+			line_mem(&l, c->why.buf, c->why.len);
+			say(&l);
+		}
+		pause = soon && WATCH_RETRY_MS < o->interval_ms ? WATCH_RETRY_MS : o->interval_ms;
 	}
 }
 

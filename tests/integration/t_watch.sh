@@ -69,6 +69,45 @@ start_port "$SOCKETS" tcp-listen 127.0.0.1 0 -; wl=$HELPER_PID
 sleep 0.3; kill "$wl"; wait_bounded "--watch ends when the socket goes" "$hp"; rc=$?
 check "--watch: a socket check is run again every interval, and its loss ends the watch" 0 -- test "$rc" = 1
 
+# --retries: a pre-fork server's blip. Three workers; one is killed, and once the watch has seen the gap (its first
+# line, read from a FIFO), the "master" starts another at once, as nginx does. COMMAND's stderr is not the FIFO.
+pre_watch() { # pre_watch NAME RETRIES: a watch of three NAME workers, its lines on fd 3; sets hp, w (a worker), spare
+	local i
+	# The next worker waits stopped (a stopped process is not running): a SIGCONT starts it in one system call, where
+	# a fork and an exec might take longer than the 100ms to the retry on a loaded machine.
+	start "$NAMED" sleep "$1"; spare=$PID; kill -STOP "$spare"; wait_state "$spare" T || exit 1
+	for i in 1 2 3; do start "$NAMED" sleep "$1"; done; w=$PID
+	rm -f "$TMP/$1.fifo" "$TMP/$1.pid"; mkfifo "$TMP/$1.fifo"
+	"$HEALTHY" --watch --retries "$2" -i 5s "proc:$1,min=3" -- \
+		sh -c 'echo $$ > "$0"; exec sleep 300 2>/dev/null' "$TMP/$1.pid" 2>"$TMP/$1.fifo" & hp=$!
+	exec 3<"$TMP/$1.fifo"
+	wait_file "$TMP/$1.pid"
+}
+pre_watch hlyW-pre 2
+kill "$w"; read -t 10 -r l1 <&3
+kill -CONT "$spare"; read -t 10 -r l2 <&3
+check "--retries 2: a worker killed and at once replaced does not stop COMMAND" 0 -- \
+	kill -0 "$(cat "$TMP/hlyW-pre.pid")" "$hp"
+check "... and the watch says so: the failure, then that the check passed again" 0 -- bash -c '
+	[[ $0 == "healthy: proc:hlyW-pre,min=3: failure 1 of 2: 2 running, want at least 3 "* ]] &&
+	[[ $1 =~ ^"healthy: proc:hlyW-pre,min=3: ok again after "[0-9.]+m?s$ ]]' "$l1" "$l2"
+echo "   ($l2: the first retry comes 100ms after a failure)"
+kill "$spare"; wait_bounded "--retries 2 ends when a worker is gone for good" "$hp"; rc=$?
+timeout 10 cat <&3 > "$TMP/hlyW-pre.rest"; exec 3<&-
+check "... but a worker gone for good stops it after two failing runs: exit 1" 0 -- bash -c '
+	mapfile -t l < "$0"; [ "$1" = 1 ] && [ ${#l[@]} = 3 ] &&
+	[[ ${l[0]} == "healthy: proc:hlyW-pre,min=3: failure 1 of 2: 2 running, want at least 3 "* ]] &&
+	[[ ${l[1]} == "healthy: proc:hlyW-pre,min=3: 2 running, want at least 3 "* ]] &&
+	[ "${l[2]}" = "healthy: stopping sh (pid $2): SIGTERM" ]' "$TMP/hlyW-pre.rest" "$rc" "$(cat "$TMP/hlyW-pre.pid")"
+pre_watch hlyW-pre1 1
+kill "$w"; read -t 10 -r l1 <&3
+kill -CONT "$spare"
+wait_bounded "--retries 1 ends on a blip" "$hp"; rc=$?
+timeout 10 cat <&3 > "$TMP/hlyW-pre1.rest"; exec 3<&-
+check "--retries 1: the same blip stops COMMAND, as --watch always did" 0 -- bash -c '
+	[ "$1" = 1 ] && [[ $0 == "healthy: proc:hlyW-pre1,min=3: 2 running, want at least 3 "* ]] &&
+	[ "$(cat "$2")" = "healthy: stopping sh (pid $3): SIGTERM" ]' "$l1" "$rc" "$TMP/hlyW-pre1.rest" "$(cat "$TMP/hlyW-pre1.pid")"
+
 # PID reuse: in a PID namespace of its own, ns_last_pid hands the watched PID to a new process.
 if unshare -pf --mount-proc true 2>/dev/null; then
 	check "--watch never takes a new process with a reused PID for the one it watched" 0 -- \
@@ -151,6 +190,9 @@ check "-- COMMAND needs --wait or --watch" 2 --err "healthy: -- COMMAND needs --
 check "-- needs a COMMAND" 2 --err "healthy: --: needs a COMMAND after it" -- "$HEALTHY" --wait pid:1 --
 check "-i needs --wait or --watch" 2 --err "healthy: -i needs --wait or --watch" -- "$HEALTHY" -i 1s pid:1
 check "-g needs --watch" 2 --err "healthy: -g needs --watch" -- "$HEALTHY" --wait -g 1s pid:1
+check "--retries needs --watch" 2 --err "healthy: --retries needs --watch" -- "$HEALTHY" --wait --retries 2 pid:1
+check "--retries takes 1 to 1000" 2 --err "healthy: --retries 0: not a whole number from 1 to 1000" -- "$HEALTHY" --watch --retries 0 pid:1
+check "--retries=1000 is taken" 7 -- "$HEALTHY" --watch --retries=1000 pid:1 -- sh -c 'exit 7'
 check "--wait=DURATION must be a duration" 2 --err "healthy: --wait 5x: not a duration (500ms, 5s, 2m)" -- "$HEALTHY" --wait=5x pid:1
 
 finish

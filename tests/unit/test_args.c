@@ -568,6 +568,17 @@ static void args_parse_usage_error_exact_text(void **state)
 		{ { "-i", "1s", "proc:x", NULL }, "healthy: -i needs --wait or --watch" },
 		{ { "--wait", "-g", "1s", "proc:x", NULL }, "healthy: -g needs --watch" },
 		{ { "--wait=soon", "proc:x", NULL }, "healthy: --wait soon: not a duration (500ms, 5s, 2m)" },
+		{ { "--retries", "2", "proc:x", NULL }, "healthy: --retries needs --watch" },
+		{ { "--wait", "--retries=2", "proc:x", NULL }, "healthy: --retries needs --watch" },
+		{ { "--watch", "--retries", "0", "proc:x", NULL }, "healthy: --retries 0: not a whole number from 1 to 1000" },
+		{ { "--watch", "--retries=1001", "proc:x", NULL }, "healthy: --retries 1001: not a whole number from 1 to 1000" },
+		{ { "--watch", "--retries", "-1", "proc:x", NULL }, "healthy: --retries -1: not a whole number from 1 to 1000" },
+		{ { "--watch", "--retries=2.5", "proc:x", NULL }, "healthy: --retries 2.5: not a whole number from 1 to 1000" },
+		/* The number forgotten: the check is taken for it, and said. */
+		{ { "--watch", "--retries", "proc:x", NULL }, "healthy: --retries proc:x: not a whole number from 1 to 1000" },
+		{ { "--watch", "--retries=", "proc:x", NULL }, "healthy: --retries: needs a whole number from 1 to 1000" },
+		{ { "--watch", "proc:x", "--retries", NULL }, "healthy: --retries: options come before the checks" },
+		{ { "--pause", "--retries=2", NULL }, "healthy: --pause takes no other option but -q" },
 		/* Bytes of the argument are escaped: the line stays one line. */
 		{ { "bo\ngus:x", NULL }, "healthy: bo\\ngus:x: unknown check kind 'bo\\ngus' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, file:)" },
 		{ { "-t", "5\x1b[2J", "proc:x", NULL }, "healthy: -t 5\\x1b[2J: not a duration (500ms, 5s, 2m)" },
@@ -580,6 +591,29 @@ static void args_parse_usage_error_exact_text(void **state)
 
 		ROW_INT(rows[i].err, parse(rows[i].argv, &err), ARGS_USAGE);
 		ROW_MEM(rows[i].err, err.buf, err.len, rows[i].err, strlen(rows[i].err));
+	}
+}
+
+static void args_parse_retries_takes_1_to_1000_default_1(void **state)
+{
+	static const struct {
+		const char *argv[ARGV_MAX];
+		unsigned retries;
+	} rows[] = {
+		{ { "--watch", "proc:x", NULL }, 1 },
+		{ { "--watch", "--retries", "1", "proc:x", NULL }, 1 },
+		{ { "--watch", "--retries", "2", "proc:x", NULL }, 2 },
+		{ { "--retries=1000", "--watch", "proc:x", NULL }, 1000 },
+		{ { "--wait", "--watch", "--retries=3", "proc:x", "--", "sleep", NULL }, 3 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct line err;
+
+		ROW_INT(rows[i].argv[1], parse(rows[i].argv, &err), ARGS_OK);
+		ROW_INT(rows[i].argv[1], opts.retries, rows[i].retries);
 	}
 }
 
@@ -698,6 +732,7 @@ int main(void)
 		cmocka_unit_test(args_parse_no_checks_or_v_with_q_is_usage_error),
 		cmocka_unit_test(args_parse_malformed_argument_gives_one_line_naming_it),
 		cmocka_unit_test(args_parse_usage_error_exact_text),
+		cmocka_unit_test(args_parse_retries_takes_1_to_1000_default_1),
 		cmocka_unit_test(args_parse_name_of_300_bytes_is_too_long),
 		cmocka_unit_test(args_prepare_root_is_uid_0_unknown_name_is_usage_error),
 		cmocka_unit_test(args_prepare_unknown_option_after_a_path_is_usage_error_unless_the_file_exists),
