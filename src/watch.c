@@ -247,7 +247,7 @@ static bool pid_died(struct options *o, const struct pollfd *pfd, const size_t *
 			continue;
 		checks_run(c, 1, false, o->timeout_ms);
 		ran[owner[i]] = true;
-		failed |= c->verdict != VERDICT_PASS;
+		failed |= c->verdict == VERDICT_FAIL;
 	}
 	return failed;
 }
@@ -337,6 +337,7 @@ static int watch_all(struct options *o)
 	int fds[MAX_PIDFDS], nfds = 0, sigfd, i;
 	size_t owner[MAX_PIDFDS];
 	unsigned fails[MAX_CHECKS] = { 0 };
+	bool unsure[MAX_CHECKS] = { false };
 	uint64_t since[MAX_CHECKS] = { 0 }, pause = o->interval_ms, now;
 	pid_t child = 0;
 	sigset_t set;
@@ -434,17 +435,21 @@ static int watch_all(struct options *o)
 			checks_run(o->checks, o->nchecks, false, o->timeout_ms);
 			memset(ran, true, sizeof(ran));
 		}
-		/* Failing runs in a row, each check on its own count; a run it passes starts it again. */
+		/*
+		 * Failing runs in a row, each check on its own count; a run it passes
+		 * starts it again. A check healthy cannot make (3: EACCES, a name server
+		 * that does not answer) is no failure: the service may be fine, and
+		 * stopping it would make healthy's own trouble the service's.
+		 */
 		for (k = 0; k < o->nchecks; k++) {
 			if (!ran[k])
 				continue;
-			fails[k] = o->checks[k].verdict == VERDICT_PASS ? 0 : fails[k] + 1;
+			fails[k] = o->checks[k].verdict == VERDICT_FAIL ? fails[k] + 1 : 0;
 			stop |= fails[k] >= o->retries;
 			soon |= fails[k] == 1;
 		}
 		if (stop) {
-			int r = checks_report(o->checks, o->nchecks, false, o->quiet);
-
+			checks_report(o->checks, o->nchecks, false, o->quiet);
 			if (child) {
 				int status = reap(child);
 
@@ -453,30 +458,43 @@ static int watch_all(struct options *o)
 					return status;
 				command_stop(o->command[0], child, sigfd, o->grace_ms);
 			}
-			return r == EXIT_HEALTHY ? EXIT_UNHEALTHY : r;
+			return EXIT_UNHEALTHY;
 		}
-		/* A blip and its end are said: "failure 1 of 2: why", then "ok again after 104ms". */
+		/*
+		 * A blip and its end are said: "failure 1 of 2: why", then "ok again
+		 * after 104ms"; a check that cannot be made, once, not every run.
+		 */
 		now = probe_now_ms();
 		for (k = 0; k < o->nchecks; k++) {
 			struct check *c = &o->checks[k];
 			struct line l;
 
+			bool was = unsure[k];
+
 			if (!ran[k])
 				continue;
-			if (!fails[k]) {
+			if (c->verdict == VERDICT_PASS) {
 				if (since[k])
 					say_check(c, "ok again after ", now - since[k]);
 				since[k] = 0;
+				unsure[k] = false;
 				continue;
 			}
 			if (!since[k])
 				since[k] = now;
+			unsure[k] = c->verdict != VERDICT_FAIL;
 			check_line_start(c, &l);
-			line_str(&l, "failure ");
-			line_uint(&l, fails[k]);
-			line_str(&l, " of ");
-			line_uint(&l, o->retries);
-			line_str(&l, ": ");
+			if (!unsure[k]) {
+				line_str(&l, "failure ");
+				line_uint(&l, fails[k]);
+				line_str(&l, " of ");
+				line_uint(&l, o->retries);
+				line_str(&l, ": ");
+			} else if (was) {
+				continue;
+			} else {
+				line_str(&l, "cannot check, still watching: ");
+			}
 			line_mem(&l, c->why.buf, c->why.len);
 			say(&l);
 		}

@@ -108,6 +108,45 @@ check "--retries 1: the same blip stops COMMAND, as --watch always did" 0 -- bas
 	[ "$1" = 1 ] && [[ $0 == "healthy: proc:hlyW-pre1,min=3: 2 running, want at least 3 "* ]] &&
 	[ "$(cat "$2")" = "healthy: stopping sh (pid $3): SIGTERM" ]' "$l1" "$rc" "$TMP/hlyW-pre1.rest" "$(cat "$TMP/hlyW-pre1.pid")"
 
+# A check healthy cannot make (3) never stops COMMAND: it is said once, not every run, and once more when it can be
+# made again; a real failure still ends the watch. The watch runs as uid 65534, the pid file's directory is closed
+# to it, then opened again.
+switches() { sed -n 's/^voluntary_ctxt_switches:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null; }
+pidfd_held() { # pidfd_held PID: up to 10 s for PID to hold a pidfd (a watch holds them once a run passed)
+	local i
+	for i in $(seq 1000); do ls -l "/proc/$1/fd" 2>/dev/null | grep -q "anon_inode:\[pidfd\]" && return 0; sleep 0.01; done
+	return 1
+}
+mkdir -m 755 "$TMP/lk"; start "$NAMED" sleep hlyW-unsure; w=$PID; echo "$w" > "$TMP/lk/p"; mkfifo "$TMP/lk.fifo"
+setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" --watch -i 50ms "pidfile:$TMP/lk/p" -- \
+	sh -c 'echo $$ > "$0"; exec sleep 300 2>/dev/null' "$TMP/lk.pid" 2>"$TMP/lk.fifo" & hp=$!
+exec 3<"$TMP/lk.fifo"
+wait_file "$TMP/lk.pid"; chmod 700 "$TMP/lk"; read -t 10 -r l1 <&3
+# Each run ends in a poll that sleeps, a voluntary context switch: six more are three runs or more.
+v=$(switches "$hp"); for i in $(seq 1000); do [ "$(switches "$hp")" -lt $((v + 6)) ] 2>/dev/null || break; sleep 0.01; done
+chmod 755 "$TMP/lk"; read -t 10 -r l2 <&3
+check "--watch: a check that cannot be made (3) leaves COMMAND running" 0 -- kill -0 "$(cat "$TMP/lk.pid")" "$hp"
+check "... said once, not every run, and once more when it can be made again" 0 -- bash -c '
+	[ "$0" = "healthy: pidfile:$2/lk/p: cannot check, still watching: open $2/lk/p: permission denied" ] &&
+	[[ $1 =~ ^"healthy: pidfile:$2/lk/p: ok again after "[0-9.]+m?s$ ]]' "$l1" "$l2" "$TMP"
+kill "$w"; wait_bounded "--watch ends on a failure after a check it could not make" "$hp"; rc=$?
+timeout 10 cat <&3 > "$TMP/lk.rest"; exec 3<&-
+check "... a failure after it still stops COMMAND: exit 1" 0 -- bash -c '
+	mapfile -t l < "$0"; [ "$1" = 1 ] && [ ${#l[@]} = 2 ] && [[ ${l[0]} == "healthy: pidfile:$2/lk/p: pid $3 not running"* ]] &&
+	[ "${l[1]}" = "healthy: stopping sh (pid $4): SIGTERM" ]' "$TMP/lk.rest" "$rc" "$TMP" "$w" "$(cat "$TMP/lk.pid")"
+# Without COMMAND too, the watch goes on: only a failure or a signal ends it.
+start "$NAMED" sleep hlyW-unsure2; echo "$PID" > "$TMP/lk/p2"
+setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" --watch -i 50ms "pidfile:$TMP/lk/p2" 2>"$TMP/lk2.err" & hp=$!
+pidfd_held "$hp"; chmod 700 "$TMP/lk"
+for i in $(seq 1000); do [ -s "$TMP/lk2.err" ] && break; sleep 0.01; done
+kill -TERM "$hp"; wait_bounded "--watch without COMMAND goes on while it cannot check" "$hp"; rc=$?
+check "--watch without COMMAND: a check it cannot make does not end it; SIGTERM does (143)" 0 -- test "$rc:$(cat "$TMP/lk2.err")" = \
+	"143:healthy: pidfile:$TMP/lk/p2: cannot check, still watching: open $TMP/lk/p2: permission denied"
+check "--watch: a check it cannot make at first is 3, as a single run answers" 3 \
+	--err "healthy: pidfile:$TMP/lk/p2: open $TMP/lk/p2: permission denied" \
+	-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" --watch "pidfile:$TMP/lk/p2" -- true
+chmod 755 "$TMP/lk"
+
 # PID reuse: in a PID namespace of its own, ns_last_pid hands the watched PID to a new process.
 if unshare -pf --mount-proc true 2>/dev/null; then
 	check "--watch never takes a new process with a reused PID for the one it watched" 0 -- \
