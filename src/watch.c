@@ -55,38 +55,76 @@ static void say_check(const struct check *c, const char *what, uint64_t ms)
 	say(&l);
 }
 
-static void interrupted(int sig)
+/*
+ * How often --wait says which checks it still waits for: WAIT_REPORT_MS, or
+ * the milliseconds a test puts in WAIT_REPORT_ENV (a test cannot wait minutes).
+ */
+static uint64_t wait_report_ms(void)
 {
-	static const char term[] = "healthy: wait: interrupted by SIGTERM\n", intr[] = "healthy: wait: interrupted by SIGINT\n";
+	const char *env = getenv(WAIT_REPORT_ENV);
+	unsigned long long v;
 
-	struct pollfd p = { STDERR_FILENO, POLLOUT, 0 };
-
-	/* Only async-signal-safe calls: the wait ends at once, COMMAND never runs; a full stderr gets no line. */
-	if (!quiet && poll(&p, 1, 0) == 1 &&
-	    write(STDERR_FILENO, sig == SIGTERM ? term : intr, sig == SIGTERM ? sizeof(term) - 1 : sizeof(intr) - 1))
-		_exit(128 + sig);
-	_exit(128 + sig);
+	return env && !uint_parse(env, strlen(env), DURATION_MAX_MS, &v) && v ? v : WAIT_REPORT_MS;
 }
 
-static void sleep_ms(uint64_t ms)
+/* A line for each check the last run did not pass: "healthy: still waiting (1m): proc:fluent-bit: not running". */
+static void say_pending(const struct options *o, uint64_t ms)
+{
+	size_t i;
+
+	for (i = 0; i < o->nchecks; i++) {
+		const struct check *c = &o->checks[i];
+		struct line l, spec;
+
+		if (c->verdict == VERDICT_PASS)
+			continue;
+		line_reset(&l);
+		line_str(&l, "healthy: still waiting (");
+		line_duration(&l, ms);
+		line_str(&l, ")");
+		/* check_line_start()'s "healthy: SPEC: ", from its ": " on */
+		check_line_start(c, &spec);
+		line_mem(&l, spec.buf + sizeof("healthy") - 1, spec.len - (sizeof("healthy") - 1));
+		line_mem(&l, c->why.buf, c->why.len);
+		say(&l);
+	}
+}
+
+/*
+ * Sleeps up to ms, or less when SIGTERM or SIGINT comes. They are blocked
+ * during --wait and taken here, so what the wait says on them is said from
+ * normal context, not a handler. Returns the signal, or 0.
+ */
+static int wait_signal(const sigset_t *stop, uint64_t ms)
 {
 	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+	int sig = sigtimedwait(stop, NULL, &ts);
 
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
+	return sig > 0 ? sig : 0;
 }
 
-/* --wait: the checks, again and again, until all pass in one run. Returns 0, or the exit code. */
-static int wait_all(struct options *o)
+/* A signal ends the wait: what it still waited for, then why it ends. Returns 128+sig; COMMAND never runs. */
+static int wait_interrupted(const struct options *o, int sig, uint64_t ms)
+{
+	struct line l;
+
+	say_pending(o, ms);
+	line_reset(&l);
+	line_str(&l, sig == SIGTERM ? "healthy: wait: interrupted by SIGTERM" : "healthy: wait: interrupted by SIGINT");
+	say(&l);
+	return 128 + sig;
+}
+
+/* --wait: the checks, again and again, until all pass in one run; stop (blocked) ends it. Returns 0, or the exit code. */
+static int wait_all(struct options *o, const sigset_t *stop)
 {
 	uint64_t start = probe_now_ms(), end = o->wait_ms ? start + o->wait_ms : UINT64_MAX;
-	uint64_t retry = WAIT_FIRST_RETRY_MS;
+	uint64_t retry = WAIT_FIRST_RETRY_MS, report = wait_report_ms(), next = start + report;
 	bool passed[MAX_CHECKS] = { false };
 	struct line l;
 	size_t i;
+	int sig;
 
-	signal(SIGTERM, interrupted);
-	signal(SIGINT, interrupted);
 	line_reset(&l);
 	line_str(&l, "healthy: waiting ");
 	if (o->wait_ms) {
@@ -115,8 +153,12 @@ static int wait_all(struct options *o)
 			passed[i] |= pass;
 			all &= pass;
 		}
+		/* A signal that came during the run: the run's reasons are the freshest. */
+		sig = wait_signal(stop, 0);
+		if (sig)
+			return wait_interrupted(o, sig, now - start);
 		if (all)
-			break;
+			return 0;
 		if (now >= end) {
 			struct check *failing[MAX_CHECKS];
 			size_t nf = 0;
@@ -139,12 +181,18 @@ static int wait_all(struct options *o)
 			/* As a single run answers: 1 when a check failed, 3 when healthy could not tell. */
 			return failed ? EXIT_UNHEALTHY : EXIT_CANNOT_CHECK;
 		}
-		sleep_ms(retry < end - now ? retry : end - now);
+		/* Every minute or so, after the run past the minute: a wait for ever is never silent for ever. */
+		if (now >= next) {
+			uint64_t at = (now - start) / report * report;
+
+			say_pending(o, at);
+			next = start + at + report;
+		}
+		sig = wait_signal(stop, retry < end - now ? retry : end - now);
+		if (sig)
+			return wait_interrupted(o, sig, probe_now_ms() - start);
 		retry = retry * 2 < o->interval_ms ? retry * 2 : o->interval_ms;
 	}
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	return 0;
 }
 
 /* Exit status 126 or 127 with the shell's meaning, after the one line that says why. */
@@ -504,9 +552,20 @@ static int watch_all(struct options *o)
 
 int watch_main(struct options *o)
 {
+	sigset_t stop;
 	int r;
 
 	quiet = o->quiet;
+	/*
+	 * --wait takes SIGTERM and SIGINT in its sleeps. Blocked before the
+	 * watchdog thread starts, as it inherits the mask: a signal must wait for
+	 * the main thread, not kill the process from the other one.
+	 */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	if (o->wait)
+		sigprocmask(SIG_BLOCK, &stop, NULL);
 	/*
 	 * A wait that only waits is bounded like a check run: a /proc read the
 	 * kernel holds up must not outlast it. Not with --watch, which may run for
@@ -515,7 +574,7 @@ int watch_main(struct options *o)
 	if (o->wait && !o->watch && o->wait_ms)
 		confine_time(o->wait_ms + o->timeout_ms + WATCHDOG_SLACK_MS);
 	if (o->wait) {
-		r = wait_all(o);
+		r = wait_all(o, &stop);
 		confine_answered();
 		if (r)
 			return r;

@@ -1,8 +1,8 @@
 /*
  * watch: --wait (run the checks until all pass, then exec COMMAND) and
- * --watch (block while all pass, exit the moment one fails, supervising
- * COMMAND as a child: signals forwarded, SIGTERM then SIGKILL, zombies
- * reaped as PID 1).
+ * --watch (block while all pass, exit when one has failed --retries runs in
+ * a row, never on one healthy cannot check; supervising COMMAND as a child:
+ * signals forwarded, SIGTERM then SIGKILL, zombies reaped as PID 1).
  */
 #ifndef HEALTHY_WATCH_H
 #define HEALTHY_WATCH_H
@@ -11,6 +11,10 @@
 
 /* The environment variable that makes --watch poll every interval instead of using pidfds. */
 #define WATCH_NO_PIDFD_ENV "HEALTHY_NO_PIDFD"
+/* How often --wait says which checks it still waits for: every minute. */
+#define WAIT_REPORT_MS 60000
+/* ... or every this many milliseconds: for tests, which cannot wait a minute. */
+#define WAIT_REPORT_ENV "HEALTHY_WAIT_REPORT_MS"
 
 /*
  * --pause: what a pause container does for the namespaces others share. It

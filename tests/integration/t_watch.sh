@@ -34,6 +34,33 @@ check "--wait: COMMAND does not inherit healthy's ignored SIGPIPE" 0 -- "$HEALTH
 sleep 0.2; kill -TERM "$hp"; wait_bounded "--wait ends on SIGTERM" "$hp"; rc=$?
 check "SIGTERM during --wait ends it at once: exit 143" 0 -- test "$rc" = 143
 check "... and COMMAND never ran" 1 -- test -e "$TMP/ran"
+# --wait says what it still waits for: every minute, here every 200ms (HEALTHY_WAIT_REPORT_MS), one line per check
+# the last run did not pass, at a multiple of the interval; pid:1 passes and has none.
+check "--wait: every interval, a line per pending check with its last reason" 0 -- bash -c '
+	HEALTHY_WAIT_REPORT_MS=200 "$0" --wait=2s -i 50ms pid:1 tcp:1 2>"$1"; [ $? = 1 ] || exit 1
+	mapfile -t l < <(grep "still waiting" "$1"); [ ${#l[@]} -ge 1 ] || exit 1
+	[ "$(printf "%s\n" "${l[@]}" | sort -u | wc -l)" = ${#l[@]} ] || exit 1
+	for x in "${l[@]}"; do
+		[[ $x =~ ^"healthy: still waiting ("(200ms|400ms|600ms|800ms|1s|1\.2s|1\.4s|1\.6s|1\.8s)"): tcp:1: not listening on port 1"$ ]] || exit 1
+	done' "$HEALTHY" "$TMP/report.err"
+echo "   ($(grep -c "still waiting" "$TMP/report.err") lines in 2s: $(grep "still waiting" "$TMP/report.err" | head -n 1))"
+check "HEALTHY_WAIT_REPORT_MS that is not a number: every minute, as without it" 1 \
+	--err "healthy: waiting up to 300ms for 1 check"$'\n'"healthy: tcp:1: gave up after 300ms: not listening on port 1" \
+	-- env HEALTHY_WAIT_REPORT_MS=0x10 "$HEALTHY" --wait=300ms -i 10ms tcp:1
+wait_signal() { # wait_signal SIG: a wait interrupted by SIG after its first run; sets rc, its lines in $TMP/sig.err
+	rm -f "$TMP/ran"
+	"$HEALTHY" --wait=30s pid:1 tcp:1 -- touch "$TMP/ran" 2>"$TMP/sig.err" & hp=$!
+	for i in $(seq 1000); do grep -q "ok after" "$TMP/sig.err" && break; sleep 0.01; done
+	kill -"$1" "$hp"; wait_bounded "--wait ends on $1" "$hp"; rc=$?
+}
+for sig in TERM INT; do
+	wait_signal "$sig"
+	check "SIG$sig during --wait: exit $((128 + $(kill -l "$sig"))), what it waited for, then why it ends" 0 -- bash -c '
+		mapfile -t l < "$0"; [ "$1" = "$2" ] && [ ${#l[@]} = 4 ] &&
+		[[ ${l[2]} =~ ^"healthy: still waiting ("[0-9.]+m?s"): tcp:1: not listening on port 1"$ ]] &&
+		[ "${l[3]}" = "healthy: wait: interrupted by SIG$3" ] && ! [ -e "$4" ]' \
+		"$TMP/sig.err" "$rc" $((128 + $(kill -l "$sig"))) "$sig" "$TMP/ran"
+done
 
 # --watch: a watched process killed; the time from kill to exit is reported, not asserted.
 watch_kill() { # watch_kill ENV: sets rc and ms
