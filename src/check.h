@@ -50,6 +50,7 @@ struct proc_name {
 	char s[PROC_NAME_SIZE]; /* NUL-terminated; may hold ',' */
 	size_t len;
 	bool glob;
+	bool open;              /* a glob that ends in '*' (glob_open) */
 };
 
 /* What one walk of /proc saw of the processes that carry a proc: check's name. */

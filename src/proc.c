@@ -316,6 +316,7 @@ int proc_name_parse(struct proc_name *pn, const struct check *c, const char *s, 
 	pn->s[n] = '\0';
 	pn->len = n;
 	pn->glob = memchr(s, '*', n) || memchr(s, '?', n) || memchr(s, '[', n);
+	pn->open = glob_open(s, n);
 	return 0;
 }
 
@@ -438,6 +439,24 @@ static size_t class_match(const char *p, size_t n, unsigned char c, bool *hit)
 	return i + 1;
 }
 
+/*
+ * Matches the element at pat[p], which is not '*', against c: '?', a class,
+ * an escaped or a plain byte. Returns its length in the pattern.
+ */
+static size_t glob_elem(const char *pat, size_t pat_len, size_t p, unsigned char c, bool *hit)
+{
+	size_t adv;
+
+	*hit = true;
+	if (pat[p] == '?')
+		return 1;
+	if (pat[p] == '[' && (adv = class_match(pat + p, pat_len - p, c, hit)))
+		return adv;
+	adv = pat[p] == '\\' && p + 1 < pat_len ? 2 : 1;
+	*hit = (unsigned char)pat[p + adv - 1] == c;
+	return adv;
+}
+
 /* With prefix, true when some name that starts with s could match: s ran out before the pattern failed. */
 static bool glob_run(const char *pat, size_t pat_len, const char *s, size_t len, bool prefix)
 {
@@ -446,26 +465,15 @@ static bool glob_run(const char *pat, size_t pat_len, const char *s, size_t len,
 	/* fnmatch(3) without flags, on bytes: '*' and '?' match '/' too (kworker/0:1). */
 	while (i < len) {
 		if (p < pat_len) {
-			char pc = pat[p];
-			bool hit = false;
-			size_t adv = 0;
+			bool hit;
+			size_t adv;
 
-			if (pc == '*') {
+			if (pat[p] == '*') {
 				star_p = ++p;
 				star_i = i;
 				continue;
 			}
-			if (pc == '?') {
-				hit = true;
-				adv = 1;
-			} else if (pc == '[' && (adv = class_match(pat + p, pat_len - p, (unsigned char)s[i], &hit))) {
-				/* hit set by class_match */
-			} else {
-				if (pc == '\\' && p + 1 < pat_len)
-					p++;
-				hit = pat[p] == s[i];
-				adv = 1;
-			}
+			adv = glob_elem(pat, pat_len, p, (unsigned char)s[i], &hit);
 			if (hit) {
 				p += adv;
 				i++;
@@ -489,6 +497,19 @@ bool glob_match(const char *pat, size_t pat_len, const char *s, size_t len)
 	return glob_run(pat, pat_len, s, len, false);
 }
 
+bool glob_open(const char *pat, size_t len)
+{
+	size_t p = 0;
+	bool star = false, hit;
+
+	/* Element by element: a\* and [*] end in a byte, [* and \\* in a star. */
+	while (p < len) {
+		star = pat[p] == '*';
+		p += star ? 1 : glob_elem(pat, len, p, 0, &hit);
+	}
+	return star;
+}
+
 enum name_match name_match_comm(const struct proc_name *pn, const char *comm, size_t comm_len)
 {
 	bool could;
@@ -502,6 +523,9 @@ enum name_match name_match_comm(const struct proc_name *pn, const char *comm, si
 	 * must not match. Only the whole name can say, and it is worth reading
 	 * only if some name that starts with comm could match.
 	 */
+	/* "kube-controller*" and "*" match whatever comm was cut from: no need to know it. */
+	if (pn->open && glob_match(pn->s, pn->len, comm, comm_len))
+		return NAME_YES;
 	could = pn->glob ? glob_run(pn->s, pn->len, comm, comm_len, true)
 			 : pn->len >= comm_len && !memcmp(pn->s, comm, comm_len);
 	return could ? NAME_NEED_FULL : NAME_NO;

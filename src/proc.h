@@ -104,6 +104,11 @@ bool proc_state_live(char state);
 
 /* fnmatch(3) without flags, on bytes: '*', '?', '[a-z]', '[!x]', '\\' escapes. No locale, no wide-character tables. */
 bool glob_match(const char *pat, size_t pat_len, const char *s, size_t len);
+/*
+ * Whether a glob's last element is a '*' (not "\\*" nor "[*]"): a string it
+ * matches, it matches however the string goes on.
+ */
+bool glob_open(const char *pat, size_t len);
 
 /* Parses a NAME (proc:NAME, ,name=NAME) of n bytes. Returns 0, or -1 with the usage error in err. */
 int proc_name_parse(struct proc_name *pn, const struct check *c, const char *s, size_t n, struct line *err);

@@ -179,8 +179,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		/* The first byte splits the input into a pattern and a name. */
 		size_t split = n ? (size_t)d[0] % n : 0;
 
-		if (n)
+		if (n) {
 			glob_match(b + 1, split ? split - 1 : 0, b + split, n - split);
+			glob_open(b + 1, split ? split - 1 : 0);
+		}
 		break;
 	}
 	case TARGET_ESCAPE: {

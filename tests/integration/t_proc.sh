@@ -145,6 +145,9 @@ check "... pid:,name= too" 3 --err-has "cannot tell: the name of pid $rewritten 
 	-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" "pid:$rewritten,name=hly-argv-rewritten-x"
 check "... but a count it cannot change still passes" 0 \
 	-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" proc:hly-controller-manager
+check "... and a glob that ends in * and matches the cut comm needs no more" 0 \
+	--out "healthy: proc:hly-argv-rewr*: ok: 1 running (pid $rewritten S)" \
+	-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" -v 'proc:hly-argv-rewr*'
 cp "$NAMED" "$TMP/bin/hly-deleted-binary-x"
 start bash -c 'exec -a hly-other "$0" "$@"' "$TMP/bin/hly-deleted-binary-x" sleep -
 rm "$TMP/bin/hly-deleted-binary-x"

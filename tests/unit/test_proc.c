@@ -530,6 +530,34 @@ static void glob_match_reads_no_byte_past_the_lengths(void **state)
 	assert_false(glob_match("a\0b", 3, "a\0c", 3));
 }
 
+static void glob_open_is_true_when_the_last_element_is_a_star(void **state)
+{
+	static const struct {
+		const char *pat;
+		bool open;
+	} rows[] = {
+		{ "", false },
+		{ "*", true },
+		{ "**", true },
+		{ "a*", true },
+		{ "*a", false },
+		{ "a*b", false },
+		{ "a?", false },
+		{ "a\\*", false },     /* an escaped star */
+		{ "a\\\\*", true },    /* an escaped backslash, then a star */
+		{ "[*]", false },       /* a class holding a star */
+		{ "[!*]", false },
+		{ "[*", true },         /* an unterminated '[' is a byte; the star is one */
+		{ "x[a-]*", true },
+		{ "\\", false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		ROW_INT(rows[i].pat, glob_open(rows[i].pat, strlen(rows[i].pat)), rows[i].open);
+}
+
 /* ---- proc_state_live ---- */
 
 static void proc_state_live_running_sleeping_idle_alive_zombie_stopped_dead(void **state)
@@ -648,6 +676,15 @@ static void name_match_globs_on_comm_then_the_whole_name(void **state)
 		{ "kube-ctl*", "kube-controller", NAME_NO, NULL, false },
 		/* A comm shorter than 15 bytes is whole: the glob's no is final. */
 		{ "*-manager", "kube-ctl", NAME_NO, NULL, false },
+		/* A glob that ends in '*' and matches the cut comm matches whatever it was cut from. */
+		{ "kube-controller*", "kube-controller", NAME_YES, NULL, false },
+		{ "kube-c*", "kube-controller", NAME_YES, NULL, false },
+		{ "*", "kube-controller", NAME_YES, NULL, false },
+		{ "*-manager*", "kube-controller", NAME_NEED_FULL, "kube-controller-manager", true },
+		/* An escaped or bracketed star is a byte: the whole name still decides. */
+		{ "kube-controller\\*", "kube-controller", NAME_NEED_FULL, "kube-controller*", true },
+		{ "kube-controller\\*", "kube-controller", NAME_NEED_FULL, "kube-controller-manager", false },
+		{ "kube-controller[*]", "kube-controller", NAME_NEED_FULL, "kube-controller-manager", false },
 	};
 
 	(void)state;
@@ -688,6 +725,7 @@ int main(void)
 		cmocka_unit_test(full_name_pick_takes_the_first_that_starts_with_comm),
 		cmocka_unit_test(glob_match_agrees_with_fnmatch_flags_0),
 		cmocka_unit_test(glob_match_reads_no_byte_past_the_lengths),
+		cmocka_unit_test(glob_open_is_true_when_the_last_element_is_a_star),
 		cmocka_unit_test(proc_state_live_running_sleeping_idle_alive_zombie_stopped_dead),
 		cmocka_unit_test(name_match_exact_names_decide_on_comm),
 		cmocka_unit_test(name_match_15_byte_comm_needs_the_whole_name),
