@@ -16,6 +16,13 @@
 
 /* 4 KiB of getdents holds ~150 PIDs: a match near the start of /proc ends the walk early. */
 #define DENTS_SIZE 4096
+/*
+ * A PID namespace that shows at most this many processes besides healthy and
+ * its ancestors is likely a container's own, not the shared one a check of
+ * another container's process needs: its init, its service, a few workers.
+ * A host's shows a hundred or more, its kernel threads alone.
+ */
+#define FEW_PROCS 5
 
 /* Parses a signed decimal field ending at a space or a newline before end; advances *p past it. */
 static int field_parse(const char **p, const char *end, long long *out)
@@ -551,6 +558,7 @@ struct walk {
 	int procfd;
 	struct lineage lineage; /* healthy and its ancestors, never counted */
 	unsigned unseen;        /* processes /proc would not show us (EACCES), or showed empty */
+	unsigned procs;         /* the PIDs /proc listed, healthy's own included */
 	int err;                /* errno that ended the walk, 0 if it ran to the end */
 	char err_what[48];
 };
@@ -955,6 +963,7 @@ static int walk(struct walk *w, struct check *checks, size_t n, bool verbose)
 			if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
 			    uint_parse(d->d_name, strlen(d->d_name), PID_MAX_LIMIT, &pid))
 				continue;
+			w->procs++;
 			if (visit(w, checks, n, (pid_t)pid))
 				return -1;
 			confine_progress++;     /* a walk that moves is slow, not stuck */
@@ -1041,6 +1050,23 @@ static void append_not_counted(struct line *l, const struct check *c)
 		line_str(l, ")");
 }
 
+/*
+ * Whether nothing of the name was seen, in a PID namespace so small that the
+ * process may run in another: a sidecar's check of a container whose PID
+ * namespace it does not share (no pidMode "task", no shareProcessNamespace).
+ */
+static bool alone(struct walk *w, const struct proc_tally *t)
+{
+	unsigned mine;
+
+	if (t->zombies || t->unlive || t->other_users || t->ancestors || t->unsure)
+		return false;
+	if (w->lineage.n < 0)
+		ancestors_load(&w->lineage);
+	mine = (w->lineage.self != 0) + (unsigned)w->lineage.n;
+	return w->procs <= mine + FEW_PROCS;
+}
+
 static void verdict(struct check *c, struct walk *w, bool complete)
 {
 	const struct proc_tally *t = &c->u.proc.tally;
@@ -1106,6 +1132,12 @@ static void verdict(struct check *c, struct walk *w, bool complete)
 			}
 			line_uint(l, (unsigned long long)c->u.proc.uid);
 			line_str(l, numeric ? "" : ")");
+		}
+		if (alone(w, t)) {
+			line_str(l, " (this PID namespace shows ");
+			line_uint(l, w->procs);
+			line_str(l, w->procs == 1 ? " process" : " processes");
+			line_str(l, ": is it shared?)");
 		}
 	} else {
 		line_uint(l, t->live);

@@ -163,6 +163,63 @@ own $!
 wait_file "$TMP/ready.rel"
 check "argv[0] given as a relative path" 0 -- "$HEALTHY" proc:hly-controller-scheduler
 
+# Nothing of the name in a PID namespace that shows few processes: it may run in another one (a sidecar's
+# check without pidMode "task" or shareProcessNamespace). Each runs as PID 1 of a namespace of its own, after
+# N sleeps started there; they die with it.
+if unshare -pf --mount-proc true 2>/dev/null; then
+	# in_ns N CMD...: CMD as PID 1 of a new PID namespace, with its own /proc, after N sleeps (exec'd).
+	in_ns() {
+		unshare -pf --mount-proc bash -c 'for ((i = 0; i < $0; i++)); do sleep 600 & done
+			for p in $(jobs -p); do until [ "$(cat /proc/$p/comm)" = sleep ]; do :; done; done
+			exec "$@"' "$@"
+	}
+	check "alone in its PID namespace: not running, and says how few processes it shows" 1 \
+		--err "healthy: proc:hlyQ-absent: not running (this PID namespace shows 1 process: is it shared?)" \
+		-- in_ns 0 "$HEALTHY" proc:hlyQ-absent
+	check "... with two others" 1 \
+		--err "healthy: proc:hlyQ-absent: not running (this PID namespace shows 3 processes: is it shared?)" \
+		-- in_ns 2 "$HEALTHY" proc:hlyQ-absent
+	check "... with user=" 1 \
+		--err "healthy: proc:hlyQ-absent,user=0: not running as uid 0 (this PID namespace shows 1 process: is it shared?)" \
+		-- in_ns 0 "$HEALTHY" proc:hlyQ-absent,user=0
+	check "... five others besides healthy are still few" 1 \
+		--err "healthy: proc:hlyQ-absent,min=2: not running (this PID namespace shows 6 processes: is it shared?)" \
+		-- in_ns 5 "$HEALTHY" proc:hlyQ-absent,min=2
+	check "six are not: a plain 'not running'" 1 --err "healthy: proc:hlyQ-absent: not running" \
+		-- in_ns 6 "$HEALTHY" proc:hlyQ-absent
+	# A shell as PID 1, four sleeps, a second shell (healthy's ancestor: counted, six others), then healthy.
+	check "healthy's ancestors do not count as others" 1 \
+		--err "healthy: proc:hlyQ-absent: not running (this PID namespace shows 7 processes: is it shared?)" \
+		-- in_ns 4 sh -c 'sh -c '\''"$0" proc:hlyQ-absent; exit $?'\'' "$0"; exit $?' "$HEALTHY"
+	check "a process of the name that does not count says so, not the hint" 1 \
+		--err "healthy: proc:hlyQ-zomb: not running (1 zombie)" \
+		-- in_ns 0 bash -c '"$1" zombie hlyQ-zomb "$2" & until [ -s "$2" ]; do sleep 0.01; done; exec "$0" proc:hlyQ-zomb' \
+		"$HEALTHY" "$NAMED" "$TMP/ready.nszombie"
+	check "a process that runs there is found" 0 -- in_ns 1 "$HEALTHY" proc:sleep
+	check "the host's PID namespace shows too many for the hint" 1 --err "healthy: proc:hlyQ-absent: not running" \
+		-- "$HEALTHY" proc:hlyQ-absent
+else
+	skip "a PID namespace that shows few processes" "unshare -pf --mount-proc is not allowed here"
+fi
+
+# A frozen process (docker pause, the cgroup freezer) counts as running: /proc shows it asleep (D under the v1
+# freezer), and nothing healthy reads tells frozen from idle. The README says so; this keeps it true.
+fz=/sys/fs/cgroup/freezer/hlyQ-$$ fz_root=/sys/fs/cgroup/freezer
+if [ ! -d "$fz_root" ] && [ -f /sys/fs/cgroup/cgroup.controllers ]; then fz=/sys/fs/cgroup/hlyQ-$$ fz_root=/sys/fs/cgroup; fi
+if mkdir "$fz" 2>/dev/null; then
+	start "$NAMED" sleep hlyQ-frozen; frozen=$PID
+	echo "$frozen" > "$fz/cgroup.procs"
+	if [ -f "$fz/freezer.state" ]; then echo FROZEN > "$fz/freezer.state"; else echo 1 > "$fz/cgroup.freeze"; fi
+	for i in $(seq 500); do grep -qsx -e FROZEN -e "frozen 1" "$fz/freezer.state" "$fz/cgroup.events" && break; sleep 0.01; done
+	check "a frozen process counts as running" 0 --out-has "healthy: proc:hlyQ-frozen: ok: 1 running (pid $frozen " \
+		-- "$HEALTHY" -v proc:hlyQ-frozen
+	if [ -f "$fz/freezer.state" ]; then echo THAWED > "$fz/freezer.state"; else echo 0 > "$fz/cgroup.freeze"; fi
+	echo "$frozen" > "$fz_root/cgroup.procs"
+	rmdir "$fz"
+else
+	skip "a frozen process" "no cgroup freezer to write to here"
+fi
+
 # healthy never counts itself, nor the shell that runs it.
 # A copy under a name of its own: another healthy running on the machine must not make this pass.
 cp "$HEALTHY" "$TMP/bin/hly-self"
