@@ -517,6 +517,100 @@ bool glob_open(const char *pat, size_t len)
 	return star;
 }
 
+/* Takes the '*'s at p: they match nothing yet, and no byte before them is needed again. */
+static void args_stars(struct args_match *m)
+{
+	while (m->p < m->pat_len && m->pat[m->p] == '*') {
+		m->star_p = ++m->p;
+		m->n = 0;
+	}
+}
+
+void args_match_start(struct args_match *m, const char *pat, size_t pat_len)
+{
+	memset(m, 0, offsetof(struct args_match, buf));
+	m->pat = pat;
+	m->pat_len = pat_len;
+	m->star_p = ARGS_NO_STAR;
+	args_stars(m);
+}
+
+/*
+ * glob_run() on a string that arrives a byte at a time. Where glob_run()
+ * goes back to the byte after the one the last '*' took first, this replays
+ * buf, which holds the bytes from there on: no more than the pattern
+ * elements met since that '*', and the new byte.
+ */
+static void args_step(struct args_match *m, char c)
+{
+	size_t i = m->n;
+
+	if (m->dead)
+		return;
+	m->buf[m->n++] = c;
+	while (i < m->n) {
+		bool hit = false;
+
+		if (m->p < m->pat_len && m->pat[m->p] == '*') {
+			m->star_p = ++m->p;
+			m->n -= i;
+			memmove(m->buf, m->buf + i, m->n);
+			i = 0;
+			continue;
+		}
+		if (m->p < m->pat_len) {
+			size_t adv = glob_elem(m->pat, m->pat_len, m->p, (unsigned char)m->buf[i], &hit);
+
+			if (hit) {
+				m->p += adv;
+				i++;
+				continue;
+			}
+		}
+		if (m->star_p == ARGS_NO_STAR) {
+			/* No '*' to take more: nothing that starts so can match. */
+			m->dead = true;
+			return;
+		}
+		/* The last '*' takes one byte more; match on from the next. */
+		m->p = m->star_p;
+		memmove(m->buf, m->buf + 1, --m->n);
+		i = 0;
+	}
+	args_stars(m);
+}
+
+/* Known: no match whatever follows, or a match whatever follows (the pattern ends in a '*' it reached). */
+static bool args_known(const struct args_match *m)
+{
+	return m->dead || m->star_p == m->pat_len;
+}
+
+bool args_match_feed(struct args_match *m, const char *buf, size_t len)
+{
+	size_t k;
+
+	for (k = 0; k < len && !args_known(m); k++) {
+		if (!m->in_args) {
+			/* argv[0] is the name's business, not the arguments'. */
+			m->in_args = buf[k] == '\0';
+		} else if (buf[k] == '\0') {
+			m->nuls++;
+		} else {
+			for (; m->nuls; m->nuls--)
+				args_step(m, ' ');
+			args_step(m, buf[k]);
+		}
+	}
+	return args_known(m);
+}
+
+bool args_match_end(const struct args_match *m)
+{
+	/* The '*'s after the last byte are taken already: the pattern must be used up. */
+	return !m->dead && m->p == m->pat_len;
+}
+
 enum name_match name_match_comm(const struct proc_name *pn, const char *comm, size_t comm_len)
 {
 	bool could;

@@ -20,6 +20,7 @@ enum {
 	TARGET_STAT = 1, TARGET_STATUS, TARGET_CMDLINE, TARGET_PIDFILE, TARGET_MOUNTINFO, TARGET_PASSWD,
 	TARGET_PROCNET_INET, TARGET_DIAG_INET, TARGET_DIAG_UNIX, TARGET_NL_BATCH,
 	TARGET_CHECK, TARGET_ARGS, TARGET_DURATION, TARGET_HTTP_STATUS, TARGET_GLOB, TARGET_ESCAPE,
+	TARGET_ARGS_MATCH,
 };
 
 static int count(const struct sock_entry *e, void *ctx)
@@ -183,6 +184,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 			glob_match(b + 1, split ? split - 1 : 0, b + split, n - split);
 			glob_open(b + 1, split ? split - 1 : 0);
 		}
+		break;
+	}
+	case TARGET_ARGS_MATCH: {
+		/*
+		 * The first byte splits the input into a pattern and a command line,
+		 * fed in chunks of a size the second byte picks. The stream must
+		 * answer as glob_match() does on the arguments joined whole.
+		 */
+		static struct args_match m;
+		static char joined[4096];
+		size_t split = n ? (size_t)d[0] % n : 0, step = n > 1 ? 1 + d[1] % 64 : 1, off, jn = 0;
+		const char *pat = b + (n ? 1 : 0), *cmd = b + split, *nul;
+		size_t pat_len = split ? split - 1 : 0, len = n - split;
+
+		if (pat_len > ARGS_GLOB_SIZE)
+			pat_len = ARGS_GLOB_SIZE;
+		args_match_start(&m, pat, pat_len);
+		for (off = 0; off < len; off += step)
+			if (args_match_feed(&m, cmd + off, len - off < step ? len - off : step))
+				break;
+		nul = memchr(cmd, '\0', len);
+		if (nul) {
+			jn = len - (size_t)(nul + 1 - cmd);
+			while (jn && nul[jn] == '\0')
+				jn--;
+			for (off = 0; off < jn && off < sizeof(joined); off++)
+				joined[off] = nul[1 + off] ? nul[1 + off] : ' ';
+		}
+		if (jn <= sizeof(joined) && args_match_end(&m) != glob_match(pat, pat_len, joined, jn))
+			abort();
 		break;
 	}
 	case TARGET_ESCAPE: {
