@@ -58,6 +58,7 @@ struct proc_tally {
 	unsigned live;
 	unsigned zombies;
 	unsigned other_users;   /* live, right name, wrong uid */
+	unsigned other_args;    /* live, right name and uid, arguments args= does not match */
 	unsigned ancestors;     /* right name, but healthy itself or its ancestor */
 	pid_t ancestor_pid;
 	unsigned unsure;        /* live, comm a cut 15 bytes that may be NAME, the rest of the name unknown */
@@ -116,6 +117,8 @@ struct check {
 			uid_t uid;
 			const char *user;   /* user= as typed, inside spec */
 			size_t user_len;
+			const char *args;   /* args= GLOB, inside spec; NULL: any arguments */
+			size_t args_len;
 			struct proc_tally tally;
 		} proc;
 		struct {

@@ -219,14 +219,16 @@ const char *full_name_pick(const char *comm, size_t comm_len, const struct argv_
 	return NULL;
 }
 
-/* Reads cmdline under dirfd as far as argv[1] goes. Returns 0, or -1 with errno. */
-static int argv_names_read(int dirfd, struct argv_names *a)
+/*
+ * Reads cmdline under dirfd, feeding it to a (as far as argv[1] goes) or
+ * else to m (until its answer is known). Returns 0, or -1 with errno.
+ */
+static int cmdline_read(int dirfd, struct argv_names *a, struct args_match *m)
 {
 	static char buf[CMDLINE_SIZE];
 	int fd = openat(dirfd, "cmdline", O_RDONLY | O_CLOEXEC | O_NOCTTY), saved;
 	ssize_t n;
 
-	argv_names_start(a);
 	if (fd < 0)
 		return -1;
 	for (;;) {
@@ -234,7 +236,7 @@ static int argv_names_read(int dirfd, struct argv_names *a)
 		if (n < 0 && errno == EINTR)
 			continue;
 		confine_progress++;     /* 128 KiB of argv[0] is many reads: slow, not stuck */
-		if (n <= 0 || argv_names_feed(a, buf, (size_t)n))
+		if (n <= 0 || (a ? argv_names_feed(a, buf, (size_t)n) : args_match_feed(m, buf, (size_t)n)))
 			break;
 	}
 	saved = errno;
@@ -243,13 +245,28 @@ static int argv_names_read(int dirfd, struct argv_names *a)
 	return n < 0 ? -1 : 0;
 }
 
+/*
+ * /proc/PID itself, or with via (not 0), its thread via: a zombie leader has
+ * no memory left to show, and a thread that lives on shows the process's.
+ * Returns the fd (dirfd, or one to close), or -1 with errno.
+ */
+static int via_dir(int dirfd, pid_t via)
+{
+	char path[24];
+
+	if (!via)
+		return dirfd;
+	memcpy(path, "task/", 5);
+	proc_path(path + 5, via, "");
+	return openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
 int proc_full_name(int dirfd, pid_t via, const struct proc_stat *st, const char **name, size_t *len)
 {
 	static struct argv_names a;
 	static char exe[PATH_MAX];
-	char path[24];
 	ssize_t n;
-	int fd = dirfd, r, e;
+	int fd, r, e;
 
 	/* A kernel thread's name is its own to give, in full or cut: there is nothing else to read. */
 	if (st->flags & PF_KTHREAD) {
@@ -257,15 +274,11 @@ int proc_full_name(int dirfd, pid_t via, const struct proc_stat *st, const char 
 		*len = st->comm_len;
 		return 1;
 	}
-	/* A zombie leader has no memory left to show: a thread that lives on shows the process's. */
-	if (via) {
-		memcpy(path, "task/", 5);
-		proc_path(path + 5, via, "");
-		fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			return -1;
-	}
-	r = argv_names_read(fd, &a);
+	fd = via_dir(dirfd, via);
+	if (fd < 0)
+		return -1;
+	argv_names_start(&a);
+	r = cmdline_read(fd, &a, NULL);
 	/* Another user's process hides its exe (EACCES): then argv alone can tell. */
 	n = r ? -1 : readlinkat(fd, "exe", exe, sizeof(exe));
 	e = errno;
@@ -375,7 +388,34 @@ static int proc_option_parse(struct check *c, const char *opt, size_t n, struct 
 		c->u.proc.uid = r == 0 ? (uid_t)v : 0;
 		return 0;
 	}
-	return check_option_unknown(c, opt, key_len, "min=, max=, user=", err);
+	if (key_len == 4 && !memcmp(opt, "args", 4)) {
+		if (c->u.proc.args) {
+			check_usage(err, c, "args= given twice");
+			return -1;
+		}
+		if (val_len == 0) {
+			check_usage(err, c, "empty args (args=* takes any)");
+			return -1;
+		}
+		if (val_len > ARGS_GLOB_SIZE) {
+			check_usage(err, c, "args too long (at most 256 bytes)");
+			return -1;
+		}
+		c->u.proc.args = val;
+		c->u.proc.args_len = val_len;
+		return 0;
+	}
+	return check_option_unknown(c, opt, key_len, "min=, max=, user=, args=", err);
+}
+
+/* The last ",args=" in body before end, or NULL. */
+static const char *args_comma(const char *body, const char *end)
+{
+	while ((end = memrchr(body, ',', (size_t)(end - body))) != NULL) {
+		if (!strncmp(end + 1, "args=", 5))
+			return end;
+	}
+	return NULL;
 }
 
 int proc_spec_parse(struct check *c, const char *body, struct line *err)
@@ -397,8 +437,18 @@ int proc_spec_parse(struct check *c, const char *body, struct line *err)
 			check_usage(err, c, "empty option after ','");
 			return -1;
 		}
-		if (!check_option_key(opt, opt_len))
-			break;
+		/*
+		 * A piece that is no option (",b") belongs to an args= glob on its
+		 * left, commas and all ("args=-Dx=1,y" ... is one glob); with none
+		 * there, it is part of the name.
+		 */
+		if (!check_option_key(opt, opt_len)) {
+			comma = args_comma(body, comma);
+			if (!comma)
+				break;
+			opt = comma + 1;
+			opt_len = n - (size_t)(opt - body);
+		}
 		if (proc_option_parse(c, opt, opt_len, err))
 			return -1;
 		n = (size_t)(comma - body);
@@ -539,7 +589,9 @@ void args_match_start(struct args_match *m, const char *pat, size_t pat_len)
  * glob_run() on a string that arrives a byte at a time. Where glob_run()
  * goes back to the byte after the one the last '*' took first, this replays
  * buf, which holds the bytes from there on: no more than the pattern
- * elements met since that '*', and the new byte.
+ * elements met since that '*', and the new byte. So a byte costs at most
+ * that many steps, as in glob_run(): a MiB of "a" against "*aaa...ab*"
+ * (30 a) takes some 190 ms, a real glob on a real command line a few.
  */
 static void args_step(struct args_match *m, char c)
 {
@@ -846,6 +898,26 @@ static void evidence_add(struct pid_state *list, unsigned count, pid_t pid, char
 }
 
 /*
+ * Whether the arguments of the process at dirfd (read through its thread
+ * via, when not 0) match c's args=. Returns 1 or 0, or -1 with errno.
+ */
+static int args_check(int dirfd, pid_t via, const struct check *c)
+{
+	static struct args_match m;
+	int fd = via_dir(dirfd, via), r, e;
+
+	if (fd < 0)
+		return -1;
+	args_match_start(&m, c->u.proc.args, c->u.proc.args_len);
+	r = cmdline_read(fd, NULL, &m);
+	e = errno;
+	if (fd != dirfd)
+		close(fd);
+	errno = e;
+	return r ? -1 : args_match_end(&m);
+}
+
+/*
  * Looks at one process whose comm may match. When more than stat is needed
  * (cmdline, exe, status), every file is read from one directory fd, so all
  * concern the same process even if its PID is reused meanwhile; stat alone
@@ -905,7 +977,7 @@ static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, 
 		struct check *c = &checks[i];
 		struct proc_tally *t = &c->u.proc.tally;
 		enum name_match m;
-		bool unsure = false;
+		bool unsure = false, anc;
 
 		if (!maybe[i])
 			continue;
@@ -925,11 +997,8 @@ static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, 
 		}
 		if (m != NAME_YES)
 			continue;
-		if (lineage_of(&w->lineage, pid) != LINEAGE_NONE) {
-			if (!unsure && !t->ancestors++)
-				t->ancestor_pid = pid;
-			continue;
-		}
+		/* healthy's ancestor is never counted, nor said to be held back unless it passes the other tests too. */
+		anc = lineage_of(&w->lineage, pid) != LINEAGE_NONE;
 		if (c->u.proc.by_user) {
 			if (!have_status) {
 				len = io_read_at(dfd, "status", status_buf, sizeof(status_buf));
@@ -944,9 +1013,27 @@ static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, 
 				have_status = true;
 			}
 			if (status.ruid != c->u.proc.uid) {
-				t->other_users += live && !unsure;
+				t->other_users += live && !unsure && !anc;
 				continue;
 			}
+		}
+		if (c->u.proc.args) {
+			int a = args_check(dfd, via != pid ? via : 0, c);
+
+			/* Gone, or hidden: nothing more to say of it, for any check. */
+			if (a < 0) {
+				r = read_error(w, "read", pid, "/cmdline");
+				goto out;
+			}
+			if (!a) {
+				t->other_args += live && !unsure && !anc;
+				continue;
+			}
+		}
+		if (anc) {
+			if (!unsure && !t->ancestors++)
+				t->ancestor_pid = pid;
+			continue;
 		}
 		if (unsure) {
 			/* Only a process that runs could change the count; a dead one of any name is no answer. */
@@ -1015,7 +1102,7 @@ static int visit(struct walk *w, struct check *checks, size_t n, pid_t pid)
 
 		maybe[i] = m != NAME_NO;
 		any |= maybe[i];
-		need_dir |= m == NAME_NEED_FULL || (maybe[i] && checks[i].u.proc.by_user);
+		need_dir |= m == NAME_NEED_FULL || (maybe[i] && (checks[i].u.proc.by_user || checks[i].u.proc.args));
 	}
 	return any ? candidate(w, checks, n, pid, maybe, need_dir) : 0;
 }
@@ -1134,6 +1221,12 @@ static void append_not_counted(struct line *l, const struct check *c)
 		line_str(l, " running as other users");
 		sep = "; ";
 	}
+	if (t->other_args) {
+		line_str(l, sep);
+		line_uint(l, t->other_args);
+		line_str(l, " running with other arguments");
+		sep = "; ";
+	}
 	if (t->ancestors) {
 		line_str(l, sep);
 		line_str(l, "not counting healthy's own ancestor, pid ");
@@ -1153,7 +1246,7 @@ static bool alone(struct walk *w, const struct proc_tally *t)
 {
 	unsigned mine;
 
-	if (t->zombies || t->unlive || t->other_users || t->ancestors || t->unsure)
+	if (t->zombies || t->unlive || t->other_users || t->other_args || t->ancestors || t->unsure)
 		return false;
 	if (w->lineage.n < 0)
 		ancestors_load(&w->lineage);

@@ -34,7 +34,7 @@ struct proc_stat {
 	unsigned long long starttime;
 };
 
-/* Parses the NAME[,min=N][,max=N][,user=U] after "proc:". Returns 0, or -1 with the usage error in err. */
+/* Parses the NAME[,min=N][,max=N][,user=U][,args=GLOB] after "proc:". Returns 0, or -1 with the usage error in err. */
 int proc_spec_parse(struct check *c, const char *body, struct line *err);
 
 /* Parses /proc/PID/stat. Returns 0, or -1 if the bytes are not a stat line. */
@@ -74,8 +74,11 @@ void argv_names_start(struct argv_names *a);
 /* Feeds the next len bytes of cmdline. Returns true once both base names are complete. */
 bool argv_names_feed(struct argv_names *a, const char *buf, size_t len);
 
-/* The longest args= GLOB: the matcher keeps at most this many bytes of the command line (and one more). */
-#define ARGS_GLOB_SIZE 1024
+/*
+ * The longest args= GLOB: the matcher keeps at most this many bytes of the
+ * command line (and one more), and its work per byte is bounded by it.
+ */
+#define ARGS_GLOB_SIZE 256
 
 /*
  * A glob (glob_match's) matched against the arguments of a command line,

@@ -163,6 +163,99 @@ own $!
 wait_file "$TMP/ready.rel"
 check "argv[0] given as a relative path" 0 -- "$HEALTHY" proc:hly-controller-scheduler
 
+# args=GLOB: the arguments after argv[0] joined by single spaces, on real interpreters' command lines.
+# Each helper script takes its ready file last: it writes its PID there, then waits to be killed.
+cat > "$TMP/hlyQ-app.py" <<'EOF'
+import os, sys, time
+r = sys.argv[-1]
+with open(r + ".tmp", "w") as f:
+    f.write("%d\n" % os.getpid())
+os.rename(r + ".tmp", r)
+time.sleep(600)
+EOF
+cat > "$TMP/hlyQ-app.pl" <<'EOF'
+my $r = $ARGV[-1];
+open(my $f, ">", "$r.tmp") or die; print $f "$$\n"; close($f); rename("$r.tmp", $r) or die;
+sleep 600;
+EOF
+printf '#!/bin/sh\nfor r; do :; done\necho $$ > "$r.tmp" && mv "$r.tmp" "$r" && read x < "$0.fifo"\n' > "$TMP/bin/hlyQ-app.sh"
+chmod 755 "$TMP/bin/hlyQ-app.sh"; mkfifo "$TMP/bin/hlyQ-app.sh.fifo"
+py=/usr/bin/python3
+if [ -x "$py" ]; then
+	start "$py" "$TMP/hlyQ-app.py" --port 8080; app=$PID app_ready=$TMP/ready.$nready
+	check "args=: a python3 script by its arguments" 0 \
+		--out "healthy: proc:python3,args=*hlyQ-app.py*: ok: 1 running (pid $app S)" \
+		-- "$HEALTHY" -v 'proc:python3,args=*hlyQ-app.py*'
+	check "... the arguments joined by single spaces, whole" 0 \
+		-- "$HEALTHY" "proc:python3,args=$TMP/hlyQ-app.py --port 8080 $app_ready"
+	check "... the glob must match to their end" 1 -- "$HEALTHY" 'proc:python3,args=*hlyQ-app.py'
+	check "... argv[0] is not one of them" 1 -- "$HEALTHY" "proc:python3,args=$py *"
+	check "... the name still decides" 1 -- "$HEALTHY" 'proc:perl,args=*hlyQ-app.py*'
+	check "... NAME * is any process" 0 --out "healthy: proc:*,args=*hlyQ-app.py --port 8080 *: ok: 1 running (pid $app S)" \
+		-- "$HEALTHY" -v 'proc:*,args=*hlyQ-app.py --port 8080 *'
+	check "... healthy's own ancestors do not count (timeout's arguments hold the glob)" 1 \
+		--err-has " running with other arguments; not counting healthy's own ancestor, pid " \
+		-- "$HEALTHY" 'proc:*,args=*hlyQ-nowhere*'
+	check "... as uid 65534, of root's process: cmdline is readable by all" 0 \
+		-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" 'proc:python3,args=*hlyQ-app.py --port 8080 *'
+
+	# Under a name of their own (a symlink to the interpreter: comm is its name), so that no other python3 on
+	# the machine changes the exact lines.
+	ln -s "$py" "$TMP/bin/hlyQ-python3"
+	start "$TMP/bin/hlyQ-python3" "$TMP/hlyQ-app.py" --port 8081; q1=$PID
+	start "$TMP/bin/hlyQ-python3" "$TMP/hlyQ-app.py" --port 8081; q2=$PID
+	start "$TMP/bin/hlyQ-python3" "$TMP/hlyQ-app.py" --port 8082
+	check "args= counts with min= and max=" 0 -- "$HEALTHY" 'proc:hlyQ-python3,args=*--port 8081 *,min=2,max=2'
+	check "... too few: the others are counted apart" 1 \
+		--err "healthy: proc:hlyQ-python3,args=*--port 8081 *,min=3: 2 running, want at least 3 (pids $q1 S, $q2 S) (1 running with other arguments)" \
+		-- "$HEALTHY" 'proc:hlyQ-python3,args=*--port 8081 *,min=3'
+	check "... none: not running, and how many run with other arguments" 1 \
+		--err "healthy: proc:hlyQ-python3,args=*--port 9999 *: not running (3 running with other arguments)" \
+		-- "$HEALTHY" 'proc:hlyQ-python3,args=*--port 9999 *'
+	check "... a class in the glob" 0 -- "$HEALTHY" 'proc:hlyQ-python3,args=*hlyQ-app.py --port 808[12] *,min=3,max=3'
+	check "... with user=" 0 -- "$HEALTHY" 'proc:hlyQ-python3,user=0,args=*--port 8082 *'
+	check "... as uid 65534" 0 \
+		-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" 'proc:hlyQ-python3,args=*--port 8081 *,min=2,max=2'
+	start "$TMP/bin/hlyQ-python3" "$TMP/hlyQ-app.py" $'new\nline' $'\xff'; hostile=$PID
+	check "... an argument holding a newline, and one that is not UTF-8, are matched as they are" 0 \
+		--out "healthy: proc:hlyQ-python3,args=*new?line ?*: ok: 1 running (pid $hostile S)" \
+		-- "$HEALTHY" -v 'proc:hlyQ-python3,args=*new?line ?*'
+	check "... and a glob holding them is escaped when printed" 1 \
+		--err 'healthy: proc:hlyQ-python3,args=*new\nline \xff: not running (4 running with other arguments)' \
+		-- "$HEALTHY" $'proc:hlyQ-python3,args=*new\nline \xff'
+	# A MiB of arguments (ten of 100,000 bytes) before the one looked for: read to the end, not cut.
+	big=$(head -c 100000 /dev/zero | tr '\0' x)
+	start "$TMP/bin/hlyQ-python3" "$TMP/hlyQ-app.py" $big $big $big $big $big $big $big $big $big $big --hlyQ-end
+	check "... past a MiB of arguments" 0 -- "$HEALTHY" 'proc:hlyQ-python3,args=*--hlyQ-end *,max=1'
+	check "... and to their end, exactly" 1 -- "$HEALTHY" 'proc:hlyQ-python3,args=*x --hlyQ-end'
+else
+	skip "args= with python3" "no $py"
+fi
+if command -v perl >/dev/null; then
+	start perl "$TMP/hlyQ-app.pl" a b; pl=$PID
+	check "args=: a perl script" 0 --out "healthy: proc:perl,args=*/hlyQ-app.pl a b *: ok: 1 running (pid $pl S)" \
+		-- "$HEALTHY" -v 'proc:perl,args=*/hlyQ-app.pl a b *'
+	# perl's $0 = "..." rewrites the command line as one string (and comm): argv[0] is all of it.
+	start perl -e '$0 = "hlyQ-title: worker"; open(my $f, ">", "$ARGV[0].tmp"); print $f "$$\n"; close($f);
+		rename("$ARGV[0].tmp", $ARGV[0]); sleep 600'
+	check "a command line rewritten as one string has no arguments" 0 -- "$HEALTHY" 'proc:hlyQ-title*,args=*'
+	check "... so its words are not matched as arguments" 1 \
+		--err "healthy: proc:hlyQ-title*,args=*worker*: not running (1 running with other arguments)" \
+		-- "$HEALTHY" 'proc:hlyQ-title*,args=*worker*'
+else
+	skip "args= with perl" "no perl"
+fi
+start sh "$TMP/bin/hlyQ-app.sh" one two
+check "args=: a sh script run by its interpreter" 0 -- "$HEALTHY" "proc:sh,args=$TMP/bin/hlyQ-app.sh one two *"
+start "$TMP/bin/hlyQ-app.sh" three; shpid=$PID
+check "... and by its #! line: argv[1] is the script, comm its name" 0 \
+	--out "healthy: proc:hlyQ-app.sh,args=$TMP/bin/hlyQ-app.sh three *: ok: 1 running (pid $shpid S)" \
+	-- "$HEALTHY" -v "proc:hlyQ-app.sh,args=$TMP/bin/hlyQ-app.sh three *"
+start "$NAMED" leader-exit hlyQ-zlargs
+wait_state "$PID" Z
+check "args= of a process whose main thread exited: read through a thread that runs" 0 \
+	-- "$HEALTHY" 'proc:hlyQ-zlargs,args=leader-exit hlyQ-zlargs *'
+
 # Nothing of the name in a PID namespace that shows few processes: it may run in another one (a sidecar's
 # check without pidMode "task" or shareProcessNamespace). Each runs as PID 1 of a namespace of its own, after
 # N sleeps started there; they die with it.

@@ -30,12 +30,15 @@ proc:x,max=lots|healthy: proc:x,max=lots: min= and max= take a whole number
 proc:x,min=1,min=2|healthy: proc:x,min=1,min=2: min= given twice
 proc:x,min=3,max=1|healthy: proc:x,min=3,max=1: min= is more than max=
 proc:x,min=99999999|healthy: proc:x,min=99999999: count out of range (0-1000000)
-proc:x,foo=1|healthy: proc:x,foo=1: unknown option 'foo' (proc: takes min=, max=, user=)
+proc:x,foo=1|healthy: proc:x,foo=1: unknown option 'foo' (proc: takes min=, max=, user=, args=)
 proc:x,user=|healthy: proc:x,user=: empty user
 proc:x,user=99999999999|healthy: proc:x,user=99999999999: uid out of range
+proc:x,args=|healthy: proc:x,args=: empty args (args=* takes any)
+proc:x,args=a,args=b|healthy: proc:x,args=a,args=b: args= given twice
+proc:x,args=a,b=1|healthy: proc:x,args=a,b=1: unknown option 'b' (proc: takes min=, max=, user=, args=)
 pidfile:|healthy: pidfile:: empty path
 proc:x,|healthy: proc:x,: empty option after ','
-proc:x,Min=2|healthy: proc:x,Min=2: unknown option 'Min' (proc: takes min=, max=, user=)
+proc:x,Min=2|healthy: proc:x,Min=2: unknown option 'Min' (proc: takes min=, max=, user=, args=)
 -- -v|healthy: -v: not a check (did you mean proc:-v?)
 --bogus|healthy: --bogus: unknown option
 -x|healthy: -x: unknown option
@@ -104,6 +107,9 @@ check "--timeout 2m" 0 -- "$HEALTHY" --timeout 2m pid:1
 check "--timeout=1m30s" 0 -- "$HEALTHY" --timeout=1m30s pid:1
 check "a bare number of seconds" 0 -- "$HEALTHY" -t 10 pid:1
 check "a name of 300 bytes" 2 --err-has "name too long" -- "$HEALTHY" "proc:$(head -c 300 /dev/zero | tr '\0' a)"
+check "an args= glob of 257 bytes" 2 --err-has "args too long (at most 256 bytes)" \
+	-- "$HEALTHY" "proc:x,args=$(head -c 257 /dev/zero | tr '\0' a)"
+check "... of 256 bytes is taken" 1 -- "$HEALTHY" "proc:hlyQ-absent,args=$(head -c 256 /dev/zero | tr '\0' a)"
 check "an abstract unix name longer than sun_path" 2 --err-has "longer than an abstract socket name can be" \
 	-- "$HEALTHY" "unix:@$(head -c 120 /dev/zero | tr '\0' a)"
 args=(); for i in $(seq 65); do args+=(pid:1); done

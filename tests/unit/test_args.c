@@ -110,6 +110,45 @@ static void check_parse_proc_options_give_min_max_user(void **state)
 	}
 }
 
+static void check_parse_proc_args_glob_takes_its_commas(void **state)
+{
+	static const struct {
+		const char *spec;
+		const char *name;
+		const char *args;
+		unsigned min;
+	} rows[] = {
+		{ "proc:python3,args=*app.py*", "python3", "*app.py*", 1 },
+		{ "proc:*,args=-jar svc.jar", "*", "-jar svc.jar", 1 },
+		{ "proc:x,args=*,min=2", "x", "*", 2 },
+		{ "proc:x,min=2,args=a b", "x", "a b", 2 },
+		/* An '=' in the glob is a byte. */
+		{ "proc:java,args=-Dx=1 -jar a.jar", "java", "-Dx=1 -jar a.jar", 1 },
+		/* A piece that is no option belongs to the glob on its left, commas and all. */
+		{ "proc:x,args=a,b", "x", "a,b", 1 },
+		{ "proc:x,args=a,b,c", "x", "a,b,c", 1 },
+		{ "proc:x,args=a,b,min=3", "x", "a,b", 3 },
+		{ "proc:x,args=--x=1,--y=2", "x", "--x=1,--y=2", 1 },
+		{ "proc:x,args=a[,]min=2", "x", "a[,]min=2", 1 },
+		/* The name keeps its commas too. */
+		{ "proc:a,b,args=c,d", "a,b", "c,d", 1 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		const char *row = rows[i].spec;
+		struct check c;
+		struct line err;
+
+		ROW_INT(row, check_parse(rows[i].spec, &c, &err), 0);
+		ROW_MEM(row, c.u.proc.name.s, strlen(c.u.proc.name.s), rows[i].name, strlen(rows[i].name));
+		ROW_MEM(row, c.arg, c.arg_len, rows[i].name, strlen(rows[i].name));
+		ROW_MEM(row, c.u.proc.args, c.u.proc.args_len, rows[i].args, strlen(rows[i].args));
+		ROW_INT(row, c.u.proc.min, rows[i].min);
+	}
+}
+
 static void check_parse_proc_glob_flag_set_by_star_question_bracket(void **state)
 {
 	static const struct {
@@ -549,12 +588,18 @@ static void args_parse_usage_error_exact_text(void **state)
 		{ { "proc:x,min=1000001", NULL }, "healthy: proc:x,min=1000001: count out of range (0-1000000)" },
 		{ { "proc:x,min=1,min=2", NULL }, "healthy: proc:x,min=1,min=2: min= given twice" },
 		{ { "proc:x,min=3,max=1", NULL }, "healthy: proc:x,min=3,max=1: min= is more than max=" },
-		{ { "proc:x,foo=1", NULL }, "healthy: proc:x,foo=1: unknown option 'foo' (proc: takes min=, max=, user=)" },
+		{ { "proc:x,foo=1", NULL }, "healthy: proc:x,foo=1: unknown option 'foo' (proc: takes min=, max=, user=, args=)" },
 		/* A mistyped option is an error, not part of the name. */
-		{ { "proc:x,Min=2", NULL }, "healthy: proc:x,Min=2: unknown option 'Min' (proc: takes min=, max=, user=)" },
+		{ { "proc:x,Min=2", NULL }, "healthy: proc:x,Min=2: unknown option 'Min' (proc: takes min=, max=, user=, args=)" },
 		{ { "proc:x,", NULL }, "healthy: proc:x,: empty option after ','" },
 		{ { "proc:x,user=", NULL }, "healthy: proc:x,user=: empty user" },
 		{ { "proc:x,user=4294967295", NULL }, "healthy: proc:x,user=4294967295: uid out of range" },
+		{ { "proc:x,args=", NULL }, "healthy: proc:x,args=: empty args (args=* takes any)" },
+		{ { "proc:x,args=a,args=b", NULL }, "healthy: proc:x,args=a,args=b: args= given twice" },
+		{ { "proc:x,args=a,", NULL }, "healthy: proc:x,args=a,: empty option after ','" },
+		/* A comma before key= starts an option, in a glob too: write it [,]. */
+		{ { "proc:x,args=a,b=1", NULL }, "healthy: proc:x,args=a,b=1: unknown option 'b' (proc: takes min=, max=, user=, args=)" },
+		{ { "proc:,args=a", NULL }, "healthy: proc:,args=a: empty name" },
 		{ { "pidfile:", NULL }, "healthy: pidfile:: empty path" },
 		{ { "-x", "proc:x", NULL }, "healthy: -x: unknown option" },
 		{ { "--frobnicate", "proc:x", NULL }, "healthy: --frobnicate: unknown option" },
@@ -720,6 +765,7 @@ int main(void)
 		cmocka_unit_test(uint_parse_digit_above_a_small_max_is_out_of_range),
 		cmocka_unit_test(check_parse_proc_defaults_to_at_least_one),
 		cmocka_unit_test(check_parse_proc_options_give_min_max_user),
+		cmocka_unit_test(check_parse_proc_args_glob_takes_its_commas),
 		cmocka_unit_test(check_parse_proc_glob_flag_set_by_star_question_bracket),
 		cmocka_unit_test(check_parse_proc_name_of_255_bytes_fits),
 		cmocka_unit_test(check_parse_pid_and_pidfile),

@@ -711,8 +711,8 @@ static void args_match_streams_megabytes_and_stops_once_known(void **state)
 	pat[sizeof(pat) - 1] = '*';
 	assert_true(args_run(pat, sizeof(pat), big, n, CMDLINE_SIZE));
 	/*
-	 * A '*' then 1023 elements: every byte that fails the last one gives
-	 * 1022 back to replay, the worst case (n times the pattern), on 64 KiB.
+	 * A '*' then ARGS_GLOB_SIZE - 1 elements: every byte that fails the last
+	 * one gives all the others back to replay, the worst case, on 64 KiB.
 	 */
 	pat[0] = '*';
 	pat[sizeof(pat) - 1] = 'q';
