@@ -41,7 +41,10 @@ else
 	# a glob as for a longer NAME, and reading it blocks.
 	timed "its 15-byte comm as NAME: exit 3 at the deadline" 3 8000 1 --err-has "timed out" \
 		-- timeout 10 "$HEALTHY" "proc:$name"
-	timed "a glob its comm matches: the same" 3 8000 1 --err-has "timed out" -- timeout 10 "$HEALTHY" "proc:${name%?????}*"
+	timed "a glob its comm matches: the same" 3 8000 1 --err-has "timed out" -- timeout 10 "$HEALTHY" "proc:${name%?????}?????"
+	# A glob that ends in '*' and matches comm matches whatever comm was cut from: nothing to read.
+	timed "a glob that ends in * and matches its comm: found, without the read that blocks" 0 8000 0 \
+		-- timeout 10 "$HEALTHY" "proc:${name%?????}*"
 	timed "the long name: exit 3 at the deadline, saying what was stuck" 3 8000 1 \
 		--out "" --err-has "healthy: proc:$long: " --err-has "timed out" -- timeout 10 "$HEALTHY" "proc:$long"
 	timed "the long name with -t 300ms" 3 3000 1 \
