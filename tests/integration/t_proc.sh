@@ -191,11 +191,19 @@ if [ -x "$py" ]; then
 	check "... the glob must match to their end" 1 -- "$HEALTHY" 'proc:python3,args=*hlyQ-app.py'
 	check "... argv[0] is not one of them" 1 -- "$HEALTHY" "proc:python3,args=$py *"
 	check "... the name still decides" 1 -- "$HEALTHY" 'proc:perl,args=*hlyQ-app.py*'
-	check "... NAME * is any process" 0 --out "healthy: proc:*,args=*hlyQ-app.py --port 8080 *: ok: 1 running (pid $app S)" \
-		-- "$HEALTHY" -v 'proc:*,args=*hlyQ-app.py --port 8080 *'
-	check "... healthy's own ancestors do not count (timeout's arguments hold the glob)" 1 \
-		--err-has " running with other arguments; not counting healthy's own ancestor, pid " \
-		-- "$HEALTHY" 'proc:*,args=*hlyQ-nowhere*'
+	# proc:* reads every process's command line, and waits for one whose cmdline blocks its readers, as
+	# t_hang.sh's helper does (another tree's tests may run one now): then it answers 3, which is right,
+	# but not what these look at.
+	if timeout 5 sh -c 'cat /proc/[0-9]*/cmdline' >/dev/null 2>&1; then
+		check "... NAME * is any process" 0 \
+			--out "healthy: proc:*,args=*hlyQ-app.py --port 8080 *: ok: 1 running (pid $app S)" \
+			-- "$HEALTHY" -v 'proc:*,args=*hlyQ-app.py --port 8080 *'
+		check "... healthy's own ancestors do not count (timeout's arguments hold the glob)" 1 \
+			--err-has " running with other arguments; not counting healthy's own ancestor, pid " \
+			-- "$HEALTHY" 'proc:*,args=*hlyQ-nowhere*'
+	else
+		skip "proc:*,args=" "a process on this machine blocks the readers of its cmdline"
+	fi
 	check "... as uid 65534, of root's process: cmdline is readable by all" 0 \
 		-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" 'proc:python3,args=*hlyQ-app.py --port 8080 *'
 
