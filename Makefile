@@ -33,7 +33,7 @@ HELPERS = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/
 
 SHELL = /bin/bash
 
-.PHONY: all static arm64 size bench bench-deps debug check check-size check-docker check-examples check-arm64 deps-arm64 fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro check-install deps install uninstall clean
+.PHONY: all static arm64 size bench bench-deps debug check check-size check-docker check-podman check-examples check-arm64 deps-arm64 fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro check-install deps install uninstall clean
 
 all: healthy
 
@@ -95,6 +95,11 @@ check-oracle: healthy build/oracle $(HELPERS)
 # runs a dockerd of its own and stops it (HEALTHY_DOCKER_DEBIAN=1 also builds ./Dockerfile).
 check-docker: healthy
 	tests/docker/run ./healthy
+
+# healthy against Podman, a second engine: root; installs podman, crun, runc and catatonit, keeps all
+# its state in a temporary directory: health checks, the seed scenario, kube play of examples/.
+check-podman: healthy
+	tests/docker/podman ./healthy
 
 # examples/ and README.md's snippets, offline: every healthy command through healthy's own parser, every
 # port against the fluent-bit configuration the example names, ECS against the ECS API's model (botocore).
