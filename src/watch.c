@@ -305,7 +305,7 @@ static bool still_same(const struct check *c)
 {
 	static char buf[STAT_SIZE];
 	char path[24];
-	struct line err;
+	struct line err = { .len = 0 };
 	struct proc_stat st;
 	int procfd = procfs_open(&err);
 	ssize_t n;
@@ -387,6 +387,7 @@ static int watch_all(struct options *o)
 	unsigned fails[MAX_CHECKS] = { 0 };
 	bool unsure[MAX_CHECKS] = { false };
 	uint64_t since[MAX_CHECKS] = { 0 }, pause = o->interval_ms, now;
+	unsigned vanished = 0;
 	pid_t child = 0;
 	sigset_t set;
 	size_t k;
@@ -439,17 +440,34 @@ static int watch_all(struct options *o)
 		bool rerun = false, ran[MAX_CHECKS] = { false }, stop = false, soon = false;
 		int n;
 
-		nfds = usable ? pidfds_open(o, fds, owner, &usable, &rerun) : 0;
+		bool gone = false;
+
+		nfds = usable ? pidfds_open(o, fds, owner, &usable, &gone) : 0;
+		/*
+		 * A process the run just saw that pidfd_open() cannot find: it died
+		 * meanwhile, and a run at once says so. Twice in a row, it is rather
+		 * that /proc numbers PIDs in another PID namespace than healthy's
+		 * (unshare -p without a /proc of its own): pidfds cannot watch those,
+		 * and the interval does.
+		 */
+		vanished = gone ? vanished + 1 : 0;
+		if (vanished >= 2) {
+			usable = false;
+			while (nfds)
+				close(fds[--nfds]);
+		}
+		rerun = gone;
 		/* A pidfd opened after the check: the process it names must still be the one checked. */
 		for (k = 0; k < o->nchecks && !rerun; k++)
 			rerun = watched_pid(&o->checks[k]) && !still_same(&o->checks[k]);
 		pfd[0] = (struct pollfd){ sigfd, POLLIN, 0 };
 		for (i = 0; i < nfds; i++)
 			pfd[i + 1] = (struct pollfd){ fds[i], POLLIN, 0 };
-		while (!rerun) {
+		/* A run due at once still reads the signals first: no rerun starves them. */
+		do {
 			now = probe_now_ms();
 			/* Signals do not put the next run off: the interval counts from the last one. */
-			n = poll(pfd, (nfds_t)nfds + 1, now >= due ? 0 : (int)(due - now));
+			n = poll(pfd, (nfds_t)nfds + 1, rerun || now >= due ? 0 : (int)(due - now));
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0) {
@@ -476,7 +494,7 @@ static int watch_all(struct options *o)
 			}
 			for (i = 1; i <= nfds; i++)
 				rerun |= pfd[i].revents != 0;   /* a watched process died: look now */
-		}
+		} while (!rerun);
 		for (i = 0; i < nfds; i++)
 			close(fds[i]);
 		if (!pid_died(o, pfd + 1, owner, nfds, ran)) {
@@ -492,7 +510,11 @@ static int watch_all(struct options *o)
 		for (k = 0; k < o->nchecks; k++) {
 			if (!ran[k])
 				continue;
-			fails[k] = o->checks[k].verdict == VERDICT_FAIL ? fails[k] + 1 : 0;
+			/* A run that could not check is no evidence either way: the count stands. */
+			if (o->checks[k].verdict == VERDICT_FAIL)
+				fails[k]++;
+			else if (o->checks[k].verdict == VERDICT_PASS)
+				fails[k] = 0;
 			stop |= fails[k] >= o->retries;
 			soon |= fails[k] == 1;
 		}

@@ -174,6 +174,24 @@ check "--watch: a check it cannot make at first is 3, as a single run answers" 3
 	-- setpriv --reuid 65534 --regid 65534 --clear-groups "$HEALTHY" --watch "pidfile:$TMP/lk/p2" -- true
 chmod 755 "$TMP/lk"
 
+# A /proc of another PID namespace than healthy's (unshare -p without its own /proc): the walk sees
+# processes by numbers pidfd_open() cannot find. The watch falls back to the interval; it does not spin,
+# and SIGTERM ends it.
+if unshare -pf true 2>/dev/null; then
+	start "$NAMED" sleep hlyW-nsother
+	unshare -pf --kill-child "$HEALTHY" --watch -i 300ms proc:hlyW-nsother 2>/dev/null & u=$!; own $u
+	for i in $(seq 200); do w=$(pgrep -P "$u"); [ -n "$w" ] && break; sleep 0.01; done
+	sleep 0.5
+	# (Not bounded's wait, which a builtin runs unbounded: a watch that ignores SIGTERM would hang the test.)
+	kill -TERM "$w" 2>/dev/null
+	timeout 20 tail --pid="$u" -f /dev/null || kill -KILL "$w" "$u" 2>/dev/null
+	wait "$u"; rc=$?
+	check "--watch over a /proc of another PID namespace: SIGTERM ends it, 143 (it does not spin past it)" 0 \
+		-- test "$rc" = 143
+else
+	skip "--watch over another PID namespace's /proc" "unshare -p is not allowed here"
+fi
+
 # PID reuse: in a PID namespace of its own, ns_last_pid hands the watched PID to a new process.
 if unshare -pf --mount-proc true 2>/dev/null; then
 	check "--watch never takes a new process with a reused PID for the one it watched" 0 -- \
