@@ -164,7 +164,7 @@ bool argv_names_feed(struct argv_names *a, const char *buf, size_t len)
 {
 	size_t i;
 
-	for (i = 0; i < len && a->arg < 2; i++) {
+	for (i = 0; i < len && a->arg < ARGV_NAMES; i++) {
 		unsigned k = a->arg;
 
 		if (buf[i] == '\0') {
@@ -179,7 +179,7 @@ bool argv_names_feed(struct argv_names *a, const char *buf, size_t len)
 			a->base[k][a->len[k]++] = buf[i];
 		}
 	}
-	return a->arg >= 2;
+	return a->arg >= ARGV_NAMES;
 }
 
 /* Whether s[0..n) is a name, and starts with comm: what the kernel cut comm from. */
@@ -194,7 +194,7 @@ const char *full_name_pick(const char *comm, size_t comm_len, const struct argv_
 	static const char deleted[] = " (deleted)";
 	unsigned k;
 
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < ARGV_NAMES; k++) {
 		if (!a->too_long[k] && extends(a->base[k], a->len[k], comm, comm_len)) {
 			*len = a->len[k];
 			return a->base[k];
@@ -275,8 +275,9 @@ int proc_full_name(int dirfd, pid_t via, const struct proc_stat *st, const char 
 		return 1;
 	}
 	fd = via_dir(dirfd, via);
+	/* The thread chosen to speak for a zombie leader went: the process may live on, its name unknown. */
 	if (fd < 0)
-		return -1;
+		return via && proc_gone(errno) ? 0 : -1;
 	argv_names_start(&a);
 	r = cmdline_read(fd, &a, NULL);
 	/* Another user's process hides its exe (EACCES): then argv alone can tell. */
@@ -984,6 +985,16 @@ static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, 
 		/* Match again on stat's comm: the process may have renamed itself since comm was read. */
 		m = name_match_comm(&c->u.proc.name, st.comm, st.comm_len);
 		if (m == NAME_NEED_FULL) {
+			/* stat's comm may differ from comm's (a rename in between): /proc/PID is opened now, then. */
+			if (have_full == -2 && dfd == AT_FDCWD) {
+				proc_path(path, pid, "");
+				dfd = open_at(w, w->procfd, pid, path, "");
+				if (dfd < 0) {
+					r = dfd == -1 ? -1 : 0;
+					dfd = AT_FDCWD;
+					goto out;
+				}
+			}
 			if (have_full == -2) {
 				have_full = proc_full_name(dfd, via != pid ? via : 0, &st, &full, &full_len);
 				/* Gone, or hidden (counted unseen): nothing more to say of it, for any check. */

@@ -59,19 +59,23 @@ size_t comm_parse(const char *buf, size_t len);
 #define PF_KTHREAD 0x00200000
 
 /*
- * The base names of argv[0] and argv[1], gathered from /proc/PID/cmdline as
- * it is read, chunk by chunk: argv[0] may be 128 KiB long. A base name longer
- * than a file name can be (NAME_MAX) is no name: its length is 0.
+ * The base names of argv[0], argv[1] and argv[2], gathered from
+ * /proc/PID/cmdline as it is read, chunk by chunk: argv[0] may be 128 KiB
+ * long. A script run by its interpreter is argv[1] ("#!/bin/sh"), or argv[2]
+ * ("#!/bin/sh -e": the kernel passes one interpreter argument). A base name
+ * longer than a file name can be (NAME_MAX) is no name: its length is 0.
  */
+#define ARGV_NAMES 3
+
 struct argv_names {
-	char base[2][PROC_NAME_SIZE];
-	size_t len[2];
-	bool too_long[2];
-	unsigned arg;           /* the argument being read; 2 once both are complete */
+	char base[ARGV_NAMES][PROC_NAME_SIZE];
+	size_t len[ARGV_NAMES];
+	bool too_long[ARGV_NAMES];
+	unsigned arg;           /* the argument being read; ARGV_NAMES once all are complete */
 };
 
 void argv_names_start(struct argv_names *a);
-/* Feeds the next len bytes of cmdline. Returns true once both base names are complete. */
+/* Feeds the next len bytes of cmdline. Returns true once all ARGV_NAMES base names are complete. */
 bool argv_names_feed(struct argv_names *a, const char *buf, size_t len);
 
 /*
@@ -110,8 +114,8 @@ bool args_match_end(const struct args_match *m);
 
 /*
  * The whole name of a process whose comm is 15 bytes and may have been cut:
- * the first of argv[0]'s base name, argv[1]'s (a script run by its
- * interpreter: comm is the script's name) and the executable's (exe, the
+ * the first of argv[0]'s base name, argv[1]'s or argv[2]'s (a script run
+ * by its interpreter: comm is the script's name) and the executable's (exe, the
  * target of /proc/PID/exe, " (deleted)" dropped; NULL if unreadable) that
  * starts with comm. Returns it (inside a or exe), or NULL when none does.
  */

@@ -134,6 +134,12 @@ start "$TMP/bin/hly-script-with-long-name"; script=$PID
 check "a script with a long name matches by the script's name" 0 \
 	--out "healthy: proc:hly-script-with-long-name: ok: 1 running (pid $script S)" -- "$HEALTHY" -v proc:hly-script-with-long-name
 check "... not by its interpreter's" 1 -- "$HEALTHY" proc:hly-script-with
+# "#!/bin/sh -e": the kernel passes the one interpreter argument, and the script is argv[2].
+printf '#!/bin/sh -e\necho $$ > "$1.tmp" && mv "$1.tmp" "$1" && read x < "$0.fifo"\n' > "$TMP/bin/hly-script-with-an-option"
+chmod 755 "$TMP/bin/hly-script-with-an-option"; mkfifo "$TMP/bin/hly-script-with-an-option.fifo"
+start "$TMP/bin/hly-script-with-an-option"
+check "a script whose #! line holds an option matches by the script's name (argv[2])" 0 -- "$HEALTHY" proc:hly-script-with-an-option
+check "... pid:,name= too" 0 -- "$HEALTHY" "pid:$PID,name=hly-script-with-an-option"
 # argv[0] rewritten: the executable's name decides, where this user may read it.
 cp "$NAMED" "$TMP/bin/hly-argv-rewritten-x"
 start bash -c 'exec -a hly-other "$0" "$@"' "$TMP/bin/hly-argv-rewritten-x" sleep -; rewritten=$PID

@@ -293,7 +293,7 @@ static const char *nth_base(const char *buf, size_t len, int nth, size_t *blen)
 /*
  * The whole name a 15-byte comm may be cut from, healthy's rule written
  * again from its description: the first of the base names of argv[0],
- * argv[1] and the executable (without " (deleted)") that starts with comm;
+ * argv[1], argv[2] and the executable (without " (deleted)") that starts with comm;
  * comm itself where none does but the executable could be read; unknown
  * (NULL) where it could not. A zombie leader's are read from a thread that
  * still has them. Key form. libproc2 shows no exe: read here.
@@ -335,7 +335,7 @@ static char *whole_name(pid_t pid, const char *comm_key)
 	}
 	if (task)
 		closedir(task);
-	for (k = 0; k < 2 && n > 0; k++) {
+	for (k = 0; k < 3 && n > 0; k++) {
 		const char *b = nth_base(cmd, (size_t)n, k, &blen);
 		char *key;
 

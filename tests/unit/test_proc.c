@@ -371,19 +371,21 @@ static void argv_names_feed_gives_base_names_of_argv0_and_argv1(void **state)
 	}
 }
 
-static void argv_names_feed_stops_after_argv1_and_bounds_names(void **state)
+static void argv_names_feed_stops_after_argv2_and_bounds_names(void **state)
 {
 	static char big[3 * PROC_NAME_SIZE];
 	struct argv_names a;
 
 	(void)state;
-	/* A slash in argv[2] does not count, and feeding stops there. */
+	/* "#!/bin/sh -e": the script is argv[2]; feeding stops after it, argv[3] is not read. */
 	argv_names_start(&a);
-	assert_true(argv_names_feed(&a, BYTES("/bin/sh\0./run-me\0/a/b\0")));
+	assert_true(argv_names_feed(&a, BYTES("/bin/sh\0-e\0./run-me\0/a/b\0")));
 	assert_int_equal(a.len[0], 2);
 	assert_memory_equal(a.base[0], "sh", 2);
-	assert_int_equal(a.len[1], 6);
-	assert_memory_equal(a.base[1], "run-me", 6);
+	assert_int_equal(a.len[1], 2);
+	assert_memory_equal(a.base[1], "-e", 2);
+	assert_int_equal(a.len[2], 6);
+	assert_memory_equal(a.base[2], "run-me", 6);
 	/* A base name longer than NAME_MAX is no name; a later '/' starts a new one. */
 	memset(big, 'x', sizeof(big));
 	argv_names_start(&a);
@@ -392,7 +394,7 @@ static void argv_names_feed_stops_after_argv1_and_bounds_names(void **state)
 	assert_false(argv_names_feed(&a, BYTES("/short")));
 	assert_false(a.too_long[0]);
 	assert_int_equal(a.len[0], 5);
-	assert_true(argv_names_feed(&a, BYTES("\0\0")));
+	assert_true(argv_names_feed(&a, BYTES("\0\0\0")));
 	assert_int_equal(a.len[1], 0);
 }
 
@@ -410,6 +412,8 @@ static void full_name_pick_takes_the_first_that_starts_with_comm(void **state)
 		{ "argv[0]", BYTES("/usr/local/bin/kube-controller-manager\0--x\0"), "/usr/bin/other", "kube-controller-manager" },
 		{ "argv[0] exactly comm", BYTES("kube-controller\0"), NULL, "kube-controller" },
 		{ "a script: argv[1]", BYTES("/bin/sh\0/opt/kube-controller-wrapper\0"), "/usr/bin/dash", "kube-controller-wrapper" },
+		{ "a script with an interpreter option: argv[2]", BYTES("/bin/sh\0-e\0/opt/kube-controller-wrapper\0"),
+		  "/usr/bin/dash", "kube-controller-wrapper" },
 		{ "argv rewritten: the executable", BYTES("worker\0"), "/usr/bin/kube-controller-manager", "kube-controller-manager" },
 		{ "a binary replaced by an upgrade", BYTES("worker\0"), "/usr/bin/kube-controller-manager (deleted)", "kube-controller-manager" },
 		{ "argv rewritten, executable unreadable", BYTES("worker\0"), NULL, NULL },
@@ -884,7 +888,7 @@ int main(void)
 		cmocka_unit_test(status_parse_uid_line_edge_values),
 		cmocka_unit_test(comm_parse_strips_one_trailing_newline_only),
 		cmocka_unit_test(argv_names_feed_gives_base_names_of_argv0_and_argv1),
-		cmocka_unit_test(argv_names_feed_stops_after_argv1_and_bounds_names),
+		cmocka_unit_test(argv_names_feed_stops_after_argv2_and_bounds_names),
 		cmocka_unit_test(full_name_pick_takes_the_first_that_starts_with_comm),
 		cmocka_unit_test(glob_match_agrees_with_fnmatch_flags_0),
 		cmocka_unit_test(glob_match_reads_no_byte_past_the_lengths),
