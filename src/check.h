@@ -99,6 +99,7 @@ struct sock_tally {
 	size_t padded;          /* unix:@NAME: a socket bound to NAME and this many NULs, which a client of NAME misses */
 	bool reached;           /* unix: not in the table, but a connect() was taken */
 	bool reached_dgram;
+	bool reached_via_proc;  /* unix: a path longer than sun_path, connected to through /proc/self/fd */
 	int reach_errno;        /* unix: why a connect() was not taken; 0 if none was tried or it was */
 };
 

@@ -374,6 +374,7 @@ static void unix_reach(struct check *c)
 	}
 	if (dirfd >= 0)
 		close(dirfd);
+	t->reached_via_proc = dirfd >= 0;
 	t->reach_errno = t->reached ? 0 : e;
 }
 
@@ -561,6 +562,12 @@ static void unix_verdict(struct check *c, bool by_table)
 		/* Say how it was seen: the server may be in another network namespace, sharing the file through a volume. */
 		line_str(l, by_table ? "a connect() was taken: its server is not in this network namespace)"
 				     : "a connect() was taken)");
+		return;
+	}
+	/* Without /proc, /proc/self/fd/N is no path: the socket file stat() saw is not gone for that. */
+	if (e == ENOENT && t->reached_via_proc) {
+		c->verdict = VERDICT_ERROR;
+		line_errno(l, "cannot tell: a path longer than sun_path is reached through /proc/self/fd", e);
 		return;
 	}
 	if (e == ENOENT || e == ENOTDIR) {

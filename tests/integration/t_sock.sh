@@ -155,6 +155,12 @@ own $!; wait_file "$TMP/long.ready"
 check "unix: a path longer than sun_path, bound relative (sock_diag)" 0 -- "$HEALTHY" "unix:$L/long.sock"
 HEALTHY_PROCNET=1 check "unix: ... without sock_diag: a connect() through /proc/self/fd" 0 --out "healthy: unix:$L/long.sock: ok: listening (a connect() was taken)" \
 	-- "$HEALTHY" -v "unix:$L/long.sock"
+# Without /proc there is no /proc/self/fd to connect through: cannot tell, never "no socket file".
+if ! grep -q __asan_init "$HEALTHY" && unshare -m true 2>/dev/null; then
+	HEALTHY_PROCNET=1 check "unix: ... without sock_diag and without /proc: cannot tell" 3 \
+		--err-has "cannot tell: a path longer than sun_path is reached through /proc/self/fd" \
+		-- unshare -m sh -c 'umount -l /proc && exec "$0" "unix:$1"' "$HEALTHY" "$L/long.sock"
+fi
 # Overlayfs over two filesystems: stat() shows the upper layer's device, sock_diag the overlay's.
 if unshare -m true 2>/dev/null && grep -qw overlay /proc/filesystems; then
 	check "unix: a socket on overlayfs whose layers are on two filesystems" 0 -- unshare -m sh -c '
