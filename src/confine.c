@@ -89,7 +89,7 @@ static const unsigned short allowed[] = {
 	SYS_getsockname, SYS_getpeername, SYS_getsockopt, SYS_setsockopt,
 	SYS_shutdown, SYS_clone, SYS_wait4, SYS_waitid, SYS_rt_sigaction,
 	SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_prctl, SYS_gettid, SYS_getpid,
-	SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_getgroups, SYS_capget,
+	SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_getgroups, SYS_capget, SYS_getppid,
 	SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep, SYS_gettimeofday,
 	SYS_brk, SYS_mmap, SYS_munmap, SYS_mremap, SYS_madvise, SYS_mprotect,
 	SYS_restart_syscall, SYS_sched_yield, SYS_set_robust_list, SYS_rseq,
@@ -102,7 +102,7 @@ static const unsigned short allowed[] = {
 #ifdef SYS_getdents
 	SYS_getdents,
 #endif
-	SYS_sigaltstack, SYS_ptrace, SYS_getppid, SYS_uname, SYS_sched_getaffinity,
+	SYS_sigaltstack, SYS_ptrace, SYS_uname, SYS_sched_getaffinity,
 	SYS_process_vm_readv, SYS_futex, SYS_getrlimit, SYS_prlimit64, SYS_tgkill,
 #endif
 };

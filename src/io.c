@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,10 +67,11 @@ int io_write_all(int fd, const char *s, size_t n)
 
 			if (r < 0 && errno == EINTR)
 				continue;
-			if (r == 0) {
+			if (r == 0)
 				errno = ETIMEDOUT;
+			/* Without a poll to bound it, a write could wait for ever: this one is not made. */
+			if (r <= 0)
 				return -1;
-			}
 		}
 		w = write(fd, s, n);
 
@@ -156,39 +156,6 @@ fail:
 	return -1;
 }
 
-/* getdents64's record (linux/dirent.h), which musl does not declare. */
-struct dirent64_rec {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
-
-int io_dir_names(int fd, int (*fn)(const char *name, void *ctx), void *ctx)
-{
-	/* uint64_t: records are 8-byte aligned. No opendir(): it would malloc. */
-	static uint64_t buf[512];
-
-	for (;;) {
-		long got = syscall(SYS_getdents64, fd, buf, sizeof(buf)), off = 0;
-
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			return got < 0 ? -1 : 0;
-		while (off < got) {
-			const struct dirent64_rec *d = (const void *)((const char *)buf + off);
-
-			off += d->d_reclen;
-			if (d->d_name[0] == '.' && (!d->d_name[1] || (d->d_name[1] == '.' && !d->d_name[2])))
-				continue;
-			if (fn(d->d_name, ctx))
-				return 0;
-		}
-	}
-}
-
 int io_reserve_stdio(void)
 {
 	int fd;
@@ -234,23 +201,24 @@ int io_copy_atomic(const char *src, const char *dir, const char *name, unsigned 
 	out = openat(AT_FDCWD, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (out < 0)
 		goto fail;
-	*what = "write";
 	for (;;) {
+		*what = "read the binary";
 		n = read(in, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
+		*what = "write";
 		if (n <= 0 || io_write_all(out, buf, (size_t)n))
 			break;
 	}
 	if (n != 0)
 		goto fail;
 	/* The mode whatever the umask, and on disk before the name points at it. */
-	*what = "write";
-	if (fchmod(out, (mode_t)mode) || fsync(out) || close(out)) {
-		out = -1;
+	if (fchmod(out, (mode_t)mode) || fsync(out))
 		goto fail;
-	}
+	n = close(out);
 	out = -1;
+	if (n)
+		goto fail;
 	*what = "rename";
 	if (rename(tmp, dst))
 		goto fail;

@@ -42,10 +42,4 @@ ssize_t io_read_at(int dirfd, const char *name, char *buf, size_t size);
  */
 int io_lines(const char *path, int (*fn)(const char *line, size_t len, void *ctx), void *ctx);
 
-/*
- * Calls fn with the name of each entry of the directory open at fd, but "."
- * and "..", until fn returns non-zero. Returns 0, or -1 with errno set.
- */
-int io_dir_names(int fd, int (*fn)(const char *name, void *ctx), void *ctx);
-
 #endif

@@ -130,6 +130,7 @@ int main(int argc, char **argv)
 		confine_time(opts.timeout_ms + WATCHDOG_SLACK_MS);
 	checks_run(opts.checks, opts.nchecks, opts.verbose, opts.timeout_ms);
 	/* The report is part of the run: the watchdog stands down once it is written. */
+	confine_doing(NULL, " writing the report");
 	r = checks_report(opts.checks, opts.nchecks, opts.verbose, opts.quiet);
 	confine_answered();
 	return r;

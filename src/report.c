@@ -59,7 +59,8 @@ void line_int(struct line *l, long long v)
 /*
  * Code points that print as nothing, or act on what is around them: spaces
  * other than ' ' (U+00A0, U+2000-U+200A, U+3000 ...), format characters
- * (soft hyphen, zero-width ones, U+FEFF), line and paragraph separators,
+ * (soft hyphen, zero-width ones, U+FEFF, number signs that span what
+ * follows), the Braille blank, line and paragraph separators,
  * bidirectional controls (U+202E turns "gnp.exe" around), fillers,
  * variation selectors, tags and noncharacters. A name holding them could
  * pass for another in a line read at 3 a.m.: they are escaped.
@@ -67,7 +68,9 @@ void line_int(struct line *l, long long v)
 static const struct {
 	unsigned lo, hi;
 } invisible[] = {
-	{ 0x00a0, 0x00a0 }, { 0x00ad, 0x00ad }, { 0x034f, 0x034f }, { 0x061c, 0x061c },
+	{ 0x00a0, 0x00a0 }, { 0x00ad, 0x00ad }, { 0x034f, 0x034f }, { 0x0600, 0x0605 }, { 0x061c, 0x061c },
+	{ 0x06dd, 0x06dd }, { 0x070f, 0x070f }, { 0x08e2, 0x08e2 }, { 0x2800, 0x2800 }, { 0x110bd, 0x110bd },
+	{ 0x110cd, 0x110cd },
 	{ 0x115f, 0x1160 }, { 0x1680, 0x1680 }, { 0x17b4, 0x17b5 }, { 0x180b, 0x180f },
 	{ 0x2000, 0x200f }, { 0x2028, 0x202f }, { 0x205f, 0x206f }, { 0x3000, 0x3000 },
 	{ 0x3164, 0x3164 }, { 0xfdd0, 0xfdef }, { 0xfe00, 0xfe0f }, { 0xfeff, 0xfeff },

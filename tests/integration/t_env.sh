@@ -26,6 +26,9 @@ else
 	check "pid: without /proc: a pid that exists cannot be told" 3 \
 		--err "healthy: pid:1: /proc is not mounted (no proc filesystem there)" \
 		-- unshare -m sh -c 'umount -l /proc && exec "$0" pid:1' "$HEALTHY"
+	check "pid: without /proc: the shell that runs healthy is its ancestor, not the service" 1 \
+		--err-has "is healthy's own ancestor, not the service" \
+		-- unshare -m sh -c 'umount -l /proc && "$0" "pid:$$"; exit $?' "$HEALTHY"
 	sleep 0 & dead=$!; wait $dead
 	check "pid: without /proc: a pid that does not exist is not running" 1 \
 		--err "healthy: pid:$dead: not running" \

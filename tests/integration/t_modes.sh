@@ -6,7 +6,7 @@ for sig in TERM INT; do
 	"$HEALTHY" --pause & pp=$!; own $pp
 	sleep 0.2
 	check "--pause is still there before SIG$sig" 0 -- kill -0 "$pp"
-	kill -$sig "$pp"; bounded wait "$pp"; rc=$?
+	kill -$sig "$pp"; wait_bounded "--pause and SIG$sig" "$pp"; rc=$?
 	check "--pause: SIG$sig ends it, exit 0" 0 -- test "$rc" = 0
 done
 check "--pause prints nothing" 0 --out "" --err "" -- bash -c '"$0" --pause & p=$!; sleep 0.1; kill $p; wait $p' "$HEALTHY"
@@ -18,7 +18,7 @@ if unshare -pf --mount-proc true 2>/dev/null && command -v nsenter >/dev/null; t
 		for s in /proc/[0-9]*/status; do grep -q "^State:.Z" "$s" 2>/dev/null && { echo "zombie: $s" >&2; exit 1; }; done; exit 0'
 	check "... a process that joined its namespace outlives another that dies: nobody kills it" 0 -- \
 		nsenter -t "$pid1" -p -m sh -c 'sleep 30 & s=$!; sh -c "kill -9 \$\$"; sleep 0.2; kill -0 $s && kill $s'
-	kill -TERM "$u" 2>/dev/null; kill -TERM "$pid1" 2>/dev/null; bounded wait "$u"
+	kill -TERM "$u" 2>/dev/null; kill -TERM "$pid1" 2>/dev/null; wait_bounded "--pause as PID 1 ends" "$u"
 else
 	skip "--pause as PID 1" "no PID namespaces or no nsenter here"
 fi
