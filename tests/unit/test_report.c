@@ -51,6 +51,8 @@ static void line_escaped_keeps_printable_escapes_the_rest(void **state)
 		{ "U+202E right-to-left override", BYTES("nginx\xe2\x80\xaexe"), "nginx\\xe2\\x80\\xaexe" },
 		{ "U+2066 left-to-right isolate", BYTES("\xe2\x81\xa6"), "\\xe2\\x81\\xa6" },
 		{ "U+3000 ideographic space", BYTES("\xe3\x80\x80"), "\\xe3\\x80\\x80" },
+		{ "U+2800 Braille blank", BYTES("\xe2\xa0\x80"), "\\xe2\\xa0\\x80" },
+		{ "U+0600 Arabic number sign", BYTES("\xd8\x80"), "\\xd8\\x80" },
 		{ "U+FE0F variation selector", BYTES("\xef\xb8\x8f"), "\\xef\\xb8\\x8f" },
 		{ "U+FEFF byte order mark", BYTES("\xef\xbb\xbfnginx"), "\\xef\\xbb\\xbfnginx" },
 		{ "U+FFFF noncharacter", BYTES("\xef\xbf\xbf"), "\\xef\\xbf\\xbf" },
