@@ -104,11 +104,13 @@ check "near misses do not match: a prefix" 1 --err "healthy: proc:hly-h: not run
 check "near misses do not match: one more byte" 1 -- "$HEALTHY" $'proc:hly-h\xff\xfe\xfd'
 check "near misses do not match: a newline is not a space" 1 -- "$HEALTHY" $'proc:hly-h\n x'
 check "near misses do not match: the trailing newline comm shows is not part of the name" 1 -- "$HEALTHY" $'proc:hly-h)\n\n'
-# A name cut by the kernel in the middle of a UTF-8 character: comm keeps half of it.
+# A name cut by the kernel in the middle of a UTF-8 character: comm keeps half of it. named is given the
+# whole name as its argv[2], which is where healthy finds it (a script's place under "#!/bin/sh -e").
 start "$NAMED" sleep $'hly-hostile1-x\xc3\xa9'; cut=$PID
-check "a comm cut mid-character is found by its 15 bytes, printed as \\xc3" 0 \
-	--out "healthy: proc:hly-hostile1-x\\xc3: ok: 1 running (pid $cut S)" -- "$HEALTHY" -v $'proc:hly-hostile1-x\xc3'
-check "... and the whole name is not (its argv[0] is named's)" 1 -- "$HEALTHY" $'proc:hly-hostile1-x\xc3\xa9'
+check "a comm cut mid-character: the whole name it was cut from is found, printed whole" 0 \
+	--out "healthy: proc:hly-hostile1-xé: ok: 1 running (pid $cut S)" -- "$HEALTHY" -v $'proc:hly-hostile1-x\xc3\xa9'
+check "... its 15 bytes alone are not a name of their own, and are escaped (\\xc3) in the line" 1 \
+	--err "healthy: proc:hly-hostile1-x\\xc3: not running" -- "$HEALTHY" $'proc:hly-hostile1-x\xc3'
 
 # --- A command line of megabytes. ---
 # A copy of the helper whose name is longer than 15 bytes: comm is "hly-hostile-big", argv[0] decides.
