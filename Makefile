@@ -10,12 +10,13 @@ DESTDIR ?=
 MUSLCC ?= musl-gcc
 CC ?= cc
 
-SRCS = src/main.c src/args.c src/check.c src/confine.c src/file.c src/io.c src/pid.c src/probe.c src/proc.c src/procfs.c src/report.c src/sock.c src/sockdiag.c src/user.c src/watch.c
+SRCS = src/main.c src/args.c src/check.c src/confine.c src/file.c src/io.c src/pid.c src/probe.c src/proc.c src/procfs.c src/report.c src/sock.c src/sockdiag.c src/user.c src/watch.c \
+	src/lib/scan.c
 LIB_SRCS = $(filter-out src/main.c,$(SRCS))
-HDRS = $(wildcard src/*.h)
+HDRS = $(wildcard src/*.h src/lib/*.h)
 
 WFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wshadow
-DEFS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"'
+DEFS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Isrc
 # -z noseparate-code: the default pads a static binary with a page per segment; common-page-size=64
 # lets the data segment follow the text in the file instead of starting on a new page. -z norelro:
 # relro would page-align the data segment (3 KB of padding) to protect a GOT a static binary barely has.

@@ -22,93 +22,6 @@ static void usage_line(struct line *err, const char *what, size_t what_len, cons
 	line_str(err, why);
 }
 
-int uint_parse(const char *s, size_t n, unsigned long long max, unsigned long long *out)
-{
-	unsigned long long v = 0;
-	size_t i;
-
-	if (n == 0)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-	}
-	for (i = 0; i < n; i++) {
-		unsigned d = (unsigned)(s[i] - '0');
-
-		if (d > max || v > (max - d) / 10)
-			return -2;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return 0;
-}
-
-enum duration_error duration_parse(const char *s, uint64_t *ms)
-{
-	unsigned long long total = 0;
-	const char *p = s;
-	bool nonzero = false;
-
-	if (!*p)
-		return DURATION_BAD;
-	if (strspn(s, "0123456789") == strlen(s)) {
-		/* A bare number is seconds, as Docker and ECS write them. */
-		unsigned long long v;
-
-		if (uint_parse(s, strlen(s), DURATION_MAX_MS / 1000, &v))
-			return DURATION_RANGE;
-		*ms = v * 1000;
-		return DURATION_OK;
-	}
-	while (*p) {
-		unsigned long long whole = 0, frac = 0, frac_scale = 1, unit;
-		int digits = 0;
-
-		for (; *p >= '0' && *p <= '9'; p++, digits++) {
-			if (whole > DURATION_MAX_MS)
-				return DURATION_RANGE;
-			whole = whole * 10 + (unsigned)(*p - '0');
-			nonzero |= *p != '0';
-		}
-		if (*p == '.') {
-			for (p++; *p >= '0' && *p <= '9'; p++, digits++) {
-				nonzero |= *p != '0';
-				/* Nine digits: a millisecond of an hour needs seven. */
-				if (frac_scale < 1000000000) {
-					frac = frac * 10 + (unsigned)(*p - '0');
-					frac_scale *= 10;
-				}
-			}
-		}
-		if (!digits)
-			return DURATION_BAD;
-		if (p[0] == 'm' && p[1] == 's') {
-			unit = 1;
-			p++;
-		} else if (*p == 's') {
-			unit = 1000;
-		} else if (*p == 'm') {
-			unit = 60 * 1000;
-		} else if (*p == 'h') {
-			unit = 60 * 60 * 1000;
-		} else {
-			return DURATION_BAD;
-		}
-		p++;
-		if (whole > DURATION_MAX_MS / unit)
-			return DURATION_RANGE;
-		total += whole * unit + frac * unit / frac_scale;
-		if (total > DURATION_MAX_MS)
-			return DURATION_RANGE;
-	}
-	/* "0.4ms" is not 0 ("for ever" to --wait): what rounds to nothing is out of range, as it is for -t. */
-	if (nonzero && total == 0)
-		return DURATION_RANGE;
-	*ms = total;
-	return DURATION_OK;
-}
-
 int check_parse(const char *spec, struct check *c, struct line *err)
 {
 	const char *colon = strchr(spec, ':');
@@ -177,7 +90,7 @@ int check_parse(const char *spec, struct check *c, struct line *err)
 /* Parses the DURATION of an option into *ms; zero only where allow_zero. */
 static enum args_result duration_option(const char *opt, const char *val, uint64_t *ms, bool allow_zero, struct line *err)
 {
-	enum duration_error e;
+	enum scan_error e;
 
 	if (!val || !*val) {
 		line_reset(err);
@@ -186,16 +99,16 @@ static enum args_result duration_option(const char *opt, const char *val, uint64
 		line_str(err, ": needs a DURATION (500ms, 5s, 2m)");
 		return ARGS_USAGE;
 	}
-	e = duration_parse(val, ms);
-	if (e == DURATION_OK && *ms == 0 && !allow_zero)
-		e = DURATION_RANGE;
-	if (e != DURATION_OK) {
+	e = scan_duration(val, ms);
+	if (e == SCAN_OK && *ms == 0 && !allow_zero)
+		e = SCAN_RANGE;
+	if (e != SCAN_OK) {
 		line_reset(err);
 		line_str(err, "healthy: ");
 		line_str(err, opt);
 		line_str(err, " ");
 		line_escaped(err, val, strlen(val));
-		line_str(err, e == DURATION_BAD ? ": not a duration (500ms, 5s, 2m)"
+		line_str(err, e == SCAN_BAD ? ": not a duration (500ms, 5s, 2m)"
 						: ": duration out of range (1ms to 24 days)");
 		return ARGS_USAGE;
 	}
@@ -250,7 +163,7 @@ static enum args_result long_option(const char *a, char **next, int *used_next, 
 		if (!eq)
 			*used_next = *next != NULL;
 		o->retries_given = true;
-		if (v && !uint_parse(v, strlen(v), RETRIES_MAX, &r) && r) {
+		if (v && !scan_uint(v, strlen(v), RETRIES_MAX, &r) && r) {
 			o->retries = (unsigned)r;
 			return ARGS_OK;
 		}

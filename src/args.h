@@ -16,8 +16,6 @@
  * timeout (1 s), so healthy gives up, and says why, before it is killed.
  */
 #define DEFAULT_TIMEOUT_MS 800
-/* poll(2) takes an int of milliseconds. */
-#define DURATION_MAX_MS 2147483647ULL
 
 /* --wait without a DURATION, -i and -g without one: what the issue and wait-for tools use. */
 #define DEFAULT_WAIT_MS 60000
@@ -55,19 +53,8 @@ enum args_result {
 
 enum args_result args_parse(int argc, char **argv, struct options *o, struct line *err);
 
-/* Parses n bytes of decimal digits, at most max. Returns 0, -1 if not a number, -2 if out of range. */
-int uint_parse(const char *s, size_t n, unsigned long long max, unsigned long long *out);
-
 /* Parses one CHECK. Returns 0, or -1 with the reason in err. */
 int check_parse(const char *spec, struct check *c, struct line *err);
-
-enum duration_error {
-	DURATION_OK = 0,
-	DURATION_BAD,
-	DURATION_RANGE,
-};
-/* "500ms", "5s", "2m", "1h", "1m30s", "1.5s", or a bare number of seconds. */
-enum duration_error duration_parse(const char *s, uint64_t *ms);
 
 /*
  * The part of parsing that needs the file system, before confinement: turns

@@ -34,19 +34,6 @@ void check_usage(struct line *err, const struct check *c, const char *why)
 	line_str(err, why);
 }
 
-size_t check_option_key(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	/* "Min=2" and "max-age=5m" are mistyped options, not part of a name or a path. */
-	if (!n || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
-		return 0;
-	while (i < n && ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') ||
-			 s[i] == '-' || s[i] == '_'))
-		i++;
-	return i < n && s[i] == '=' ? i : 0;
-}
-
 int check_option_unknown(struct check *c, const char *opt, size_t key_len, const char *known, struct line *err)
 {
 	c->odd_opt = opt;
@@ -73,50 +60,25 @@ void check_option_odd_usage(const struct check *c, struct line *err)
 
 int check_hostport_split(const struct check *c, const char *s, size_t n, struct hostport *hp, struct line *err)
 {
-	memset(hp, 0, sizeof(*hp));
-	hp->host = s;
-	hp->host_len = n;
-	if (n && s[0] == '[') {
-		const char *close = memchr(s, ']', n);
-
-		if (!close || (close + 1 < s + n && close[1] != ':')) {
-			check_usage(err, c, "write an IPv6 address as [ADDR]:PORT");
-			return -1;
-		}
-		hp->bracketed = true;
-		hp->host = s + 1;
-		hp->host_len = (size_t)(close - hp->host);
-		if (close + 1 < s + n)
-			hp->port = close + 2;
-	} else {
-		const char *colon = memrchr(s, ':', n);
-
-		if (colon) {
-			hp->host_len = (size_t)(colon - s);
-			hp->port = colon + 1;
-			/* "::1:80" cannot be split: which colon ends the address? */
-			if (memchr(s, ':', hp->host_len)) {
-				check_usage(err, c, "write an IPv6 address in brackets: [::1]:PORT");
-				return -1;
-			}
-		}
+	switch (scan_hostport(s, n, hp)) {
+	case HOSTPORT_BRACKET:
+		check_usage(err, c, "write an IPv6 address as [ADDR]:PORT");
+		return -1;
+	case HOSTPORT_BARE_V6:
+		check_usage(err, c, "write an IPv6 address in brackets: [::1]:PORT");
+		return -1;
+	default:
+		return 0;
 	}
-	if (hp->port)
-		hp->port_len = (size_t)(s + n - hp->port);
-	return 0;
 }
 
 int check_port_parse(const struct check *c, const char *s, size_t n, uint16_t *port, struct line *err)
 {
-	unsigned long long v;
-	int r = uint_parse(s, n, 65535, &v);
+	enum scan_error r = scan_port(s, n, port);
 
-	if (r || v == 0) {
-		check_usage(err, c, r == -1 ? "not a port (1-65535)" : "port out of range");
-		return -1;
-	}
-	*port = (uint16_t)v;
-	return 0;
+	if (r != SCAN_OK)
+		check_usage(err, c, r == SCAN_BAD ? "not a port (1-65535)" : "port out of range");
+	return r == SCAN_OK ? 0 : -1;
 }
 
 /* The first check of a kind from..to, named by the watchdog's line should the kernel hold that part up. */

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lib/scan.h"
 #include "report.h"
 
 /* At most this many checks in one run: a fixed array, no malloc. */
@@ -169,13 +170,6 @@ void check_line_start(const struct check *c, struct line *l);
 void check_usage(struct line *err, const struct check *c, const char *why);
 
 /*
- * The length of a ",key=" option's key at s, or 0 if s is no option: a
- * letter, then letters, digits, '-' or '_', then '=' ("max-age=" is a
- * misspelt option, not part of a path).
- */
-size_t check_option_key(const char *s, size_t n);
-
-/*
  * An option of key_len bytes at opt that c's kind does not take. For a kind
  * whose argument is a path, which may itself end in ",x=y", it is noted in c
  * (args_prepare() looks for such a file) and 0 is returned; otherwise -1
@@ -185,15 +179,6 @@ int check_option_unknown(struct check *c, const char *opt, size_t key_len, const
 
 /* The usage error for the unknown option check_option_unknown() noted in c. */
 void check_option_odd_usage(const struct check *c, struct line *err);
-
-/* "HOST:PORT" or "[ADDR6]:PORT" split apart; port is NULL when there is no ":PORT". */
-struct hostport {
-	const char *host;
-	size_t host_len;
-	bool bracketed;
-	const char *port;
-	size_t port_len;
-};
 
 /*
  * Splits s[0..n) into host and port, as tcp:, udp:, connect: and http:// write

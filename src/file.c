@@ -11,17 +11,12 @@
 int file_spec_parse(struct check *c, const char *body, struct line *err)
 {
 	size_t n = strlen(body);
-	const char *comma;
+	struct scan_opt o;
 
 	/* As for proc:, the option comes off the right end: a path may hold commas. */
-	while ((comma = memrchr(body, ',', n)) != NULL) {
-		const char *opt = comma + 1;
-		size_t opt_len = n - (size_t)(opt - body), key = check_option_key(opt, opt_len);
-
-		if (!key)
-			break;
-		if (key != 6 || memcmp(opt, "maxage", 6)) {
-			if (check_option_unknown(c, opt, key, "maxage=", err))
+	while (scan_option_last(body, n, &o)) {
+		if (o.key_len != 6 || memcmp(o.key, "maxage", 6)) {
+			if (check_option_unknown(c, o.key, o.key_len, "maxage=", err))
 				return -1;
 			break;
 		}
@@ -29,12 +24,13 @@ int file_spec_parse(struct check *c, const char *body, struct line *err)
 			check_usage(err, c, "maxage= given twice");
 			return -1;
 		}
-		if (duration_parse(opt + 7, &c->u.file.maxage_ms) != DURATION_OK || !c->u.file.maxage_ms) {
+		/* The last option of what is left: its value ends the string. */
+		if (scan_duration(o.val, &c->u.file.maxage_ms) != SCAN_OK || !c->u.file.maxage_ms) {
 			check_usage(err, c, "maxage= takes a DURATION (500ms, 5s, 2m)");
 			return -1;
 		}
 		c->u.file.has_maxage = true;
-		n = (size_t)(comma - body);
+		n = (size_t)(o.comma - body);
 	}
 	if (n == 0) {
 		check_usage(err, c, "empty path");

@@ -36,7 +36,7 @@ enum pidfile_error pidfile_parse(const char *buf, size_t len, long long *pid)
 		neg = *p == '-';
 		p++;
 	}
-	r = uint_parse(p, (size_t)(end - p), LLONG_MAX, &v);
+	r = scan_uint(p, (size_t)(end - p), LLONG_MAX, &v);
 	if (r == -1)
 		return PIDFILE_GARBAGE;
 	if (r == -2)
@@ -47,19 +47,14 @@ enum pidfile_error pidfile_parse(const char *buf, size_t len, long long *pid)
 
 int pid_spec_parse(struct check *c, struct line *err)
 {
-	const char *comma;
+	struct scan_opt o;
 	unsigned long long v;
 	int r;
 
 	/* ",name=NAME" comes off the right end, as proc:'s options do: a path may hold commas. */
-	while ((comma = memrchr(c->arg, ',', c->arg_len)) != NULL) {
-		const char *opt = comma + 1;
-		size_t opt_len = c->arg_len - (size_t)(opt - c->arg), key = check_option_key(opt, opt_len);
-
-		if (!key)
-			break;
-		if (key != 4 || memcmp(opt, "name", 4)) {
-			if (check_option_unknown(c, opt, key, "name=", err))
+	while (scan_option_last(c->arg, c->arg_len, &o)) {
+		if (o.key_len != 4 || memcmp(o.key, "name", 4)) {
+			if (check_option_unknown(c, o.key, o.key_len, "name=", err))
 				return -1;
 			break;
 		}
@@ -67,10 +62,10 @@ int pid_spec_parse(struct check *c, struct line *err)
 			check_usage(err, c, "name= given twice");
 			return -1;
 		}
-		if (proc_name_parse(&c->u.pid.name, c, opt + 5, opt_len - 5, err))
+		if (proc_name_parse(&c->u.pid.name, c, o.val, o.val_len, err))
 			return -1;
 		c->u.pid.by_name = true;
-		c->arg_len = (size_t)(comma - c->arg);
+		c->arg_len = (size_t)(o.comma - c->arg);
 	}
 	if (c->kind == CHECK_PIDFILE) {
 		if (c->arg_len == 0) {
@@ -83,7 +78,7 @@ int pid_spec_parse(struct check *c, struct line *err)
 		}
 		return 0;
 	}
-	r = uint_parse(c->arg, c->arg_len, PID_MAX_LIMIT, &v);
+	r = scan_uint(c->arg, c->arg_len, PID_MAX_LIMIT, &v);
 	if (r == -1) {
 		check_usage(err, c, "not a pid (a whole number)");
 		return -1;
@@ -113,7 +108,7 @@ static long long pid_max(void)
 	unsigned long long v;
 	ssize_t n = io_read_at(AT_FDCWD, "/proc/sys/kernel/pid_max", buf, sizeof(buf));
 
-	if (n <= 0 || uint_parse(buf, comm_parse(buf, (size_t)n), PID_MAX_LIMIT, &v))
+	if (n <= 0 || scan_uint(buf, comm_parse(buf, (size_t)n), PID_MAX_LIMIT, &v))
 		return 0;
 	return (long long)v;
 }

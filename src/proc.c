@@ -343,7 +343,7 @@ int proc_name_parse(struct proc_name *pn, const struct check *c, const char *s, 
 
 static int proc_option_parse(struct check *c, const char *opt, size_t n, struct line *err)
 {
-	size_t key_len = check_option_key(opt, n);
+	size_t key_len = scan_option_key(opt, n);
 	const char *val = opt + key_len + 1;
 	size_t val_len = n - key_len - 1;
 	unsigned long long v;
@@ -351,7 +351,7 @@ static int proc_option_parse(struct check *c, const char *opt, size_t n, struct 
 	if (key_len == 3 && (!memcmp(opt, "min", 3) || !memcmp(opt, "max", 3))) {
 		bool is_min = opt[1] == 'i';
 		bool *given = is_min ? &c->u.proc.min_given : &c->u.proc.max_given;
-		int r = uint_parse(val, val_len, 1000000, &v);
+		int r = scan_uint(val, val_len, 1000000, &v);
 
 		if (*given) {
 			check_usage(err, c, is_min ? "min= given twice" : "max= given twice");
@@ -380,7 +380,7 @@ static int proc_option_parse(struct check *c, const char *opt, size_t n, struct 
 		c->u.proc.user = val;
 		c->u.proc.user_len = val_len;
 		/* (uid_t)-1 means "no uid" to the kernel: never a user. */
-		r = uint_parse(val, val_len, 4294967294ULL, &v);
+		r = scan_uint(val, val_len, 4294967294ULL, &v);
 		if (r == -2) {
 			check_usage(err, c, "uid out of range");
 			return -1;
@@ -443,7 +443,7 @@ int proc_spec_parse(struct check *c, const char *body, struct line *err)
 		 * left, commas and all ("args=-Dx=1,y" ... is one glob); with none
 		 * there, it is part of the name.
 		 */
-		if (!check_option_key(opt, opt_len)) {
+		if (!scan_option_key(opt, opt_len)) {
 			comma = args_comma(body, comma);
 			if (!comma)
 				break;
@@ -782,7 +782,7 @@ static pid_t self_pid(int procfd)
 	unsigned long long v;
 	ssize_t n = readlinkat(procfd, "self", buf, sizeof(buf));
 
-	if (n <= 0 || n >= (ssize_t)sizeof(buf) || uint_parse(buf, (size_t)n, PID_MAX_LIMIT, &v))
+	if (n <= 0 || n >= (ssize_t)sizeof(buf) || scan_uint(buf, (size_t)n, PID_MAX_LIMIT, &v))
 		return 0;
 	return (pid_t)v;
 }
@@ -871,7 +871,7 @@ char proc_group_state(int dirfd, pid_t pid, char state, long threads, pid_t *via
 			ssize_t n;
 
 			off += d->d_reclen;
-			if (uint_parse(d->d_name, strlen(d->d_name), PID_MAX_LIMIT, &tid) || (pid_t)tid == pid)
+			if (scan_uint(d->d_name, strlen(d->d_name), PID_MAX_LIMIT, &tid) || (pid_t)tid == pid)
 				continue;
 			memcpy(path, "task/", 5);
 			proc_path(path + 5, (pid_t)tid, "/stat");
@@ -1153,7 +1153,7 @@ static int walk(struct walk *w, struct check *checks, size_t n, bool verbose)
 
 			off += d->d_reclen;
 			if (d->d_name[0] < '1' || d->d_name[0] > '9' ||
-			    uint_parse(d->d_name, strlen(d->d_name), PID_MAX_LIMIT, &pid))
+			    scan_uint(d->d_name, strlen(d->d_name), PID_MAX_LIMIT, &pid))
 				continue;
 			w->procs++;
 			if (visit(w, checks, n, (pid_t)pid))

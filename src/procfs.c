@@ -77,7 +77,7 @@ int mountinfo_line_parse(const char *line, size_t len, struct proc_mount *m)
 	const char *idf = field(line, len, 0, &mnt_len);
 	unsigned long long id;
 
-	if (!idf || uint_parse(idf, mnt_len, ~0ULL, &id))
+	if (!idf || scan_uint(idf, mnt_len, ~0ULL, &id))
 		return 0;
 	mnt = field(line, len, 4, &mnt_len);
 	if (!mnt || mnt_len != 5 || memcmp(mnt, "/proc", 5))
@@ -99,7 +99,7 @@ int mountinfo_line_parse(const char *line, size_t len, struct proc_mount *m)
 			vlen = sizeof(m->hidepid) - 1;
 		memcpy(m->hidepid, val, vlen);
 	}
-	if (opt_value(opts, opts_len, "gid=", &val, &vlen) && uint_parse(val, vlen, 4294967294ULL, &gid) == 0) {
+	if (opt_value(opts, opts_len, "gid=", &val, &vlen) && scan_uint(val, vlen, 4294967294ULL, &gid) == 0) {
 		m->has_gid = true;
 		m->gid = (gid_t)gid;
 	}
@@ -160,7 +160,7 @@ static unsigned long long fd_mount_id(int fd)
 		if (!strncmp(p, "mnt_id:", 7)) {
 			for (p += 7; *p == '\t' || *p == ' '; p++)
 				;
-			return uint_parse(p, strcspn(p, "\n"), ~0ULL, &id) ? 0 : id;
+			return scan_uint(p, strcspn(p, "\n"), ~0ULL, &id) ? 0 : id;
 		}
 		if (!strchr(p, '\n'))
 			break;

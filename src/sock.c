@@ -99,11 +99,10 @@ int sock_spec_parse(struct check *c, const char *body, struct line *err)
 	}
 	/* unix: takes no option: "unix:/run/a.sock,timeout=1s" is one, unless a socket has that name. */
 	if (!c->u.sock.abstract) {
-		const char *comma = memrchr(c->arg, ',', c->arg_len);
-		size_t key = comma ? check_option_key(comma + 1, c->arg_len - (size_t)(comma + 1 - c->arg)) : 0;
+		struct scan_opt o;
 
-		if (key)
-			return check_option_unknown(c, comma + 1, key, "no option", err);
+		if (scan_option_last(c->arg, c->arg_len, &o))
+			return check_option_unknown(c, o.key, o.key_len, "no option", err);
 	}
 	return 0;
 }

@@ -22,7 +22,7 @@ int passwd_line_parse(const char *line, size_t len, const char *name, size_t nam
 	uid_end = memchr(uid_start, ':', (size_t)(end - uid_start));
 	if (!uid_end)
 		return -1;
-	if (uint_parse(uid_start, (size_t)(uid_end - uid_start), 4294967294ULL, &v))
+	if (scan_uint(uid_start, (size_t)(uid_end - uid_start), 4294967294ULL, &v))
 		return -1;
 	*uid = (uid_t)v;
 	return 0;

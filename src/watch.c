@@ -64,7 +64,7 @@ static uint64_t wait_report_ms(void)
 	const char *env = getenv(WAIT_REPORT_ENV);
 	unsigned long long v;
 
-	return env && !uint_parse(env, strlen(env), DURATION_MAX_MS, &v) && v ? v : WAIT_REPORT_MS;
+	return env && !scan_uint(env, strlen(env), DURATION_MAX_MS, &v) && v ? v : WAIT_REPORT_MS;
 }
 
 /* A line for each check the last run did not pass: "healthy: still waiting (1m): proc:fluent-bit: not running". */

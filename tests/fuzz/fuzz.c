@@ -158,7 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		char *s = cstr(d, n);
 		uint64_t ms;
 
-		duration_parse(s, &ms);
+		scan_duration(s, &ms);
 		free(s);
 		break;
 	}

@@ -248,7 +248,7 @@ static void uint_parse_whole_string_within_max(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		unsigned long long v = 12345;
 
-		ROW_INT(rows[i].s, uint_parse(rows[i].s, strlen(rows[i].s), rows[i].max, &v), rows[i].ret);
+		ROW_INT(rows[i].s, scan_uint(rows[i].s, strlen(rows[i].s), rows[i].max, &v), rows[i].ret);
 		if (rows[i].ret == 0 && v != rows[i].v)
 			fail_msg("%s: value %llu, want %llu", rows[i].s, v, rows[i].v);
 	}
@@ -260,52 +260,52 @@ static void duration_parse_units_fractions_and_bare_seconds(void **state)
 {
 	static const struct {
 		const char *s;
-		enum duration_error ret;
+		enum scan_error ret;
 		uint64_t ms;
 	} rows[] = {
-		{ "500ms", DURATION_OK, 500 },
-		{ "5s", DURATION_OK, 5000 },
-		{ "2m", DURATION_OK, 120000 },
-		{ "1h", DURATION_OK, 3600000 },
-		{ "1m30s", DURATION_OK, 90000 },
-		{ "1h1m1s1ms", DURATION_OK, 3661001 },
-		{ "1.5s", DURATION_OK, 1500 },
-		{ ".5s", DURATION_OK, 500 },
-		{ "0.25m", DURATION_OK, 15000 },
-		{ "1.0001s", DURATION_OK, 1000 },       /* below a millisecond nothing counts */
-		{ "10", DURATION_OK, 10000 },           /* a bare number is seconds */
-		{ "0", DURATION_OK, 0 },
-		{ "0s", DURATION_OK, 0 },
-		{ "0.000ms", DURATION_OK, 0 },
+		{ "500ms", SCAN_OK, 500 },
+		{ "5s", SCAN_OK, 5000 },
+		{ "2m", SCAN_OK, 120000 },
+		{ "1h", SCAN_OK, 3600000 },
+		{ "1m30s", SCAN_OK, 90000 },
+		{ "1h1m1s1ms", SCAN_OK, 3661001 },
+		{ "1.5s", SCAN_OK, 1500 },
+		{ ".5s", SCAN_OK, 500 },
+		{ "0.25m", SCAN_OK, 15000 },
+		{ "1.0001s", SCAN_OK, 1000 },       /* below a millisecond nothing counts */
+		{ "10", SCAN_OK, 10000 },           /* a bare number is seconds */
+		{ "0", SCAN_OK, 0 },
+		{ "0s", SCAN_OK, 0 },
+		{ "0.000ms", SCAN_OK, 0 },
 		/* Not zero as written, zero once rounded: out of range, never --wait's "for ever". */
-		{ "0.4ms", DURATION_RANGE, 0 },
-		{ "0.0001s", DURATION_RANGE, 0 },
-		{ "0.5ms0s", DURATION_RANGE, 0 },
-		{ "2147483ms", DURATION_OK, 2147483 },
-		{ "2147483647ms", DURATION_OK, 2147483647 },
-		{ "2147483", DURATION_OK, 2147483000 },
-		{ "596h", DURATION_OK, 2145600000 },
-		{ "", DURATION_BAD, 0 },
-		{ "5x", DURATION_BAD, 0 },
-		{ "ms", DURATION_BAD, 0 },
-		{ "s", DURATION_BAD, 0 },
-		{ "-1", DURATION_BAD, 0 },
-		{ "-1s", DURATION_BAD, 0 },
-		{ "1.5", DURATION_BAD, 0 },
-		{ "5 s", DURATION_BAD, 0 },
-		{ " 5s", DURATION_BAD, 0 },
-		{ "5s ", DURATION_BAD, 0 },
-		{ "1m5", DURATION_BAD, 0 },
-		{ "5S", DURATION_BAD, 0 },
-		{ "5d", DURATION_BAD, 0 },
-		{ ".s", DURATION_BAD, 0 },
-		{ "1..5s", DURATION_BAD, 0 },
-		{ "2147483648ms", DURATION_RANGE, 0 },
-		{ "2147484", DURATION_RANGE, 0 },       /* 2147484000 ms */
-		{ "597h", DURATION_RANGE, 0 },
-		{ "596h1h", DURATION_RANGE, 0 },
-		{ "99999999999999999999999", DURATION_RANGE, 0 },
-		{ "99999999999999999999999s", DURATION_RANGE, 0 },
+		{ "0.4ms", SCAN_RANGE, 0 },
+		{ "0.0001s", SCAN_RANGE, 0 },
+		{ "0.5ms0s", SCAN_RANGE, 0 },
+		{ "2147483ms", SCAN_OK, 2147483 },
+		{ "2147483647ms", SCAN_OK, 2147483647 },
+		{ "2147483", SCAN_OK, 2147483000 },
+		{ "596h", SCAN_OK, 2145600000 },
+		{ "", SCAN_BAD, 0 },
+		{ "5x", SCAN_BAD, 0 },
+		{ "ms", SCAN_BAD, 0 },
+		{ "s", SCAN_BAD, 0 },
+		{ "-1", SCAN_BAD, 0 },
+		{ "-1s", SCAN_BAD, 0 },
+		{ "1.5", SCAN_BAD, 0 },
+		{ "5 s", SCAN_BAD, 0 },
+		{ " 5s", SCAN_BAD, 0 },
+		{ "5s ", SCAN_BAD, 0 },
+		{ "1m5", SCAN_BAD, 0 },
+		{ "5S", SCAN_BAD, 0 },
+		{ "5d", SCAN_BAD, 0 },
+		{ ".s", SCAN_BAD, 0 },
+		{ "1..5s", SCAN_BAD, 0 },
+		{ "2147483648ms", SCAN_RANGE, 0 },
+		{ "2147484", SCAN_RANGE, 0 },       /* 2147484000 ms */
+		{ "597h", SCAN_RANGE, 0 },
+		{ "596h1h", SCAN_RANGE, 0 },
+		{ "99999999999999999999999", SCAN_RANGE, 0 },
+		{ "99999999999999999999999s", SCAN_RANGE, 0 },
 	};
 	size_t i;
 
@@ -313,14 +313,14 @@ static void duration_parse_units_fractions_and_bare_seconds(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		uint64_t ms = 777;
 
-		ROW_INT(rows[i].s, duration_parse(rows[i].s, &ms), rows[i].ret);
-		if (rows[i].ret == DURATION_OK)
+		ROW_INT(rows[i].s, scan_duration(rows[i].s, &ms), rows[i].ret);
+		if (rows[i].ret == SCAN_OK)
 			ROW_INT(rows[i].s, ms, rows[i].ms);
 	}
 }
 
 /*
- * Was a bug: duration_parse() keeps three fraction digits whatever the
+ * Was a bug: scan_duration() keeps three fraction digits whatever the
  * unit, which is right for seconds only. Input "0.0005h" (1.8 s) and
  * "1.0001h". Expected: 1800 ms and 3600360 ms. Actual: 0 ms and 3600000 ms,
  * so "-t 0.0005h" is refused as "duration out of range (1ms to 24 days)".
@@ -330,14 +330,14 @@ static void duration_parse_fraction_of_an_hour_keeps_its_milliseconds(void **sta
 	uint64_t ms = 0;
 
 	(void)state;
-	assert_int_equal(duration_parse("0.0005h", &ms), DURATION_OK);
+	assert_int_equal(scan_duration("0.0005h", &ms), SCAN_OK);
 	assert_int_equal(ms, 1800);
-	assert_int_equal(duration_parse("1.0001h", &ms), DURATION_OK);
+	assert_int_equal(scan_duration("1.0001h", &ms), SCAN_OK);
 	assert_int_equal(ms, 3600360);
 }
 
 /*
- * Was a bug: uint_parse() computes (max - d) / 10 in unsigned
+ * Was a bug: scan_uint() computes (max - d) / 10 in unsigned
  * arithmetic, which wraps when a digit d exceeds max. Input: "7" with max 5
  * (or "9" with max 0). Expected: -2. Actual: 0 with the value 7 (9). No
  * caller passes a max below 9 today.
@@ -347,8 +347,8 @@ static void uint_parse_digit_above_a_small_max_is_out_of_range(void **state)
 	unsigned long long v = 0;
 
 	(void)state;
-	assert_int_equal(uint_parse("7", 1, 5, &v), -2);
-	assert_int_equal(uint_parse("9", 1, 0, &v), -2);
+	assert_int_equal(scan_uint("7", 1, 5, &v), -2);
+	assert_int_equal(scan_uint("9", 1, 0, &v), -2);
 }
 
 /* ---- args_parse ---- */
