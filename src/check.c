@@ -12,20 +12,12 @@
 #include "proc.h"
 #include "sock.h"
 
-/* The most of a check's own text a line shows. */
-#define SPEC_SHOWN 200
 /* Docker keeps 4096 bytes of a probe's output: stop short of it and say so. */
 #define OUTPUT_BUDGET 3900
 
 void check_line_start(const struct check *c, struct line *l)
 {
-	size_t n = strlen(c->spec);
-
-	line_reset(l);
-	line_str(l, "healthy: ");
-	/* A 4 KiB path must leave room for the reason: its start is enough to find it. */
-	line_escaped(l, c->spec, n > SPEC_SHOWN ? SPEC_SHOWN : n);
-	line_str(l, n > SPEC_SHOWN ? "...: " : ": ");
+	line_start(l, c->spec);
 }
 
 void check_usage(struct line *err, const struct check *c, const char *why)
@@ -82,13 +74,13 @@ int check_port_parse(const struct check *c, const char *s, size_t n, uint16_t *p
 }
 
 /* The first check of a kind from..to, named by the watchdog's line should the kernel hold that part up. */
-static const struct check *first_of(const struct check *checks, size_t n, enum check_kind from, enum check_kind to)
+static const char *first_of(const struct check *checks, size_t n, enum check_kind from, enum check_kind to)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
 		if (checks[i].kind >= from && checks[i].kind <= to)
-			return &checks[i];
+			return checks[i].spec;
 	return NULL;
 }
 
@@ -119,7 +111,7 @@ void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_m
 	probe_run(checks, n, deadline, timeout_ms);
 	for (i = 0; i < n; i++) {
 		/* A file on a FUSE or NFS mount whose server hangs holds the run up: name that wait (pid.c names its own). */
-		confine_doing(&checks[i], " reading the file's status");
+		confine_doing(checks[i].spec, " reading the file's status");
 		pid_run(&checks[i]);
 		file_run(&checks[i]);
 	}

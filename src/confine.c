@@ -201,7 +201,7 @@ enum { RUN_GOING, RUN_ANSWERED, RUN_TIMED_OUT };
 static atomic_int run_state;
 
 /* The watchdog's word on what the main thread is doing, and by when it must be done. */
-static const struct check *volatile watched_check;
+static const char *volatile watched_what;
 static const char *volatile watched_doing;
 static struct timespec watch_until;
 static uint64_t watch_after_ms;
@@ -242,11 +242,7 @@ static int watchdog(void *unused)
 	}
 	if (!atomic_compare_exchange_strong(&run_state, &(int){ RUN_GOING }, RUN_TIMED_OUT))
 		return 0;       /* the answer came first: it stands */
-	line_reset(&l);
-	if (watched_check)
-		check_line_start(watched_check, &l);
-	else
-		line_str(&l, "healthy: ");
+	line_start(&l, watched_what);
 	line_str(&l, "timed out after ");
 	line_duration(&l, watch_after_ms);
 	line_str(&l, watched_doing ? watched_doing : "");
@@ -276,8 +272,8 @@ void confine_answered(void)
 			sleep(1);
 }
 
-void confine_doing(const struct check *c, const char *doing)
+void confine_doing(const char *what, const char *doing)
 {
-	watched_check = c;
+	watched_what = what;
 	watched_doing = doing;
 }

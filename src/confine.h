@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "check.h"
+#include "report.h"
 
 /* no_new_privs, then the seccomp filter. 0, or the errno that kept it out (the run goes on unconfined). */
 int confine_syscalls(void);
@@ -27,7 +27,7 @@ extern volatile unsigned long confine_progress;
 /* The run has its answer: the watchdog stands down (or, had it fired already, this waits for its exit). */
 void confine_answered(void);
 
-/* What the run is at, for the watchdog's line: doing reads on after "timed out after T". */
-void confine_doing(const struct check *c, const char *doing);
+/* What the run is at, for the watchdog's line "healthy: WHAT: timed out after T DOING" (WHAT: a check as typed, or NULL). */
+void confine_doing(const char *what, const char *doing);
 
 #endif

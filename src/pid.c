@@ -217,7 +217,7 @@ static void process_check(struct check *c, pid_t pid)
 	char state;
 	int procfd, dfd, e;
 
-	confine_doing(c, " reading /proc");
+	confine_doing(c->spec, " reading /proc");
 	line_reset(&err);
 	procfd = procfs_open(&err);
 	if (procfd < 0) {
@@ -348,7 +348,7 @@ static void pidfile_check(struct check *c)
 	memcpy(path, c->arg, c->arg_len);
 	path[c->arg_len] = '\0';
 	/* A pid file on a FUSE or NFS mount whose server hangs holds the open or the read up: the line says so. */
-	confine_doing(c, " reading the pid file");
+	confine_doing(c->spec, " reading the pid file");
 	/* O_NONBLOCK: a FIFO put where the pidfile should be must not hang the probe. */
 	fd = openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {

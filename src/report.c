@@ -311,3 +311,16 @@ size_t report_bytes(void)
 {
 	return bytes_written;
 }
+
+void line_start(struct line *l, const char *what)
+{
+	size_t n = what ? strlen(what) : 0;
+
+	line_reset(l);
+	line_str(l, "healthy: ");
+	if (!what)
+		return;
+	/* A 4 KiB path must leave room for the reason: its start is enough to find it. */
+	line_escaped(l, what, n > WHAT_SHOWN ? WHAT_SHOWN : n);
+	line_str(l, n > WHAT_SHOWN ? "...: " : ": ");
+}

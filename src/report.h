@@ -36,6 +36,10 @@ void line_reason(struct line *l, int err);
 /* what + ": " + line_reason(err) */
 void line_errno(struct line *l, const char *what, int err);
 
+/* The most of a check's own text a line shows. */
+#define WHAT_SHOWN 200
+/* Starts l afresh with "healthy: WHAT: " (WHAT escaped, cut at WHAT_SHOWN bytes), or "healthy: " for NULL. */
+void line_start(struct line *l, const char *what);
 /* Writes the line and a newline to fd. Returns -1 on a failed write, 0 otherwise. Keeps errno. */
 int line_write(int fd, const struct line *l);
 

@@ -645,12 +645,12 @@ void sock_run(struct check *checks, size_t n, uint64_t wait_ms)
 		line_reset(&c->why);
 		if (c->kind == CHECK_UNIX && !c->u.sock.abstract) {
 			/* A socket file on a FUSE or NFS mount whose server hangs holds stat() up: say so if it does. */
-			confine_doing(c, " looking at the socket file");
+			confine_doing(c->spec, " looking at the socket file");
 			unix_stat(c);
 		}
 		need |= tables_for(c);
 	}
-	confine_doing(first, " reading the socket tables");
+	confine_doing(first ? first->spec : NULL, " reading the socket tables");
 	/* /proc/net/unix cannot identify a socket file: there, a connect() answers unix: instead. */
 	if (use_procnet)
 		need &= ~(1u << TABLE_UNIX);
@@ -681,7 +681,7 @@ void sock_run(struct check *checks, size_t n, uint64_t wait_ms)
 			 */
 			if (!c->u.sock.stat_errno && !c->u.sock.not_socket && !tl->found && !tl->not_listening &&
 			    !(by_table && c->u.sock.abstract)) {
-				confine_doing(c, " connecting to the socket");
+				confine_doing(c->spec, " connecting to the socket");
 				unix_reach(c);
 			}
 			unix_verdict(c, by_table);

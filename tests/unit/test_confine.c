@@ -139,7 +139,7 @@ static int stuck(void)
 		return 90;
 	if (confine_time(50))
 		return 91;
-	confine_doing(&opts.checks[0], " reading /proc");
+	confine_doing(opts.checks[0].spec, " reading /proc");
 	for (;;)
 		pause();
 }
