@@ -190,17 +190,4 @@ int check_hostport_split(const struct check *c, const char *s, size_t n, struct 
 /* Parses a port, 1 to 65535. Returns 0, or -1 with the usage error in err. */
 int check_port_parse(const struct check *c, const char *s, size_t n, uint16_t *port, struct line *err);
 
-/*
- * Runs every check, each kind in its own pass (one /proc walk, one dump per
- * socket table, one poll loop for the probes), with timeout_ms for the probes.
- */
-void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_ms);
-
-/*
- * Prints the lines the verdicts call for (failures on stderr; with verbose,
- * passes on stdout) and returns the exit code: 1 if any check failed, else 3
- * if any could not be checked or stdout could not be written, else 0.
- */
-int checks_report(const struct check *checks, size_t n, bool verbose, bool quiet);
-
 #endif

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "args.h"
-#include "check.h"
+#include "run.h"
 #include "confine.h"
 #include "exitcode.h"
 #include "io.h"

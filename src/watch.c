@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check.h"
+#include "run.h"
 #include "confine.h"
 #include "exitcode.h"
 #include "io.h"

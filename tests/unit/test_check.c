@@ -1,76 +1,20 @@
 /*
- * check.c: check_line_start, and checks_report's exit code, streams and
- * output budget. stdout and stderr are pipes while checks_report() runs.
+ * check.c: the lines that name a check, and the usage words made from the
+ * scanners' reasons.
  */
 #include "fixture.h"
 
-#include <signal.h>
-#include <stdbool.h>
-
 #include "args.h"
 #include "check.h"
-#include "exitcode.h"
 
 #define LEN(s) (sizeof(s) - 1)
 
-struct captured {
-	char out[8192], err[8192];
-	size_t out_len, err_len;
-};
-
-static size_t drain(int fd, char *buf, size_t size)
-{
-	size_t got = 0;
-	ssize_t r;
-
-	while (got < size - 1 && (r = read(fd, buf + got, size - 1 - got)) > 0)
-		got += (size_t)r;
-	buf[got] = '\0';
-	return got;
-}
-
-/* Runs checks_report() with stdout and stderr on pipes; close_stdout makes writes to stdout fail. */
-static int report(const struct check *checks, size_t n, bool verbose, bool quiet, bool close_stdout,
-		  struct captured *cap)
-{
-	int out[2], err[2], saved_out, saved_err, r;
-	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-
-	fflush(stdout);
-	fflush(stderr);
-	assert_int_equal(pipe(out), 0);
-	assert_int_equal(pipe(err), 0);
-	saved_out = dup(STDOUT_FILENO);
-	saved_err = dup(STDERR_FILENO);
-	dup2(out[1], STDOUT_FILENO);
-	dup2(err[1], STDERR_FILENO);
-	close(out[1]);
-	close(err[1]);
-	if (close_stdout)
-		close(out[0]);
-	r = checks_report(checks, n, verbose, quiet);
-	dup2(saved_out, STDOUT_FILENO);
-	dup2(saved_err, STDERR_FILENO);
-	close(saved_out);
-	close(saved_err);
-	signal(SIGPIPE, old);
-	cap->out_len = close_stdout ? 0 : drain(out[0], cap->out, sizeof(cap->out));
-	cap->err_len = drain(err[0], cap->err, sizeof(cap->err));
-	if (!close_stdout)
-		close(out[0]);
-	close(err[0]);
-	return r;
-}
-
-static void set(struct check *c, const char *spec, enum verdict v, const char *why)
+static void parsed(struct check *c, const char *spec)
 {
 	struct line err;
 
 	if (check_parse(spec, c, &err))
 		fail_msg("check_parse(\"%s\"): %.*s", spec, (int)err.len, err.buf);
-	c->verdict = v;
-	line_reset(&c->why);
-	line_str(&c->why, why);
 }
 
 static void check_line_start_names_the_spec_escaped(void **state)
@@ -79,109 +23,64 @@ static void check_line_start_names_the_spec_escaped(void **state)
 	struct line l;
 
 	(void)state;
-	set(&c, "proc:a\nb", VERDICT_PASS, "");
+	parsed(&c, "proc:a\nb");
 	check_line_start(&c, &l);
 	assert_int_equal(l.len, LEN("healthy: proc:a\\nb: "));
 	assert_memory_equal(l.buf, "healthy: proc:a\\nb: ", l.len);
 }
 
-static void checks_report_exit_code_fail_1_error_or_unknown_3_else_0(void **state)
+static void check_line_start_cuts_a_long_spec_at_200_bytes(void **state)
+{
+	static char spec[300];
+	struct check c;
+	struct line l;
+
+	(void)state;
+	memcpy(spec, "file:/", 6);
+	memset(spec + 6, 'a', sizeof(spec) - 7);
+	parsed(&c, spec);
+	check_line_start(&c, &l);
+	assert_int_equal(l.len, LEN("healthy: ") + 200 + LEN("...: "));
+	assert_memory_equal(l.buf + l.len - 5, "...: ", 5);
+}
+
+/* The scanner says what is wrong (lib/scan.c); check.c says it in the check's words. */
+static void port_and_hostport_reasons_become_usage_words(void **state)
 {
 	static const struct {
-		const char *name;
-		enum verdict v[3];
-		size_t n;
-		int exit;
+		const char *s, *line;
 	} rows[] = {
-		{ "one pass", { VERDICT_PASS }, 1, EXIT_HEALTHY },
-		{ "three passes", { VERDICT_PASS, VERDICT_PASS, VERDICT_PASS }, 3, EXIT_HEALTHY },
-		{ "one fail", { VERDICT_FAIL }, 1, EXIT_UNHEALTHY },
-		{ "pass, fail", { VERDICT_PASS, VERDICT_FAIL }, 2, EXIT_UNHEALTHY },
-		{ "one error", { VERDICT_ERROR }, 1, EXIT_CANNOT_CHECK },
-		{ "pass, error", { VERDICT_PASS, VERDICT_ERROR }, 2, EXIT_CANNOT_CHECK },
-		/* The service is down whatever else could not be checked. */
-		{ "error, fail", { VERDICT_ERROR, VERDICT_FAIL }, 2, EXIT_UNHEALTHY },
-		/* A check nobody ran never passes. */
-		{ "unknown", { VERDICT_UNKNOWN }, 1, EXIT_CANNOT_CHECK },
-		{ "pass, unknown", { VERDICT_PASS, VERDICT_UNKNOWN }, 2, EXIT_CANNOT_CHECK },
+		{ "80x", "healthy: tcp:x: not a port (1-65535)" },
+		{ "0", "healthy: tcp:x: port out of range" },
+		{ "65536", "healthy: tcp:x: port out of range" },
+		{ "[::1", "healthy: tcp:x: write an IPv6 address as [ADDR]:PORT" },
+		{ "[::1]80", "healthy: tcp:x: write an IPv6 address as [ADDR]:PORT" },
+		{ "::1:80", "healthy: tcp:x: write an IPv6 address in brackets: [::1]:PORT" },
 	};
-	static struct check checks[3];
-	struct captured cap;
-	size_t i, j;
+	struct check c = { .spec = "tcp:x" };
+	size_t i;
 
 	(void)state;
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		for (j = 0; j < rows[i].n; j++)
-			set(&checks[j], "pid:1", rows[i].v[j], "why");
-		ROW_INT(rows[i].name, report(checks, rows[i].n, false, true, false, &cap), rows[i].exit);
-		/* -q prints nothing. */
-		ROW_INT(rows[i].name, cap.out_len + cap.err_len, 0);
+		struct hostport hp;
+		struct line err;
+		uint16_t port;
+		int r = rows[i].s[0] == '[' || strchr(rows[i].s, ':')
+				? check_hostport_split(&c, rows[i].s, strlen(rows[i].s), &hp, &err)
+				: check_port_parse(&c, rows[i].s, strlen(rows[i].s), &port, &err);
+
+		assert_int_equal(r, -1);
+		assert_int_equal(err.len, strlen(rows[i].line));
+		assert_memory_equal(err.buf, rows[i].line, err.len);
 	}
-}
-
-static void checks_report_failures_on_stderr_passes_on_stdout_only_verbose(void **state)
-{
-	static struct check checks[3];
-	struct captured cap;
-
-	(void)state;
-	set(&checks[0], "proc:nginx", VERDICT_PASS, "ok: 2 running (pids 41 S, 97 S)");
-	set(&checks[1], "pid:42", VERDICT_FAIL, "not running");
-	set(&checks[2], "pidfile:/run/x.pid", VERDICT_ERROR, "open /run/x.pid: permission denied");
-
-	assert_int_equal(report(checks, 3, false, false, false, &cap), EXIT_UNHEALTHY);
-	assert_string_equal(cap.out, "");
-	assert_string_equal(cap.err, "healthy: pid:42: not running\nhealthy: pidfile:/run/x.pid: open /run/x.pid: permission denied\n");
-
-	assert_int_equal(report(checks, 3, true, false, false, &cap), EXIT_UNHEALTHY);
-	assert_string_equal(cap.out, "healthy: proc:nginx: ok: 2 running (pids 41 S, 97 S)\n");
-	assert_string_equal(cap.err, "healthy: pid:42: not running\nhealthy: pidfile:/run/x.pid: open /run/x.pid: permission denied\n");
-}
-
-static void checks_report_failed_stdout_write_is_exit_3(void **state)
-{
-	static struct check checks[1];
-	struct captured cap;
-
-	(void)state;
-	set(&checks[0], "pid:1", VERDICT_PASS, "ok: running (pid 1 S)");
-	assert_int_equal(report(checks, 1, false, false, true, &cap), EXIT_HEALTHY);
-	/* With -v the pass line must reach stdout: when it cannot, healthy could not report. */
-	assert_int_equal(report(checks, 1, true, false, true, &cap), EXIT_CANNOT_CHECK);
-}
-
-/* Runs last: report_bytes() only grows, and later output would fall under the budget. */
-static void checks_report_stops_short_of_4_kib_and_counts_the_rest(void **state)
-{
-	static struct check checks[MAX_CHECKS];
-	static char why[200];
-	struct captured cap;
-	size_t i, line_len = LEN("healthy: pid:1: ") + sizeof(why) - 1 + 1, before = report_bytes();
-	size_t shown = 0, told;
-	char tail[64];
-
-	(void)state;
-	memset(why, 'w', sizeof(why) - 1);
-	for (i = 0; i < MAX_CHECKS; i++)
-		set(&checks[i], "pid:1", VERDICT_FAIL, why);
-	while (before + (shown + 1) * line_len <= 3900)
-		shown++;
-	assert_int_equal(report(checks, MAX_CHECKS, false, false, false, &cap), EXIT_UNHEALTHY);
-	snprintf(tail, sizeof(tail), "healthy: and %zu more lines not shown\n", MAX_CHECKS - shown);
-	told = strlen(tail);
-	assert_int_equal(cap.err_len, shown * line_len + told);
-	assert_memory_equal(cap.err + shown * line_len, tail, told);
-	assert_true(cap.err_len < 4096);
 }
 
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(check_line_start_names_the_spec_escaped),
-		cmocka_unit_test(checks_report_exit_code_fail_1_error_or_unknown_3_else_0),
-		cmocka_unit_test(checks_report_failures_on_stderr_passes_on_stdout_only_verbose),
-		cmocka_unit_test(checks_report_failed_stdout_write_is_exit_3),
-		cmocka_unit_test(checks_report_stops_short_of_4_kib_and_counts_the_rest),
+		cmocka_unit_test(check_line_start_cuts_a_long_spec_at_200_bytes),
+		cmocka_unit_test(port_and_hostport_reasons_become_usage_words),
 	};
 
 	return cmocka_run_group_tests_name("check", tests, NULL, NULL);
