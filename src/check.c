@@ -60,3 +60,17 @@ int check_port_parse(const struct check *c, const char *s, size_t n, uint16_t *p
 		check_usage(err, c, r == SCAN_BAD ? "not a port (1-65535)" : "port out of range");
 	return r == SCAN_OK ? 0 : -1;
 }
+
+int check_procname(const struct check *c, struct proc_name *pn, const char *s, size_t n, struct line *err)
+{
+	switch (procname_set(pn, s, n)) {
+	case PROCNAME_EMPTY:
+		check_usage(err, c, "empty name");
+		return -1;
+	case PROCNAME_TOO_LONG:
+		check_usage(err, c, "name too long (at most 255 bytes)");
+		return -1;
+	default:
+		return 0;
+	}
+}

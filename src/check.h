@@ -10,15 +10,12 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lib/procpid.h"
 #include "lib/scan.h"
 #include "report.h"
 
 /* At most this many checks in one run: a fixed array, no malloc. */
 #define MAX_CHECKS 64
-/* Longest NAME for proc: (NAME_MAX: argv[0]'s basename is a file name). */
-#define PROC_NAME_SIZE 256
-/* The kernel's PID_MAX_LIMIT on 64-bit: no PID is ever larger. */
-#define PID_MAX_LIMIT 4194304
 /* Evidence keeps this many PIDs; the rest are counted. */
 #define EVIDENCE_PIDS 8
 
@@ -44,14 +41,6 @@ enum verdict {
 struct pid_state {
 	pid_t pid;
 	char state;
-};
-
-/* A process NAME as proc:NAME and ,name=NAME write it: exact, or a glob. */
-struct proc_name {
-	char s[PROC_NAME_SIZE]; /* NUL-terminated; may hold ',' */
-	size_t len;
-	bool glob;
-	bool open;              /* a glob that ends in '*' (glob_open) */
 };
 
 /* What one walk of /proc saw of the processes that carry a proc: check's name. */
@@ -179,6 +168,9 @@ int check_option_unknown(struct check *c, const char *opt, size_t key_len, const
 
 /* The usage error for the unknown option check_option_unknown() noted in c. */
 void check_option_odd_usage(const struct check *c, struct line *err);
+
+/* Sets pn to the NAME of n bytes at s (proc:NAME, ,name=NAME). Returns 0, or -1 with the usage error in err. */
+int check_procname(const struct check *c, struct proc_name *pn, const char *s, size_t n, struct line *err);
 
 /*
  * Splits s[0..n) into host and port, as tcp:, udp:, connect: and http:// write

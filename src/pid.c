@@ -11,7 +11,7 @@
 #include "args.h"
 #include "confine.h"
 #include "io.h"
-#include "proc.h"
+#include "lib/procpid.h"
 #include "procfs.h"
 
 static bool blank(char c)
@@ -62,7 +62,7 @@ int pid_spec_parse(struct check *c, struct line *err)
 			check_usage(err, c, "name= given twice");
 			return -1;
 		}
-		if (proc_name_parse(&c->u.pid.name, c, o.val, o.val_len, err))
+		if (check_procname(c, &c->u.pid.name, o.val, o.val_len, err))
 			return -1;
 		c->u.pid.by_name = true;
 		c->arg_len = (size_t)(o.comma - c->arg);
@@ -212,7 +212,8 @@ static void process_check(struct check *c, pid_t pid)
 	struct proc_status st;
 	struct proc_stat ps;
 	struct line err;
-	ssize_t n = -1, sn = -1;
+	ssize_t n = -1;
+	int sr = -1;
 	pid_t via;
 	char state;
 	int procfd, dfd, e;
@@ -241,13 +242,13 @@ static void process_check(struct check *c, pid_t pid)
 		/* Both from one directory fd: they concern one process, even should its PID be reused meanwhile. */
 		n = io_read_at(dfd, "status", buf, sizeof(buf));
 		if (n >= 0)
-			sn = io_read_at(dfd, "stat", stat_buf, sizeof(stat_buf));
+			sr = proc_read_stat(dfd, "stat", stat_buf, &ps);
 		e = errno;
-		if (n < 0 || sn < 0)
+		if (n < 0 || sr < 0)
 			close(dfd);
 		errno = e;
 	}
-	if ((n < 0 || sn < 0) && (proc_gone(errno) || errno == EACCES || errno == EPERM)) {
+	if ((n < 0 || sr < 0) && (proc_gone(errno) || errno == EACCES || errno == EPERM)) {
 		int saved = errno;
 
 		/* kill(pid, 0) knows whether the PID exists, even where /proc hides it. */
@@ -265,17 +266,17 @@ static void process_check(struct check *c, pid_t pid)
 			line_errno(&c->why, "/proc does not show it", saved);
 		return;
 	}
-	if (n < 0 || sn < 0) {
+	if (n < 0 || sr < 0) {
 		c->verdict = VERDICT_ERROR;
 		line_str(&c->why, "read /proc/");
 		proc_path(path, pid, n < 0 ? "/status" : "/stat");
 		line_errno(&c->why, path, errno);
 		return;
 	}
-	if (status_parse(buf, (size_t)n, &st) || stat_parse(stat_buf, (size_t)sn, &ps)) {
+	if (status_parse(buf, (size_t)n, &st) || sr != PROC_STAT_OK) {
 		close(dfd);
 		/* Empty: the process exited between the open and the read. */
-		if (n == 0 || sn == 0) {
+		if (n == 0 || sr == PROC_STAT_EMPTY) {
 			not_running(c, pid);
 			return;
 		}

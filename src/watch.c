@@ -17,7 +17,7 @@
 #include "confine.h"
 #include "exitcode.h"
 #include "io.h"
-#include "proc.h"
+#include "lib/procpid.h"
 #include "procfs.h"
 #include "probe.h"
 
@@ -308,13 +308,11 @@ static bool still_same(const struct check *c)
 	struct line err = { .len = 0 };
 	struct proc_stat st;
 	int procfd = procfs_open(&err);
-	ssize_t n;
 
 	if (procfd < 0)
 		return false;
 	proc_path(path, c->seen_pid, "/stat");
-	n = io_read_at(procfd, path, buf, sizeof(buf));
-	return n > 0 && stat_parse(buf, (size_t)n, &st) == 0 && st.starttime == c->seen_start;
+	return proc_read_stat(procfd, path, buf, &st) == PROC_STAT_OK && st.starttime == c->seen_start;
 }
 
 /* Reaps every child that has exited (as PID 1, orphans too); returns COMMAND's status, or -1 while it runs. */
