@@ -10,8 +10,8 @@ DESTDIR ?=
 MUSLCC ?= musl-gcc
 CC ?= cc
 
-SRCS = src/main.c src/args.c src/check.c src/confine.c src/file.c src/io.c src/pid.c src/probe.c src/proc.c src/procfs.c src/report.c src/sock.c src/sockdiag.c src/user.c src/watch.c \
-	src/run.c src/lib/glob.c src/lib/procpid.c src/lib/scan.c
+SRCS = src/main.c src/args.c src/check.c src/confine.c src/file.c src/io.c src/pid.c src/probe.c src/proc.c src/procfs.c src/sock.c src/sockdiag.c src/user.c src/watch.c \
+	src/run.c src/lib/clock.c src/lib/glob.c src/lib/http.c src/lib/line.c src/lib/procpid.c src/lib/scan.c
 LIB_SRCS = $(filter-out src/main.c,$(SRCS))
 HDRS = $(wildcard src/*.h src/lib/*.h)
 

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "check.h"
-#include "report.h"
+#include "lib/line.h"
 
 /*
  * The run's deadline when -t is not given: under Kubernetes' default probe

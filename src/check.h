@@ -12,7 +12,7 @@
 
 #include "lib/procpid.h"
 #include "lib/scan.h"
-#include "report.h"
+#include "lib/line.h"
 
 /* At most this many checks in one run: a fixed array, no malloc. */
 #define MAX_CHECKS 64

@@ -6,7 +6,7 @@
 #define HEALTHY_FILE_H
 
 #include "check.h"
-#include "report.h"
+#include "lib/line.h"
 
 /* Parses what follows "file:". Returns 0, or -1 with the usage error in err. */
 int file_spec_parse(struct check *c, const char *body, struct line *err);

@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "check.h"
-#include "report.h"
+#include "lib/line.h"
 
 /* A pidfile's first line is short; anything past this is not a PID. */
 #define PIDFILE_SIZE 128

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "lib/clock.h"
 
 #ifndef VERSION
 #define VERSION "unknown"
@@ -73,14 +74,6 @@ struct run {
 };
 
 static struct run runs[MAX_CHECKS];
-
-uint64_t probe_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* HOST:PORT or [ADDR6]:PORT, in s[0..n); without ":PORT" the port is default_port, or an error when it is 0. */
 static int hostport_parse(struct check *c, const char *s, size_t n, uint16_t default_port, struct line *err)
@@ -161,48 +154,6 @@ int probe_spec_parse(struct check *c, const char *body, struct line *err)
 		}
 	}
 	return 0;
-}
-
-int http_status_parse(const char *buf, size_t len, int *code, const char **reason, size_t *reason_len)
-{
-	/* RFC 9112 4: HTTP-version SP status-code SP [ reason-phrase ] CRLF; a bare LF is taken too. */
-	static const char prefix[] = "HTTP/";
-	const char *nl = memchr(buf, '\n', len), *end;
-	size_t i, n = len < 5 ? len : 5;
-
-	if (memcmp(buf, prefix, n))
-		return -1;
-	if (!nl)
-		return len >= STATUS_LINE_MAX ? -1 : 0;
-	end = nl > buf && nl[-1] == '\r' ? nl - 1 : nl;
-	/* HTTP-version is "HTTP/" DIGIT "." DIGIT; then SP and three digits: "HTTP/1.1 200", at the least. */
-	if (end - buf < 12 || buf[5] < '0' || buf[5] > '9' || buf[6] != '.' || buf[7] < '0' || buf[7] > '9' ||
-	    buf[8] != ' ')
-		return -1;
-	i = 9;
-	if (buf[i] < '1' || buf[i] > '5' || buf[i + 1] < '0' || buf[i + 1] > '9' || buf[i + 2] < '0' || buf[i + 2] > '9')
-		return -1;
-	*code = (buf[i] - '0') * 100 + (buf[i + 1] - '0') * 10 + (buf[i + 2] - '0');
-	i += 3;
-	if (buf + i < end && buf[i] != ' ')
-		return -1;
-	*reason = buf + i + (buf + i < end);
-	*reason_len = (size_t)(end - *reason);
-	return 1;
-}
-
-void http_excerpt(struct line *l, const char *buf, size_t len)
-{
-	size_t n = 0;
-
-	/* "\r\nHTTP/1.1 200 OK" has an empty first line: shown alone, it would be "". */
-	if (len > HTTP_EXCERPT_MAX)
-		len = HTTP_EXCERPT_MAX;
-	while (n < len && (buf[n] == '\r' || buf[n] == '\n'))
-		n++;
-	while (n < len && buf[n] != '\r' && buf[n] != '\n')
-		n++;
-	line_escaped(l, buf, n);
 }
 
 static void finish(struct run *r, enum verdict v)
@@ -714,7 +665,7 @@ void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t ti
 	}
 	for (;;) {
 		nfds_t nfds = 0;
-		uint64_t now = probe_now_ms();
+		uint64_t now = clock_ms();
 		int ready;
 
 		for (i = 0; i < nruns; i++) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "confine.h"
+#include "lib/clock.h"
 #include "exitcode.h"
 #include "file.h"
 #include "pid.h"
@@ -27,7 +28,7 @@ static const char *first_of(const struct check *checks, size_t n, enum check_kin
 
 void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_ms)
 {
-	uint64_t start = probe_now_ms(), deadline = start + timeout_ms, now;
+	uint64_t start = clock_ms(), deadline = start + timeout_ms, now;
 	size_t i;
 
 	/* What a run found goes; what was parsed stays (a watch runs them again and again). */
@@ -46,7 +47,7 @@ void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_m
 	}
 	confine_doing(first_of(checks, n, CHECK_PROC, CHECK_PROC), " reading /proc");
 	proc_run(checks, n, verbose);
-	now = probe_now_ms();
+	now = clock_ms();
 	sock_run(checks, n, deadline > now ? deadline - now : 1);
 	confine_doing(first_of(checks, n, CHECK_CONNECT, CHECK_HTTP), " probing");
 	probe_run(checks, n, deadline, timeout_ms);
@@ -76,7 +77,7 @@ int checks_report(const struct check *checks, size_t n, bool verbose, bool quiet
 			continue;
 		check_line_start(c, &l);
 		line_mem(&l, c->why.buf, c->why.len);
-		if (report_bytes() + l.len + 1 > OUTPUT_BUDGET) {
+		if (line_bytes_written() + l.len + 1 > OUTPUT_BUDGET) {
 			untold++;
 			continue;
 		}

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "check.h"
-#include "report.h"
+#include "lib/line.h"
 
 /* The environment variable that makes healthy read /proc/net instead of asking sock_diag. */
 #define SOCK_PROCNET_ENV "HEALTHY_PROCNET"

@@ -15,6 +15,7 @@
 
 #include "run.h"
 #include "confine.h"
+#include "lib/clock.h"
 #include "exitcode.h"
 #include "io.h"
 #include "lib/procpid.h"
@@ -118,7 +119,7 @@ static int wait_interrupted(const struct options *o, int sig, uint64_t ms)
 /* --wait: the checks, again and again, until all pass in one run; stop (blocked) ends it. Returns 0, or the exit code. */
 static int wait_all(struct options *o, const sigset_t *stop)
 {
-	uint64_t start = probe_now_ms(), end = o->wait_ms ? start + o->wait_ms : UINT64_MAX;
+	uint64_t start = clock_ms(), end = o->wait_ms ? start + o->wait_ms : UINT64_MAX;
 	uint64_t retry = WAIT_FIRST_RETRY_MS, report = wait_report_ms(), next = start + report;
 	bool passed[MAX_CHECKS] = { false };
 	struct line l;
@@ -137,13 +138,13 @@ static int wait_all(struct options *o, const sigset_t *stop)
 	line_str(&l, o->nchecks == 1 ? " check" : " checks");
 	say(&l);
 	for (;;) {
-		uint64_t now = probe_now_ms(), timeout = o->timeout_ms;
+		uint64_t now = clock_ms(), timeout = o->timeout_ms;
 		bool all = true;
 
 		if (end - now < timeout)
 			timeout = end > now ? end - now : 1;
 		checks_run(o->checks, o->nchecks, false, timeout);
-		now = probe_now_ms();
+		now = clock_ms();
 		for (i = 0; i < o->nchecks; i++) {
 			bool pass = o->checks[i].verdict == VERDICT_PASS;
 
@@ -190,7 +191,7 @@ static int wait_all(struct options *o, const sigset_t *stop)
 		}
 		sig = wait_signal(stop, retry < end - now ? retry : end - now);
 		if (sig)
-			return wait_interrupted(o, sig, probe_now_ms() - start);
+			return wait_interrupted(o, sig, clock_ms() - start);
 		retry = retry * 2 < o->interval_ms ? retry * 2 : o->interval_ms;
 	}
 }
@@ -351,13 +352,13 @@ static void say_stop(const char *cmd, pid_t child, const char *what, uint64_t ms
 /* SIGTERM, then SIGKILL after the grace: COMMAND goes either way. */
 static void command_stop(const char *cmd, pid_t child, int sigfd, uint64_t grace_ms)
 {
-	uint64_t end = probe_now_ms() + grace_ms;
+	uint64_t end = clock_ms() + grace_ms;
 	struct pollfd p = { sigfd, POLLIN, 0 };
 
 	say_stop(cmd, child, "SIGTERM", 0);
 	kill(child, SIGTERM);
 	for (;;) {
-		uint64_t now = probe_now_ms();
+		uint64_t now = clock_ms();
 		struct signalfd_siginfo si;
 
 		if (reap(child) >= 0)
@@ -434,7 +435,7 @@ static int watch_all(struct options *o)
 		}
 	}
 	for (;;) {
-		uint64_t due = probe_now_ms() + pause;
+		uint64_t due = clock_ms() + pause;
 		bool rerun = false, ran[MAX_CHECKS] = { false }, stop = false, soon = false;
 		int n;
 
@@ -463,7 +464,7 @@ static int watch_all(struct options *o)
 			pfd[i + 1] = (struct pollfd){ fds[i], POLLIN, 0 };
 		/* A run due at once still reads the signals first: no rerun starves them. */
 		do {
-			now = probe_now_ms();
+			now = clock_ms();
 			/* Signals do not put the next run off: the interval counts from the last one. */
 			n = poll(pfd, (nfds_t)nfds + 1, rerun || now >= due ? 0 : (int)(due - now));
 			if (n < 0 && errno == EINTR)
@@ -532,7 +533,7 @@ static int watch_all(struct options *o)
 		 * A blip and its end are said: "failure 1 of 2: why", then "ok again
 		 * after 104ms"; a check that cannot be made, once, not every run.
 		 */
-		now = probe_now_ms();
+		now = clock_ms();
 		for (k = 0; k < o->nchecks; k++) {
 			struct check *c = &o->checks[k];
 			struct line l;

@@ -20,7 +20,7 @@
 #include "check.h"
 #include "confine.h"
 #include "exitcode.h"
-#include "report.h"
+#include "lib/line.h"
 
 #ifndef NETLINK_SOCK_DIAG
 #define NETLINK_SOCK_DIAG 4

@@ -15,7 +15,7 @@
 #include "args.h"
 #include "check.h"
 #include "file.h"
-#include "report.h"
+#include "lib/line.h"
 
 #define ROWS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -138,13 +138,13 @@ static void checks_report_failed_stdout_write_is_exit_3(void **state)
 	assert_int_equal(report(checks, 1, true, false, true, &cap), EXIT_CANNOT_CHECK);
 }
 
-/* Runs last: report_bytes() only grows, and later output would fall under the budget. */
+/* Runs last: line_bytes_written() only grows, and later output would fall under the budget. */
 static void checks_report_stops_short_of_4_kib_and_counts_the_rest(void **state)
 {
 	static struct check checks[MAX_CHECKS];
 	static char why[200];
 	struct captured cap;
-	size_t i, line_len = LEN("healthy: pid:1: ") + sizeof(why) - 1 + 1, before = report_bytes();
+	size_t i, line_len = LEN("healthy: pid:1: ") + sizeof(why) - 1 + 1, before = line_bytes_written();
 	size_t shown = 0, told;
 	char tail[64];
 

@@ -1,16 +1,20 @@
 /*
- * report.c: line_escaped, line_uint, line_int, line_errno, truncation at
+ * lib/line.c: line_escaped, line_uint, line_int, line_errno, line_duration,
+ * line_ip, line_addr, truncation at
  * LINE_SIZE, and line_write through a pipe. Runs under ASan: an overflow
  * of the fixed buffer is a crash, not a silent pass.
  */
 #include "fixture.h"
 
+#include <arpa/inet.h>
 #include <limits.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <stdbool.h>
 
-#include "report.h"
+#include "lib/line.h"
 
+#define ROWS(a) (sizeof(a) / sizeof((a)[0]))
 #define LEN(s) (sizeof(s) - 1)
 #define BYTES(s) s, LEN(s)
 
@@ -225,7 +229,7 @@ static size_t written(const struct line *l, char *out, size_t size)
 {
 	int fds[2];
 	ssize_t n;
-	size_t before = report_bytes();
+	size_t before = line_bytes_written();
 
 	assert_int_equal(pipe(fds), 0);
 	assert_int_equal(line_write(fds[1], l), 0);
@@ -233,7 +237,7 @@ static size_t written(const struct line *l, char *out, size_t size)
 	n = read(fds[0], out, size);
 	close(fds[0]);
 	assert_true(n > 0);
-	assert_int_equal(report_bytes() - before, (size_t)n);
+	assert_int_equal(line_bytes_written() - before, (size_t)n);
 	return (size_t)n;
 }
 
@@ -279,6 +283,172 @@ static void line_write_to_a_closed_pipe_fails_and_keeps_errno(void **state)
 	signal(SIGPIPE, old);
 }
 
+static void line_duration_as_people_write_it(void **state)
+{
+	static const struct {
+		unsigned long long ms;
+		const char *want;
+	} rows[] = {
+		{ 0, "0ms" },
+		{ 1, "1ms" },
+		{ 800, "800ms" },
+		{ 999, "999ms" },
+		/* From a second on, exact, as Go writes durations (with days): nothing is dropped. */
+		{ 1000, "1s" },
+		{ 1001, "1.001s" },
+		{ 1500, "1.5s" },
+		{ 5000, "5s" },
+		{ 9999, "9.999s" },
+		{ 10000, "10s" },
+		{ 10500, "10.5s" },
+		{ 10050, "10.05s" },
+		{ 59000, "59s" },
+		{ 60000, "1m" },
+		{ 60500, "1m0.5s" },
+		{ 61000, "1m1s" },
+		{ 90000, "1m30s" },
+		{ 3599999, "59m59.999s" },
+		{ 3600000, "1h" },
+		{ 3630000, "1h0m30s" },
+		{ 3660000, "1h1m" },
+		{ 86400000, "1d" },
+		{ 90000000, "1d1h" },
+		{ 90061000, "1d1h1m1s" },
+		/* args.h's DURATION_MAX_MS: the longest -t and maxage=. */
+		{ 2147483647ULL, "24d20h31m23.647s" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ROWS(rows); i++) {
+		struct line l;
+
+		line_reset(&l);
+		line_duration(&l, rows[i].ms);
+		ROW_MEM(rows[i].want, l.buf, l.len, rows[i].want, strlen(rows[i].want));
+	}
+}
+
+struct ip_row {
+	int family;
+	const char *in;         /* as inet_pton reads it */
+	const char *want;
+};
+
+static void line_ip_rfc5952(void **state)
+{
+	static const struct ip_row rows[] = {
+		{ AF_INET6, "::", "::" },
+		{ AF_INET6, "::1", "::1" },
+		{ AF_INET6, "1::", "1::" },
+		{ AF_INET6, "2001:db8::1", "2001:db8::1" },
+		{ AF_INET6, "2001:db8::", "2001:db8::" },
+		{ AF_INET6, "fe80::1:2", "fe80::1:2" },
+		/* 4.1: no leading zeros; 4.3: lower case. */
+		{ AF_INET6, "2001:0DB8:00AB:000C:0000:FFFF:0001:ABCD", "2001:db8:ab:c:0:ffff:1:abcd" },
+		/* 4.2.3: of equal runs the first; 4.2.3: the longest. */
+		{ AF_INET6, "2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1" },
+		{ AF_INET6, "2001:0:0:1:0:0:0:1", "2001:0:0:1::1" },
+		{ AF_INET6, "0:0:1:0:0:0:1:0", "0:0:1::1:0" },
+		/* 4.2.2: one zero group is no run. */
+		{ AF_INET6, "2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1" },
+		{ AF_INET6, "0:1:2:3:4:5:6:7", "0:1:2:3:4:5:6:7" },
+		{ AF_INET6, "1:2:3:4:5:6:7:0", "1:2:3:4:5:6:7:0" },
+		{ AF_INET6, "1:0:0:2:3:4:5:6", "1::2:3:4:5:6" },
+		{ AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff" },
+		/* 5: IPv4-mapped addresses end dotted. */
+		{ AF_INET6, "::ffff:1.2.3.4", "::ffff:1.2.3.4" },
+		{ AF_INET6, "::ffff:0.0.0.0", "::ffff:0.0.0.0" },
+		{ AF_INET6, "::ffff:255.255.255.255", "::ffff:255.255.255.255" },
+		/* IPv4-compatible (deprecated) is no mapped address: hex. */
+		{ AF_INET6, "::1.2.3.4", "::102:304" },
+		{ AF_INET, "0.0.0.0", "0.0.0.0" },
+		{ AF_INET, "127.0.0.1", "127.0.0.1" },
+		{ AF_INET, "10.0.100.9", "10.0.100.9" },
+		{ AF_INET, "255.255.255.255", "255.255.255.255" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ROWS(rows); i++) {
+		unsigned char a[16] = { 0 };
+		struct line l;
+
+		if (inet_pton(rows[i].family, rows[i].in, a) != 1) {
+			fail_msg("%s: bad address in the row", rows[i].in);
+			return;
+		}
+		line_reset(&l);
+		line_ip(&l, rows[i].family, a);
+		ROW_MEM(rows[i].in, l.buf, l.len, rows[i].want, strlen(rows[i].want));
+	}
+}
+
+/* What glibc's inet_ntop writes is RFC 5952 too: every address a walk of runs and values reaches must agree. */
+static void line_ip_agrees_with_inet_ntop(void **state)
+{
+	static const unsigned short values[] = { 0, 1, 0xabc, 0xffff };
+	unsigned long mask;
+
+	(void)state;
+	/* Each of the 8 groups zero or not, the nonzero ones cycling through values. */
+	for (mask = 0; mask < 256; mask++) {
+		unsigned char a[16];
+		char want[INET6_ADDRSTRLEN];
+		struct line l;
+		int g;
+
+		for (g = 0; g < 8; g++) {
+			unsigned v = (mask >> g) & 1 ? values[1 + (unsigned)(g + (int)mask) % 3] : 0;
+
+			a[2 * g] = (unsigned char)(v >> 8);
+			a[2 * g + 1] = (unsigned char)v;
+		}
+		if (!inet_ntop(AF_INET6, a, want, sizeof(want))) {
+			fail_msg("inet_ntop: %s", strerror(errno));
+			return;
+		}
+		/* glibc writes IPv4-compatible ::a.b.c.d too; RFC 5952 5 and line_ip keep those hex. */
+		if (!memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0", 12) && strchr(want, '.'))
+			continue;
+		line_reset(&l);
+		line_ip(&l, AF_INET6, a);
+		ROW_MEM(want, l.buf, l.len, want, strlen(want));
+	}
+}
+
+static void line_addr_brackets_ipv6_only(void **state)
+{
+	static const struct {
+		int family;
+		const char *in;
+		unsigned port;
+		const char *want;
+	} rows[] = {
+		{ AF_INET, "127.0.0.1", 80, "127.0.0.1:80" },
+		{ AF_INET, "0.0.0.0", 65535, "0.0.0.0:65535" },
+		{ AF_INET6, "::1", 80, "[::1]:80" },
+		{ AF_INET6, "::", 1, "[::]:1" },
+		{ AF_INET6, "2001:db8::1", 8443, "[2001:db8::1]:8443" },
+		{ AF_INET6, "::ffff:10.0.0.1", 5432, "[::ffff:10.0.0.1]:5432" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ROWS(rows); i++) {
+		unsigned char a[16] = { 0 };
+		struct line l;
+
+		if (inet_pton(rows[i].family, rows[i].in, a) != 1) {
+			fail_msg("%s: bad address in the row", rows[i].in);
+			return;
+		}
+		line_reset(&l);
+		line_addr(&l, rows[i].family, a, rows[i].port);
+		ROW_MEM(rows[i].want, l.buf, l.len, rows[i].want, strlen(rows[i].want));
+	}
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -290,7 +460,11 @@ int main(void)
 		cmocka_unit_test(line_overflowing_line_size_is_cut_and_flagged),
 		cmocka_unit_test(line_write_adds_newline_and_marks_a_cut_line),
 		cmocka_unit_test(line_write_to_a_closed_pipe_fails_and_keeps_errno),
+		cmocka_unit_test(line_duration_as_people_write_it),
+		cmocka_unit_test(line_ip_rfc5952),
+		cmocka_unit_test(line_ip_agrees_with_inet_ntop),
+		cmocka_unit_test(line_addr_brackets_ipv6_only),
 	};
 
-	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("line", tests, NULL, NULL);
 }

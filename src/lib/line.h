@@ -1,9 +1,9 @@
 /*
- * report: one-line messages built in a fixed buffer and written with one
+ * line: one-line messages built in a fixed buffer and written with one
  * write(2), so that no line is torn and no stdio is linked.
  */
-#ifndef HEALTHY_REPORT_H
-#define HEALTHY_REPORT_H
+#ifndef HEALTHY_LINE_H
+#define HEALTHY_LINE_H
 
 #include <stddef.h>
 
@@ -44,6 +44,6 @@ void line_start(struct line *l, const char *what);
 int line_write(int fd, const struct line *l);
 
 /* Total bytes that line_write() sent to stdout and stderr so far; callers keep the output under Docker's 4 KiB. */
-size_t report_bytes(void);
+size_t line_bytes_written(void);
 
 #endif

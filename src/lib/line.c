@@ -1,4 +1,4 @@
-#include "report.h"
+#include "line.h"
 
 #include "io.h"
 
@@ -307,7 +307,7 @@ int line_write(int fd, const struct line *l)
 	return 0;
 }
 
-size_t report_bytes(void)
+size_t line_bytes_written(void)
 {
 	return bytes_written;
 }

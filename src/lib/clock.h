@@ -1,0 +1,12 @@
+/*
+ * clock: the monotonic clock every deadline is measured on.
+ */
+#ifndef HEALTHY_CLOCK_H
+#define HEALTHY_CLOCK_H
+
+#include <stdint.h>
+
+/* CLOCK_MONOTONIC in milliseconds: never goes back, whatever the wall clock does. */
+uint64_t clock_ms(void);
+
+#endif
