@@ -10,10 +10,10 @@ DESTDIR ?=
 MUSLCC ?= musl-gcc
 CC ?= cc
 
-SRCS = src/main.c src/args.c src/check.c src/confine.c src/file.c src/io.c src/pid.c src/probe.c src/proc.c src/procfs.c src/sock.c src/sockdiag.c src/user.c src/watch.c \
-	src/run.c src/lib/clock.c src/lib/glob.c src/lib/http.c src/lib/line.c src/lib/procpid.c src/lib/scan.c
+SRCS = src/main.c src/args.c src/check.c src/run.c src/watch.c \
+	$(sort $(wildcard src/kinds/*.c)) $(sort $(wildcard src/lib/*.c))
 LIB_SRCS = $(filter-out src/main.c,$(SRCS))
-HDRS = $(wildcard src/*.h src/lib/*.h)
+HDRS = $(wildcard src/*.h src/kinds/*.h src/lib/*.h)
 
 WFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wshadow
 DEFS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Isrc

@@ -6,12 +6,12 @@
 #include <sys/stat.h>
 
 #include "exitcode.h"
-#include "file.h"
-#include "pid.h"
-#include "probe.h"
-#include "proc.h"
-#include "sock.h"
-#include "user.h"
+#include "kinds/file.h"
+#include "kinds/pid.h"
+#include "kinds/probe.h"
+#include "kinds/proc.h"
+#include "kinds/sock.h"
+#include "lib/passwd.h"
 
 static void usage_line(struct line *err, const char *what, size_t what_len, const char *why)
 {

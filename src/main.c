@@ -9,9 +9,9 @@
 
 #include "args.h"
 #include "run.h"
-#include "confine.h"
+#include "lib/confine.h"
 #include "exitcode.h"
-#include "io.h"
+#include "lib/io.h"
 #include "watch.h"
 
 #ifndef VERSION

@@ -3,14 +3,14 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "confine.h"
+#include "lib/confine.h"
 #include "lib/clock.h"
 #include "exitcode.h"
-#include "file.h"
-#include "pid.h"
-#include "probe.h"
-#include "proc.h"
-#include "sock.h"
+#include "kinds/file.h"
+#include "kinds/pid.h"
+#include "kinds/probe.h"
+#include "kinds/proc.h"
+#include "kinds/sock.h"
 
 /* Docker keeps 4096 bytes of a probe's output: stop short of it and say so. */
 #define OUTPUT_BUDGET 3900

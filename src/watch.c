@@ -14,13 +14,13 @@
 #include <unistd.h>
 
 #include "run.h"
-#include "confine.h"
+#include "lib/confine.h"
 #include "lib/clock.h"
 #include "exitcode.h"
-#include "io.h"
+#include "lib/io.h"
 #include "lib/procpid.h"
-#include "procfs.h"
-#include "probe.h"
+#include "lib/procfs.h"
+#include "kinds/probe.h"
 
 /* The first retry of --wait comes this soon, and each next one twice as late, up to -i. */
 #define WAIT_FIRST_RETRY_MS 10

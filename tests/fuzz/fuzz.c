@@ -9,12 +9,12 @@
 #include <string.h>
 
 #include "args.h"
-#include "pid.h"
-#include "probe.h"
-#include "proc.h"
-#include "procfs.h"
-#include "sockdiag.h"
-#include "user.h"
+#include "kinds/pid.h"
+#include "kinds/probe.h"
+#include "kinds/proc.h"
+#include "lib/procfs.h"
+#include "lib/sockdiag.h"
+#include "lib/passwd.h"
 
 enum {
 	TARGET_STAT = 1, TARGET_STATUS, TARGET_CMDLINE, TARGET_PIDFILE, TARGET_MOUNTINFO, TARGET_PASSWD,

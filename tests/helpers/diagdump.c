@@ -22,7 +22,7 @@
  *
  * Writes PREFIX-1.bin, PREFIX-2.bin, ... until a datagram that holds
  * NLMSG_DONE or NLMSG_ERROR, then prints "seq SEQ portid PORTID" and one
- * line per file. The requests are those of diag_read() in src/sockdiag.c;
+ * line per file. The requests are those of diag_read() in src/lib/sockdiag.c;
  * keep the two in step.
  *
  * Record in a network namespace of its own (unshare -n) so that only the

@@ -18,7 +18,7 @@
 
 #include "args.h"
 #include "check.h"
-#include "confine.h"
+#include "lib/confine.h"
 #include "exitcode.h"
 #include "lib/line.h"
 

@@ -14,7 +14,7 @@
 
 #include "args.h"
 #include "check.h"
-#include "file.h"
+#include "kinds/file.h"
 #include "lib/line.h"
 
 #define ROWS(a) (sizeof(a) / sizeof((a)[0]))

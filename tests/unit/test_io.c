@@ -4,7 +4,7 @@
  */
 #include "fixture.h"
 
-#include "io.h"
+#include "lib/io.h"
 
 #define LEN(s) (sizeof(s) - 1)
 

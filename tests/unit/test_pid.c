@@ -12,7 +12,7 @@
 #include <sys/wait.h>
 
 #include "args.h"
-#include "pid.h"
+#include "kinds/pid.h"
 
 #define LEN(s) (sizeof(s) - 1)
 #define BYTES(s) s, LEN(s)

@@ -11,7 +11,7 @@
 
 #include "args.h"
 #include "check.h"
-#include "probe.h"
+#include "kinds/probe.h"
 #include "lib/line.h"
 
 #define ROWS(a) (sizeof(a) / sizeof((a)[0]))

@@ -10,7 +10,7 @@
  */
 #include "fixture.h"
 
-#include "procfs.h"
+#include "lib/procfs.h"
 
 #define LEN(s) (sizeof(s) - 1)
 

@@ -195,7 +195,7 @@ static void stat_parse_cut_inside_starttime_returns_minus_one(void **state)
  * signed overflow. Input: a stat line whose ppid is "-9223372036854775808"
  * (or status "Threads:\t-9223372036854775808"). Expected: -1 or any value,
  * no undefined behaviour. Actual: UBSan aborts the debug build in
- * src/proc.c field_parse ("negation of -9223372036854775808 cannot be
+ * src/lib/procpid.c field_parse ("negation of -9223372036854775808 cannot be
  * represented in type 'long long int'"); a fuzzer finds it at once.
  */
 static void stat_parse_ppid_minus_2_pow_63_is_no_undefined_behaviour(void **state)

@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 
 #include "args.h"
-#include "sock.h"
+#include "kinds/sock.h"
 
 #define ROWS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -35,7 +35,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include "sockdiag.h"
+#include "lib/sockdiag.h"
 
 #define LEN(s) (sizeof(s) - 1)
 /* A literal and its length, NULs inside included. */

@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#include "lib/line.h"
+#include "line.h"
 
 /* no_new_privs, then the seccomp filter. 0, or the errno that kept it out (the run goes on unconfined). */
 int confine_syscalls(void);

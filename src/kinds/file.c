@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "args.h"
+#include "lib/scan.h"
 
 int file_spec_parse(struct check *c, const char *body, struct line *err)
 {

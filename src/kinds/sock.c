@@ -14,10 +14,10 @@
 #include <stddef.h>
 #include <unistd.h>
 
-#include "args.h"
-#include "confine.h"
-#include "io.h"
-#include "sockdiag.h"
+#include "lib/scan.h"
+#include "lib/confine.h"
+#include "lib/io.h"
+#include "lib/sockdiag.h"
 
 /* sun_path's size: a longer path cannot be bound. */
 #define UNIX_PATH_SIZE 108

@@ -5,7 +5,7 @@
  */
 #include "fixture.h"
 
-#include "user.h"
+#include "lib/passwd.h"
 
 #define LEN(s) (sizeof(s) - 1)
 #define BYTES(s) s, LEN(s)

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/line.h"
+#include "line.h"
 
 /* include/net/tcp_states.h */
 #define TCP_ESTABLISHED 1

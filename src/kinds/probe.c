@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "args.h"
+#include "lib/scan.h"
 #include "lib/clock.h"
 
 #ifndef VERSION

@@ -8,11 +8,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "args.h"
-#include "confine.h"
-#include "io.h"
+#include "lib/scan.h"
+#include "lib/confine.h"
+#include "lib/io.h"
 #include "lib/procpid.h"
-#include "procfs.h"
+#include "lib/procfs.h"
 
 static bool blank(char c)
 {

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "lib/line.h"
+#include "line.h"
 
 /* linux/magic.h, which musl-gcc does not see. */
 #define PROC_SUPER_MAGIC 0x9fa0

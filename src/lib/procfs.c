@@ -7,7 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "args.h"
+#include "scan.h"
 #include "io.h"
 
 /* linux/capability.h, which musl-gcc does not see. */

@@ -9,10 +9,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "args.h"
-#include "confine.h"
-#include "io.h"
-#include "procfs.h"
+#include "lib/scan.h"
+#include "lib/confine.h"
+#include "lib/io.h"
+#include "lib/procfs.h"
 
 /* 4 KiB of getdents holds ~150 PIDs: a match near the start of /proc ends the walk early. */
 #define DENTS_SIZE 4096

@@ -1,8 +1,8 @@
-#include "user.h"
+#include "passwd.h"
 
 #include <string.h>
 
-#include "args.h"
+#include "scan.h"
 #include "io.h"
 
 int passwd_line_parse(const char *line, size_t len, const char *name, size_t name_len, uid_t *uid)

@@ -1,9 +1,9 @@
 /*
- * user: user names to uids from /etc/passwd, without NSS (an image may have
+ * passwd: user names to uids from /etc/passwd, without NSS (an image may have
  * no NSS modules, and a static binary cannot load them).
  */
-#ifndef HEALTHY_USER_H
-#define HEALTHY_USER_H
+#ifndef HEALTHY_PASSWD_H
+#define HEALTHY_PASSWD_H
 
 #include <stddef.h>
 #include <sys/types.h>
