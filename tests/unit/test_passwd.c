@@ -1,5 +1,5 @@
 /*
- * user.c: passwd_line_parse over the lines of a real Debian 12 /etc/passwd
+ * lib/passwd.c: passwd_line_parse over the lines of a real Debian 12 /etc/passwd
  * (passwd-real-debian, copied from a test VM, less its one local user) and
  * hostile lines.
  */
