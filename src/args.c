@@ -6,12 +6,7 @@
 #include <sys/stat.h>
 
 #include "exitcode.h"
-#include "kinds/file.h"
-#include "kinds/pid.h"
-#include "kinds/probe.h"
-#include "kinds/proc.h"
-#include "kinds/sock.h"
-#include "lib/passwd.h"
+#include "kind.h"
 
 static void usage_line(struct line *err, const char *what, size_t what_len, const char *why)
 {
@@ -20,71 +15,6 @@ static void usage_line(struct line *err, const char *what, size_t what_len, cons
 	line_escaped(err, what, what_len);
 	line_str(err, ": ");
 	line_str(err, why);
-}
-
-int check_parse(const char *spec, struct check *c, struct line *err)
-{
-	const char *colon = strchr(spec, ':');
-	const char *body;
-	size_t kind_len;
-
-	memset(c, 0, sizeof(*c));
-	c->spec = spec;
-	if (!*spec) {
-		line_reset(err);
-		line_str(err, "healthy: an empty argument is not a CHECK");
-		return -1;
-	}
-	if (!colon) {
-		line_reset(err);
-		line_str(err, "healthy: ");
-		line_escaped(err, spec, strlen(spec));
-		line_str(err, ": not a check (did you mean proc:");
-		line_escaped(err, spec, strlen(spec));
-		line_str(err, "?)");
-		return -1;
-	}
-	kind_len = (size_t)(colon - spec);
-	body = colon + 1;
-	c->arg = body;
-	c->arg_len = strlen(body);
-	if (kind_len == 4 && !memcmp(spec, "proc", 4)) {
-		c->kind = CHECK_PROC;
-		return proc_spec_parse(c, body, err);
-	}
-	if ((kind_len == 3 && (!memcmp(spec, "tcp", 3) || !memcmp(spec, "udp", 3))) ||
-	    (kind_len == 4 && !memcmp(spec, "unix", 4))) {
-		c->kind = spec[0] == 't' ? CHECK_TCP : spec[0] == 'u' && spec[1] == 'd' ? CHECK_UDP : CHECK_UNIX;
-		return sock_spec_parse(c, body, err);
-	}
-	if ((kind_len == 7 && !memcmp(spec, "connect", 7)) || (kind_len == 4 && !memcmp(spec, "http", 4))) {
-		c->kind = spec[0] == 'c' ? CHECK_CONNECT : CHECK_HTTP;
-		return probe_spec_parse(c, body, err);
-	}
-	if (kind_len == 4 && !memcmp(spec, "file", 4)) {
-		c->kind = CHECK_FILE;
-		return file_spec_parse(c, body, err);
-	}
-	if (kind_len == 5 && !memcmp(spec, "https", 5)) {
-		/* TLS would multiply the binary's size. */
-		check_usage(err, c, "https:// is not supported: check the port with tcp:PORT or connect:HOST:PORT");
-		return -1;
-	}
-	if (kind_len == 3 && !memcmp(spec, "pid", 3)) {
-		c->kind = CHECK_PID;
-		return pid_spec_parse(c, err);
-	}
-	if (kind_len == 7 && !memcmp(spec, "pidfile", 7)) {
-		c->kind = CHECK_PIDFILE;
-		return pid_spec_parse(c, err);
-	}
-	line_reset(err);
-	line_str(err, "healthy: ");
-	line_escaped(err, spec, strlen(spec));
-	line_str(err, ": unknown check kind '");
-	line_escaped(err, spec, kind_len);
-	line_str(err, "' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, file:)");
-	return -1;
 }
 
 /* Parses the DURATION of an option into *ms; zero only where allow_zero. */
@@ -375,25 +305,9 @@ int args_prepare(struct options *o, struct line *err)
 
 		if (c->odd_opt && odd_option(c, err))
 			return EXIT_USAGE;
-		if (c->kind != CHECK_PROC || !c->u.proc.by_user || c->u.proc.uid_known)
-			continue;
-		r = user_lookup(c->u.proc.user, c->u.proc.user_len, &c->u.proc.uid);
-		if (r == 0) {
-			c->u.proc.uid_known = true;
-			continue;
-		}
-		check_line_start(c, err);
-		if (r == USER_NOT_FOUND) {
-			line_str(err, "no such user '");
-			line_escaped(err, c->u.proc.user, c->u.proc.user_len);
-			line_str(err, "' in /etc/passwd");
-			return EXIT_USAGE;
-		}
-		/* No /etc/passwd is the image's way: ask for a uid. Any other failure is ours. */
-		r = errno;
-		line_errno(err, "read /etc/passwd", r);
-		line_str(err, r == ENOENT ? " (give a numeric uid)" : "");
-		return r == ENOENT ? EXIT_USAGE : EXIT_CANNOT_CHECK;
+		r = c->kind->prepare ? c->kind->prepare(c, err) : 0;
+		if (r)
+			return r;
 	}
 	return 0;
 }

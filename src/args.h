@@ -53,15 +53,11 @@ enum args_result {
 
 enum args_result args_parse(int argc, char **argv, struct options *o, struct line *err);
 
-/* Parses one CHECK. Returns 0, or -1 with the reason in err. */
-int check_parse(const char *spec, struct check *c, struct line *err);
-
 /*
- * The part of parsing that needs the file system, before confinement: turns
- * user=NAME into a uid from /etc/passwd, and makes a path that ends in an
- * unknown ",key=value" a usage error unless a file of that name exists.
- * Returns 0, or the exit code with the line in err: 2 for no such user, no
- * /etc/passwd or an unknown option, 3 when /etc/passwd cannot be read.
+ * The part of parsing that needs the file system, before confinement: makes
+ * a path that ends in an unknown ",key=value" a usage error unless a file of
+ * that name exists, and runs each kind's prepare (proc:'s user=NAME to a
+ * uid). Returns 0, or the exit code with the line in err.
  */
 int args_prepare(struct options *o, struct line *err);
 

@@ -14,12 +14,13 @@ void check_usage(struct line *err, const struct check *c, const char *why)
 	line_str(err, why);
 }
 
-int check_option_unknown(struct check *c, const char *opt, size_t key_len, const char *known, struct line *err)
+int check_option_unknown(struct check *c, const char *opt, size_t key_len, const char *known, bool is_path,
+			 struct line *err)
 {
 	c->odd_opt = opt;
 	c->odd_key_len = key_len;
 	c->odd_known = known;
-	if (c->kind == CHECK_PIDFILE || c->kind == CHECK_FILE || c->kind == CHECK_UNIX)
+	if (is_path)
 		return 0;
 	check_option_odd_usage(c, err);
 	return -1;
@@ -73,4 +74,10 @@ int check_procname(const struct check *c, struct proc_name *pn, const char *s, s
 	default:
 		return 0;
 	}
+}
+
+void *check_state(struct check *c, void *pool, size_t size, unsigned *next)
+{
+	c->state = (char *)pool + (*next)++ % MAX_CHECKS * size;
+	return memset(c->state, 0, size);
 }

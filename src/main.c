@@ -11,6 +11,7 @@
 #include "run.h"
 #include "lib/confine.h"
 #include "exitcode.h"
+#include "kind.h"
 #include "lib/io.h"
 #include "watch.h"
 
@@ -24,23 +25,10 @@ static const char usage[] =
 	"       healthy --pause | --install DIR\n"
 	"Exit 0 when every check passes, 1 when one fails, 2 on a usage error, 3 when it cannot check.\n"
 	"\n"
-	"checks:\n"
-	"  proc:NAME[,min=N][,max=N][,user=UID|USER][,args=GLOB]\n"
-	"                   a running process has this name (NAME may be a glob)\n"
-	"                   and arguments (argv[1..] joined by spaces)\n"
-	"  pid:N[,name=NAME]\n"
-	"                   process N is running (and has this name)\n"
-	"  pidfile:PATH[,name=NAME]\n"
-	"                   the PID on the first line of PATH is running\n"
-	"  tcp:[ADDR:]PORT  a TCP socket listens on PORT (ADDR: 127.0.0.1, [::1], localhost)\n"
-	"  udp:[ADDR:]PORT  a UDP socket is bound to PORT\n"
-	"  unix:PATH        a unix socket listens at PATH (@NAME: abstract)\n"
-	"  connect:HOST:PORT\n"
-	"                   a TCP connection to HOST:PORT is accepted\n"
-	"  http://HOST[:PORT][/PATH]\n"
-	"                   GET answers 2xx or 3xx\n"
-	"  file:PATH[,maxage=DURATION]\n"
-	"                   PATH exists (and was modified within DURATION)\n"
+	"checks:\n";
+
+/* After the checks' lines, which kind.c's table gives. */
+static const char usage_options[] =
 	"\n"
 	"options:\n"
 	"  -v, --verbose    print every check with its evidence\n"
@@ -84,8 +72,17 @@ int main(int argc, char **argv)
 	/* A reader that stops reading is one too: no write waits past the run's deadline. */
 	io_write_timeout(DEFAULT_TIMEOUT_MS);
 	switch (args_parse(argc, argv, &opts, &err)) {
-	case ARGS_HELP:
-		return io_write_all(STDOUT_FILENO, usage, sizeof(usage) - 1) ? EXIT_CANNOT_CHECK : EXIT_HEALTHY;
+	case ARGS_HELP: {
+		static char help[4096];
+		size_t n = sizeof(usage) - 1;
+
+		/* One write, as before the table: a reader of a pipe sees all of it or nothing. */
+		memcpy(help, usage, n);
+		n += kind_usage(help + n, sizeof(help) - n - (sizeof(usage_options) - 1));
+		memcpy(help + n, usage_options, sizeof(usage_options) - 1);
+		n += sizeof(usage_options) - 1;
+		return io_write_all(STDOUT_FILENO, help, n) ? EXIT_CANNOT_CHECK : EXIT_HEALTHY;
+	}
 	case ARGS_VERSION:
 		return io_write_all(STDOUT_FILENO, "healthy " VERSION "\n", sizeof("healthy " VERSION "\n") - 1)
 			       ? EXIT_CANNOT_CHECK : EXIT_HEALTHY;

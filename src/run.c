@@ -3,59 +3,46 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lib/confine.h"
-#include "lib/clock.h"
 #include "exitcode.h"
-#include "kinds/file.h"
-#include "kinds/pid.h"
-#include "kinds/probe.h"
-#include "kinds/proc.h"
-#include "kinds/sock.h"
+#include "kind.h"
+#include "lib/clock.h"
+#include "lib/confine.h"
 
 /* Docker keeps 4096 bytes of a probe's output: stop short of it and say so. */
 #define OUTPUT_BUDGET 3900
 
-/* The first check of a kind from..to, named by the watchdog's line should the kernel hold that part up. */
-static const char *first_of(const struct check *checks, size_t n, enum check_kind from, enum check_kind to)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (checks[i].kind >= from && checks[i].kind <= to)
-			return checks[i].spec;
-	return NULL;
-}
-
 void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_ms)
 {
-	uint64_t start = clock_ms(), deadline = start + timeout_ms, now;
-	size_t i;
+	static struct check *batch[MAX_CHECKS];
+	struct run_opts ro = { clock_ms() + timeout_ms, timeout_ms, verbose };
+	size_t i, k, j, nb;
 
 	/* What a run found goes; what was parsed stays (a watch runs them again and again). */
 	for (i = 0; i < n; i++) {
-		struct check *c = &checks[i];
-
-		c->verdict = VERDICT_UNKNOWN;
-		line_reset(&c->why);
-		if (c->kind == CHECK_PROC) {
-			memset(&c->u.proc.tally, 0, sizeof(c->u.proc.tally));
-		} else if (c->kind == CHECK_TCP || c->kind == CHECK_UDP || c->kind == CHECK_UNIX) {
-			memset(&c->u.sock.tally, 0, sizeof(c->u.sock.tally));
-			c->u.sock.stat_errno = 0;
-			c->u.sock.not_socket = false;
-		}
+		checks[i].verdict = VERDICT_UNKNOWN;
+		line_reset(&checks[i].why);
 	}
-	confine_doing(first_of(checks, n, CHECK_PROC, CHECK_PROC), " reading /proc");
-	proc_run(checks, n, verbose);
-	now = clock_ms();
-	sock_run(checks, n, deadline > now ? deadline - now : 1);
-	confine_doing(first_of(checks, n, CHECK_CONNECT, CHECK_HTTP), " probing");
-	probe_run(checks, n, deadline, timeout_ms);
-	for (i = 0; i < n; i++) {
-		/* A file on a FUSE or NFS mount whose server hangs holds the run up: name that wait (pid.c names its own). */
-		confine_doing(checks[i].spec, " reading the file's status");
-		pid_run(&checks[i]);
-		file_run(&checks[i]);
+	/*
+	 * Kind by kind, in the table's order; kinds that share a run (tcp:, udp:
+	 * and unix: read the socket tables once for all) in one call: one walk of
+	 * /proc, one dump per socket table, one poll loop for the probes.
+	 */
+	for (k = 0; k < nkinds; k++) {
+		void (*run)(struct check **, size_t, const struct run_opts *) = kinds[k]->run;
+
+		for (j = 0; j < k && kinds[j]->run != run; j++)
+			;
+		if (!run || j < k)
+			continue;       /* none, or run already with an earlier kind */
+		for (nb = 0, i = 0; i < n; i++) {
+			if (checks[i].kind->run == run)
+				batch[nb++] = &checks[i];
+		}
+		if (!nb)
+			continue;
+		/* Named by the watchdog's line should the kernel hold this part up; a kind may say more. */
+		confine_doing(batch[0]->spec, batch[0]->kind->doing);
+		run(batch, nb, &ro);
 	}
 }
 

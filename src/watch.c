@@ -20,7 +20,6 @@
 #include "lib/io.h"
 #include "lib/procpid.h"
 #include "lib/procfs.h"
-#include "kinds/probe.h"
 
 /* The first retry of --wait comes this soon, and each next one twice as late, up to -i. */
 #define WAIT_FIRST_RETRY_MS 10
@@ -33,6 +32,7 @@
 #define WATCH_RETRY_MS 100
 /* pidfds watched at once: 8 processes for each of the first checks, as evidence lists them. */
 #define MAX_PIDFDS 64
+#define PIDS_PER_CHECK 8
 
 /* The signals a supervisor passes to its COMMAND, as tini does. */
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
@@ -226,13 +226,40 @@ static int exit_status(int status)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-/*
- * The process a pid: or pidfile: check saw, while the check passes: once it
- * failed (--retries), that process is gone or another, and only a run can tell.
- */
-static bool watched_pid(const struct check *c)
+/* Whether the process at pid is still the one that started at start (PID reuse). */
+static bool still_same(pid_t pid, unsigned long long start)
 {
-	return (c->kind == CHECK_PID || c->kind == CHECK_PIDFILE) && c->seen_pid && c->verdict == VERDICT_PASS;
+	static char buf[STAT_SIZE];
+	char path[24];
+	struct line err = { .len = 0 };
+	struct proc_stat st;
+	int procfd = procfs_open(&err);
+
+	if (procfd < 0)
+		return false;
+	proc_path(path, pid, "/stat");
+	return proc_read_stat(procfd, path, buf, &st) == PROC_STAT_OK && st.starttime == start;
+}
+
+/*
+ * Whether a process a check saw is another one now, for a kind that knows
+ * start times: a pidfd opened after the check must name the process checked.
+ */
+static bool reused(const struct options *o)
+{
+	size_t i, np, k;
+
+	for (i = 0; i < o->nchecks; i++) {
+		const struct check *c = &o->checks[i];
+		struct watched_pid pids[PIDS_PER_CHECK];
+
+		np = c->kind->pids ? c->kind->pids(c, pids, PIDS_PER_CHECK) : 0;
+		for (k = 0; k < np; k++) {
+			if (pids[k].start_known && !still_same(pids[k].pid, pids[k].start))
+				return true;
+		}
+	}
+	return false;
 }
 
 /*
@@ -247,17 +274,11 @@ static int pidfds_open(const struct options *o, int *fds, size_t *owner, bool *u
 
 	for (i = 0; i < o->nchecks && *usable; i++) {
 		const struct check *c = &o->checks[i];
-		pid_t pids[EVIDENCE_PIDS];
-		unsigned np = 0, k;
+		struct watched_pid pids[PIDS_PER_CHECK];
+		size_t np = c->kind->pids ? c->kind->pids(c, pids, PIDS_PER_CHECK) : 0, k;
 
-		if (c->kind == CHECK_PROC) {
-			for (k = 0; k < c->u.proc.tally.live && k < EVIDENCE_PIDS; k++)
-				pids[np++] = c->u.proc.tally.live_pids[k].pid;
-		} else if (watched_pid(c)) {
-			pids[np++] = c->seen_pid;
-		}
 		for (k = 0; k < np && n < MAX_PIDFDS; k++) {
-			long fd = syscall(SYS_pidfd_open, pids[k], 0);
+			long fd = syscall(SYS_pidfd_open, pids[k].pid, 0);
 
 			if (fd >= 0) {
 				owner[n] = i;
@@ -292,28 +313,13 @@ static bool pid_died(struct options *o, const struct pollfd *pfd, const size_t *
 	for (i = 0; i < nfds; i++) {
 		struct check *c = &o->checks[owner[i]];
 
-		if (!pfd[i].revents || (c->kind != CHECK_PID && c->kind != CHECK_PIDFILE))
+		if (!pfd[i].revents || !c->kind->pids_alone)
 			continue;
 		checks_run(c, 1, false, o->timeout_ms);
 		ran[owner[i]] = true;
 		failed |= c->verdict == VERDICT_FAIL;
 	}
 	return failed;
-}
-
-/* Whether the process a pid: or pidfile: check saw is still the one at its PID (start time unchanged). */
-static bool still_same(const struct check *c)
-{
-	static char buf[STAT_SIZE];
-	char path[24];
-	struct line err = { .len = 0 };
-	struct proc_stat st;
-	int procfd = procfs_open(&err);
-
-	if (procfd < 0)
-		return false;
-	proc_path(path, c->seen_pid, "/stat");
-	return proc_read_stat(procfd, path, buf, &st) == PROC_STAT_OK && st.starttime == c->seen_start;
 }
 
 /* Reaps every child that has exited (as PID 1, orphans too); returns COMMAND's status, or -1 while it runs. */
@@ -455,10 +461,7 @@ static int watch_all(struct options *o)
 			while (nfds)
 				close(fds[--nfds]);
 		}
-		rerun = gone;
-		/* A pidfd opened after the check: the process it names must still be the one checked. */
-		for (k = 0; k < o->nchecks && !rerun; k++)
-			rerun = watched_pid(&o->checks[k]) && !still_same(&o->checks[k]);
+		rerun = gone || reused(o);
 		pfd[0] = (struct pollfd){ sigfd, POLLIN, 0 };
 		for (i = 0; i < nfds; i++)
 			pfd[i + 1] = (struct pollfd){ fds[i], POLLIN, 0 };

@@ -5,13 +5,18 @@
 #ifndef HEALTHY_FILE_H
 #define HEALTHY_FILE_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "check.h"
-#include "lib/line.h"
 
-/* Parses what follows "file:". Returns 0, or -1 with the usage error in err. */
-int file_spec_parse(struct check *c, const char *body, struct line *err);
+/* file:PATH[,maxage=DURATION] */
+extern const struct kind kind_file;
 
-/* Runs one file: check and sets its verdict. */
-void file_run(struct check *c);
+/* A file: check's own state, pointed to by its struct check. */
+struct file_check {
+	bool has_maxage;
+	uint64_t maxage_ms;
+};
 
 #endif

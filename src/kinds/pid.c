@@ -45,29 +45,35 @@ enum pidfile_error pidfile_parse(const char *buf, size_t len, long long *pid)
 	return *pid < 1 || *pid > PID_MAX_LIMIT ? PIDFILE_RANGE : PIDFILE_OK;
 }
 
-int pid_spec_parse(struct check *c, struct line *err)
+static struct pid_check pool[MAX_CHECKS];
+static unsigned pool_next;
+
+static int pid_parse(struct check *c, const char *body, struct line *err)
 {
+	struct pid_check *p = check_state(c, pool, sizeof(pool[0]), &pool_next);
 	struct scan_opt o;
 	unsigned long long v;
 	int r;
 
+	(void)body;     /* c->arg: the same bytes, which the options shorten */
+
 	/* ",name=NAME" comes off the right end, as proc:'s options do: a path may hold commas. */
 	while (scan_option_last(c->arg, c->arg_len, &o)) {
 		if (o.key_len != 4 || memcmp(o.key, "name", 4)) {
-			if (check_option_unknown(c, o.key, o.key_len, "name=", err))
+			if (check_option_unknown(c, o.key, o.key_len, "name=", c->kind == &kind_pidfile, err))
 				return -1;
 			break;
 		}
-		if (c->u.pid.by_name) {
+		if (p->by_name) {
 			check_usage(err, c, "name= given twice");
 			return -1;
 		}
-		if (check_procname(c, &c->u.pid.name, o.val, o.val_len, err))
+		if (check_procname(c, &p->name, o.val, o.val_len, err))
 			return -1;
-		c->u.pid.by_name = true;
+		p->by_name = true;
 		c->arg_len = (size_t)(o.comma - c->arg);
 	}
-	if (c->kind == CHECK_PIDFILE) {
+	if (c->kind == &kind_pidfile) {
 		if (c->arg_len == 0) {
 			check_usage(err, c, "empty path");
 			return -1;
@@ -87,14 +93,14 @@ int pid_spec_parse(struct check *c, struct line *err)
 		check_usage(err, c, "pid out of range (1-4194304)");
 		return -1;
 	}
-	c->u.pid.pid = (pid_t)v;
+	p->pid = (pid_t)v;
 	return 0;
 }
 
 /* "pid N " before a reason, for pidfile:, where the PID is not in the check as typed. */
 static void pid_prefix(struct check *c, long long pid)
 {
-	if (c->kind == CHECK_PIDFILE) {
+	if (c->kind == &kind_pidfile) {
 		line_str(&c->why, "pid ");
 		line_int(&c->why, pid);
 		line_str(&c->why, " ");
@@ -133,7 +139,7 @@ static void append_name(struct line *l, const char *open, const char *name, size
 /* The PID is no process: say so, and, for a pidfile, when it is past what this kernel hands out. */
 static void not_running(struct check *c, pid_t pid)
 {
-	long long max = c->kind == CHECK_PIDFILE ? pid_max() : 0;
+	long long max = c->kind == &kind_pidfile ? pid_max() : 0;
 	struct line *l = fail(c, pid);
 
 	line_str(l, "not running");
@@ -162,7 +168,8 @@ static void not_the_service(struct check *c, pid_t pid, enum lineage_kind k, con
  */
 static int name_check(struct check *c, pid_t pid, int dfd, pid_t via, const struct proc_stat *st)
 {
-	enum name_match m = name_match_comm(&c->u.pid.name, st->comm, st->comm_len);
+	const struct pid_check *p = c->state;
+	enum name_match m = name_match_comm(&p->name, st->comm, st->comm_len);
 	const char *full = st->comm;
 	size_t full_len = st->comm_len;
 	struct line *l;
@@ -192,7 +199,7 @@ static int name_check(struct check *c, pid_t pid, int dfd, pid_t via, const stru
 			line_str(&c->why, "), and neither its command line nor its executable gives the rest");
 			return -1;
 		}
-		m = name_match_full(&c->u.pid.name, full, full_len) ? NAME_YES : NAME_NO;
+		m = name_match_full(&p->name, full, full_len) ? NAME_YES : NAME_NO;
 	}
 	if (m == NAME_YES)
 		return 0;
@@ -200,12 +207,13 @@ static int name_check(struct check *c, pid_t pid, int dfd, pid_t via, const stru
 	line_str(l, "is ");
 	line_escaped(l, full, full_len);
 	line_str(l, ", not ");
-	line_escaped(l, c->u.pid.name.s, c->u.pid.name.len);
+	line_escaped(l, p->name.s, p->name.len);
 	return 1;
 }
 
 static void process_check(struct check *c, pid_t pid)
 {
+	struct pid_check *p = c->state;
 	static char buf[STATUS_SIZE], stat_buf[STAT_SIZE];
 	static struct lineage lineage;
 	char path[16];
@@ -304,7 +312,7 @@ static void process_check(struct check *c, pid_t pid)
 		}
 	}
 	state = proc_group_state(dfd, pid, st.state, st.threads, &via);
-	if (c->u.pid.by_name && name_check(c, pid, dfd, via, &ps)) {
+	if (p->by_name && name_check(c, pid, dfd, via, &ps)) {
 		close(dfd);
 		return;
 	}
@@ -317,16 +325,16 @@ static void process_check(struct check *c, pid_t pid)
 	}
 	/* --watch: the process is (pid, start time); a PID reused by another process is not it. */
 	if (c->track) {
-		if (c->seen_pid && (c->seen_pid != pid || c->seen_start != ps.starttime)) {
+		if (p->seen_pid && (p->seen_pid != pid || p->seen_start != ps.starttime)) {
 			struct line *l = fail(c, pid);
 
-			line_str(l, c->seen_pid != pid ? "is not the one watched (pid " : "is another process now (pid ");
-			line_uint(l, (unsigned long long)c->seen_pid);
-			line_str(l, c->seen_pid != pid ? " was)" : " had another start time)");
+			line_str(l, p->seen_pid != pid ? "is not the one watched (pid " : "is another process now (pid ");
+			line_uint(l, (unsigned long long)p->seen_pid);
+			line_str(l, p->seen_pid != pid ? " was)" : " had another start time)");
 			return;
 		}
-		c->seen_pid = pid;
-		c->seen_start = ps.starttime;
+		p->seen_pid = pid;
+		p->seen_start = ps.starttime;
 	}
 	c->verdict = VERDICT_PASS;
 	line_str(&c->why, "ok: running (pid ");
@@ -415,13 +423,50 @@ static void pidfile_check(struct check *c)
 	c->verdict = VERDICT_FAIL;
 }
 
-void pid_run(struct check *c)
+static void pid_run(struct check **cs, size_t n, const struct run_opts *ro)
 {
-	if (c->kind != CHECK_PID && c->kind != CHECK_PIDFILE)
-		return;
-	line_reset(&c->why);
-	if (c->kind == CHECK_PID)
-		process_check(c, c->u.pid.pid);
-	else
-		pidfile_check(c);
+	size_t i;
+
+	(void)ro;
+	for (i = 0; i < n; i++) {
+		if (cs[i]->kind == &kind_pidfile)
+			pidfile_check(cs[i]);
+		else
+			process_check(cs[i], ((const struct pid_check *)cs[i]->state)->pid);
+	}
 }
+
+/* The process the check saw, while it passes: once it failed (--retries), that process is gone or another. */
+static size_t pid_pids(const struct check *c, struct watched_pid *out, size_t max)
+{
+	const struct pid_check *p = c->state;
+
+	if (!max || !p->seen_pid || c->verdict != VERDICT_PASS)
+		return 0;
+	out->pid = p->seen_pid;
+	out->start_known = true;
+	out->start = p->seen_start;
+	return 1;
+}
+
+const struct kind kind_pid = {
+	.name = "pid:",
+	.usage = "  pid:N[,name=NAME]\n"
+		 "                   process N is running (and has this name)\n",
+	.doing = " reading /proc",
+	.parse = pid_parse,
+	.run = pid_run,
+	.pids = pid_pids,
+	.pids_alone = true,
+};
+
+const struct kind kind_pidfile = {
+	.name = "pidfile:",
+	.usage = "  pidfile:PATH[,name=NAME]\n"
+		 "                   the PID on the first line of PATH is running\n",
+	.doing = " reading the pid file",
+	.parse = pid_parse,
+	.run = pid_run,
+	.pids = pid_pids,
+	.pids_alone = true,
+};

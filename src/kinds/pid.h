@@ -4,10 +4,12 @@
 #ifndef HEALTHY_PID_H
 #define HEALTHY_PID_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "check.h"
-#include "lib/line.h"
+#include "lib/procpid.h"
 
 /* A pidfile's first line is short; anything past this is not a PID. */
 #define PIDFILE_SIZE 128
@@ -25,10 +27,17 @@ enum pidfile_error {
  */
 enum pidfile_error pidfile_parse(const char *buf, size_t len, long long *pid);
 
-/* Parses the N of pid:N or the PATH of pidfile:PATH (c->kind set). Returns 0, or -1 with the usage error in err. */
-int pid_spec_parse(struct check *c, struct line *err);
+/* pid:N[,name=NAME] and pidfile:PATH[,name=NAME] */
+extern const struct kind kind_pid, kind_pidfile;
 
-/* Runs one pid: or pidfile: check and sets its verdict. */
-void pid_run(struct check *c);
+/* A pid: or pidfile: check's own state, pointed to by its struct check. */
+struct pid_check {
+	pid_t pid;              /* pid:N; 0 for pidfile: */
+	bool by_name;           /* ,name=NAME: the process must also have this name */
+	struct proc_name name;
+	/* --watch: the process found, as (pid, start time), so PID reuse never fools it */
+	pid_t seen_pid;
+	unsigned long long seen_start;
+};
 
 #endif

@@ -75,6 +75,14 @@ struct run {
 
 static struct run runs[MAX_CHECKS];
 
+static struct probe_check pool[MAX_CHECKS];
+static unsigned pool_next;
+
+static struct probe_check *probe_of(const struct check *c)
+{
+	return c->state;
+}
+
 /* HOST:PORT or [ADDR6]:PORT, in s[0..n); without ":PORT" the port is default_port, or an error when it is 0. */
 static int hostport_parse(struct check *c, const char *s, size_t n, uint16_t default_port, struct line *err)
 {
@@ -99,9 +107,9 @@ static int hostport_parse(struct check *c, const char *s, size_t n, uint16_t def
 			return -1;
 		}
 	}
-	memcpy(c->u.probe.host, hp.host, hp.host_len);
-	c->u.probe.host[hp.host_len] = '\0';
-	if (hp.bracketed && inet_pton(AF_INET6, c->u.probe.host, a) != 1) {
+	memcpy(probe_of(c)->host, hp.host, hp.host_len);
+	probe_of(c)->host[hp.host_len] = '\0';
+	if (hp.bracketed && inet_pton(AF_INET6, probe_of(c)->host, a) != 1) {
 		check_usage(err, c, "not an IPv6 address");
 		return -1;
 	}
@@ -111,18 +119,19 @@ static int hostport_parse(struct check *c, const char *s, size_t n, uint16_t def
 			check_usage(err, c, "needs HOST:PORT");
 			return -1;
 		}
-		c->u.probe.port = default_port;
+		probe_of(c)->port = default_port;
 		return 0;
 	}
-	return check_port_parse(c, hp.port, hp.port_len, &c->u.probe.port, err);
+	return check_port_parse(c, hp.port, hp.port_len, &probe_of(c)->port, err);
 }
 
-int probe_spec_parse(struct check *c, const char *body, struct line *err)
+static int probe_parse(struct check *c, const char *body, struct line *err)
 {
 	const char *auth, *end, *frag;
 	size_t i;
 
-	if (c->kind == CHECK_CONNECT)
+	check_state(c, pool, sizeof(pool[0]), &pool_next);
+	if (c->kind == &kind_connect)
 		return hostport_parse(c, body, strlen(body), 0, err);
 	if (strncmp(body, "//", 2)) {
 		check_usage(err, c, "write http://HOST[:PORT][/PATH]");
@@ -138,13 +147,13 @@ int probe_spec_parse(struct check *c, const char *body, struct line *err)
 		return -1;
 	/* The fragment is the client's own: it is never sent. */
 	frag = strchr(end, '#');
-	c->u.probe.path = end;
-	c->u.probe.path_len = frag ? (size_t)(frag - end) : strlen(end);
-	if (c->u.probe.path_len > PATH_MAX_LEN) {
+	probe_of(c)->path = end;
+	probe_of(c)->path_len = frag ? (size_t)(frag - end) : strlen(end);
+	if (probe_of(c)->path_len > PATH_MAX_LEN) {
 		check_usage(err, c, "path too long");
 		return -1;
 	}
-	for (i = 0; i < c->u.probe.path_len; i++) {
+	for (i = 0; i < probe_of(c)->path_len; i++) {
 		unsigned char ch = (unsigned char)end[i];
 
 		/* They would end the request line, or start another; and a URL is ASCII. */
@@ -238,11 +247,11 @@ static void connect_all(struct run *r)
 		memset(&sa4, 0, sizeof(sa4));
 		if (t->family == AF_INET6) {
 			sa6.sin6_family = AF_INET6;
-			sa6.sin6_port = htons(r->c->u.probe.port);
+			sa6.sin6_port = htons(probe_of(r->c)->port);
 			memcpy(&sa6.sin6_addr, t->a, 16);
 		} else {
 			sa4.sin_family = AF_INET;
-			sa4.sin_port = htons(r->c->u.probe.port);
+			sa4.sin_port = htons(probe_of(r->c)->port);
 			memcpy(&sa4.sin_addr, t->a, 4);
 		}
 		if ((t->family == AF_INET6 ? connect(fd, (struct sockaddr *)&sa6, sizeof(sa6))
@@ -267,15 +276,15 @@ static void connect_all(struct run *r)
 
 void http_host_header(const struct check *c, struct line *l)
 {
-	bool v6 = strchr(c->u.probe.host, ':') != NULL;
+	bool v6 = strchr(probe_of(c)->host, ':') != NULL;
 
 	/* Built from what was parsed, not copied as typed: "h:0080" and "h:" say port 80, and are bounded. */
 	line_str(l, v6 ? "[" : "");
-	line_str(l, c->u.probe.host);
+	line_str(l, probe_of(c)->host);
 	line_str(l, v6 ? "]" : "");
-	if (c->u.probe.port != HTTP_PORT) {
+	if (probe_of(c)->port != HTTP_PORT) {
 		line_str(l, ":");
-		line_uint(l, c->u.probe.port);
+		line_uint(l, probe_of(c)->port);
 	}
 }
 
@@ -292,9 +301,9 @@ static void send_request(struct run *r)
 	http_host_header(c, &host);
 #define PUT(s, len) (memcpy(req + n, (s), (len)), n += (len))
 	PUT("GET ", 4);
-	if (!c->u.probe.path_len || c->u.probe.path[0] != '/')
+	if (!probe_of(c)->path_len || probe_of(c)->path[0] != '/')
 		PUT("/", 1);
-	PUT(c->u.probe.path, c->u.probe.path_len);
+	PUT(probe_of(c)->path, probe_of(c)->path_len);
 	PUT(" HTTP/1.1\r\nHost: ", 17);
 	PUT(host.buf, host.len);
 	PUT("\r\nUser-Agent: healthy/" VERSION "\r\nConnection: close\r\n\r\n",
@@ -353,9 +362,9 @@ static void connected(struct run *r, int i)
 		r->t[j].fd = -1;
 		r->t[j].err = -1;
 	}
-	if (r->c->kind == CHECK_CONNECT) {
+	if (r->c->kind == &kind_connect) {
 		line_str(&r->c->why, "ok: connected to ");
-		line_addr(&r->c->why, r->t[i].family, r->t[i].a, r->c->u.probe.port);
+		line_addr(&r->c->why, r->t[i].family, r->t[i].a, probe_of(r->c)->port);
 		finish(r, VERDICT_PASS);
 		return;
 	}
@@ -364,7 +373,7 @@ static void connected(struct run *r, int i)
 
 static void resolve_start(struct run *r)
 {
-	const char *host = r->c->u.probe.host;
+	const char *host = probe_of(r->c)->host;
 	unsigned char a[16];
 	int p[2];
 
@@ -507,7 +516,7 @@ static void read_status(struct run *r)
 		/* Endless 1xx answers, or a 1xx whose headers never end: each read is ready, and skipping is bounded. */
 		if (r->skipped > INTERIM_MAX) {
 			line_str(&r->c->why, "more than 64 KiB of 1xx interim answers from ");
-			line_addr(&r->c->why, t->family, t->a, r->c->u.probe.port);
+			line_addr(&r->c->why, t->family, t->a, probe_of(r->c)->port);
 			finish(r, VERDICT_FAIL);
 			return;
 		}
@@ -554,7 +563,7 @@ static void read_status(struct run *r)
 		}
 		if (pass) {
 			line_str(&r->c->why, " from ");
-			line_addr(&r->c->why, t->family, t->a, r->c->u.probe.port);
+			line_addr(&r->c->why, t->family, t->a, probe_of(r->c)->port);
 		}
 		/* curl -f: 2xx and 3xx pass, redirects are not followed. */
 		finish(r, pass ? VERDICT_PASS : VERDICT_FAIL);
@@ -562,7 +571,7 @@ static void read_status(struct run *r)
 	}
 	if (p == -1) {
 		line_str(&r->c->why, "not an HTTP status line from ");
-		line_addr(&r->c->why, t->family, t->a, r->c->u.probe.port);
+		line_addr(&r->c->why, t->family, t->a, probe_of(r->c)->port);
 		line_str(&r->c->why, ": \"");
 		http_excerpt(&r->c->why, r->buf, r->got);
 		line_str(&r->c->why, "\"");
@@ -571,10 +580,10 @@ static void read_status(struct run *r)
 		line_str(&r->c->why, "connection closed after a ");
 		line_escaped(&r->c->why, r->last1xx, r->last1xx_len);
 		line_str(&r->c->why, ", without the final answer, by ");
-		line_addr(&r->c->why, t->family, t->a, r->c->u.probe.port);
+		line_addr(&r->c->why, t->family, t->a, probe_of(r->c)->port);
 	} else {
 		line_str(&r->c->why, r->got ? "connection closed in the status line by " : "connection closed without an answer by ");
-		line_addr(&r->c->why, t->family, t->a, r->c->u.probe.port);
+		line_addr(&r->c->why, t->family, t->a, probe_of(r->c)->port);
 	}
 	finish(r, VERDICT_FAIL);
 }
@@ -631,7 +640,7 @@ static void explain_targets(struct run *r, uint64_t timeout_ms)
 			if (r->t[j].err != e)
 				continue;
 			line_str(l, inner);
-			line_addr(l, r->t[j].family, r->t[j].a, r->c->u.probe.port);
+			line_addr(l, r->t[j].family, r->t[j].a, probe_of(r->c)->port);
 			inner = ", ";
 		}
 		line_str(l, ")");
@@ -639,8 +648,9 @@ static void explain_targets(struct run *r, uint64_t timeout_ms)
 	}
 }
 
-void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t timeout_ms)
+static void probe_run(struct check **cs, size_t n, const struct run_opts *ro)
 {
+	uint64_t deadline_ms = ro->deadline_ms, timeout_ms = ro->timeout_ms;
 	static struct pollfd fds[MAX_CHECKS * PROBE_MAX_ADDRS];
 	static struct run *owner[MAX_CHECKS * PROBE_MAX_ADDRS];
 	static int target_of[MAX_CHECKS * PROBE_MAX_ADDRS];
@@ -649,12 +659,9 @@ void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t ti
 	for (i = 0; i < n; i++) {
 		struct run *r = &runs[nruns];
 
-		if (checks[i].kind != CHECK_CONNECT && checks[i].kind != CHECK_HTTP)
-			continue;
 		memset(r, 0, sizeof(*r));
-		r->c = &checks[i];
+		r->c = cs[i];
 		r->rfd = -1;
-		line_reset(&r->c->why);
 		nruns++;
 		resolve_start(r);
 	}
@@ -755,7 +762,7 @@ void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t ti
 		}
 		if (r->phase == P_READING) {
 			timed_out(&r->c->why, timeout_ms, " waiting for the status line from ");
-			line_addr(&r->c->why, r->t[r->winner].family, r->t[r->winner].a, r->c->u.probe.port);
+			line_addr(&r->c->why, r->t[r->winner].family, r->t[r->winner].a, probe_of(r->c)->port);
 			if (r->ninterim) {
 				line_str(&r->c->why, " (after ");
 				line_uint(&r->c->why, r->ninterim);
@@ -770,3 +777,34 @@ void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t ti
 			explain_targets(r, timeout_ms);
 	}
 }
+
+/* TLS would multiply the binary's size. */
+static int https_parse(struct check *c, const char *body, struct line *err)
+{
+	(void)body;
+	check_usage(err, c, "https:// is not supported: check the port with tcp:PORT or connect:HOST:PORT");
+	return -1;
+}
+
+const struct kind kind_connect = {
+	.name = "connect:",
+	.usage = "  connect:HOST:PORT\n"
+		 "                   a TCP connection to HOST:PORT is accepted\n",
+	.doing = " probing",
+	.parse = probe_parse,
+	.run = probe_run,
+};
+
+const struct kind kind_http = {
+	.name = "http://",
+	.usage = "  http://HOST[:PORT][/PATH]\n"
+		 "                   GET answers 2xx or 3xx\n",
+	.doing = " probing",
+	.parse = probe_parse,
+	.run = probe_run,
+};
+
+const struct kind kind_https = {
+	.name = "https://",
+	.parse = https_parse,
+};

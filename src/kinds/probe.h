@@ -12,16 +12,25 @@
 #include <stdint.h>
 
 #include "check.h"
-#include "lib/line.h"
 #include "lib/http.h"
 
-/* Parses what follows "connect:" (HOST:PORT, [ADDR6]:PORT) or "http:" (//HOST[:PORT][/PATH]). Returns 0, or -1 with the usage error in err. */
-int probe_spec_parse(struct check *c, const char *body, struct line *err);
+/* connect:HOST:PORT and http://HOST[:PORT][/PATH]; https://, which only says it is not there */
+extern const struct kind kind_connect, kind_http, kind_https;
+
+/* A name resolves to at most this many addresses that a probe tries. */
+#define PROBE_MAX_ADDRS 8
+/* A host name, as DNS bounds it. */
+#define HOST_SIZE 256
+
+/* A connect: or http:// check's own state, pointed to by its struct check. */
+struct probe_check {
+	char host[HOST_SIZE];   /* without brackets */
+	uint16_t port;
+	const char *path;       /* http: from the first '/', without a fragment; "" for "/" */
+	size_t path_len;
+};
 
 /* The Host header's value for an http:// check: the host (in brackets if IPv6), and ":PORT" unless it is 80. */
 void http_host_header(const struct check *c, struct line *l);
-
-/* Runs every connect: and http:// check until each has an answer or the monotonic clock passes deadline_ms. */
-void probe_run(struct check *checks, size_t n, uint64_t deadline_ms, uint64_t timeout_ms);
 
 #endif

@@ -9,10 +9,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "lib/scan.h"
+#include "exitcode.h"
 #include "lib/confine.h"
 #include "lib/io.h"
+#include "lib/passwd.h"
 #include "lib/procfs.h"
+#include "lib/scan.h"
 
 /* 4 KiB of getdents holds ~150 PIDs: a match near the start of /proc ends the walk early. */
 #define DENTS_SIZE 4096
@@ -24,6 +26,14 @@
  */
 #define FEW_PROCS 5
 
+static struct proc_check pool[MAX_CHECKS];
+static unsigned pool_next;
+
+static struct proc_check *proc_of(const struct check *c)
+{
+	return c->state;
+}
+
 static int proc_option_parse(struct check *c, const char *opt, size_t n, struct line *err)
 {
 	size_t key_len = scan_option_key(opt, n);
@@ -33,7 +43,7 @@ static int proc_option_parse(struct check *c, const char *opt, size_t n, struct 
 
 	if (key_len == 3 && (!memcmp(opt, "min", 3) || !memcmp(opt, "max", 3))) {
 		bool is_min = opt[1] == 'i';
-		bool *given = is_min ? &c->u.proc.min_given : &c->u.proc.max_given;
+		bool *given = is_min ? &proc_of(c)->min_given : &proc_of(c)->max_given;
 		int r = scan_uint(val, val_len, 1000000, &v);
 
 		if (*given) {
@@ -45,13 +55,13 @@ static int proc_option_parse(struct check *c, const char *opt, size_t n, struct 
 			return -1;
 		}
 		*given = true;
-		*(is_min ? &c->u.proc.min : &c->u.proc.max) = (unsigned)v;
+		*(is_min ? &proc_of(c)->min : &proc_of(c)->max) = (unsigned)v;
 		return 0;
 	}
 	if (key_len == 4 && !memcmp(opt, "user", 4)) {
 		int r;
 
-		if (c->u.proc.by_user) {
+		if (proc_of(c)->by_user) {
 			check_usage(err, c, "user= given twice");
 			return -1;
 		}
@@ -59,21 +69,21 @@ static int proc_option_parse(struct check *c, const char *opt, size_t n, struct 
 			check_usage(err, c, "empty user");
 			return -1;
 		}
-		c->u.proc.by_user = true;
-		c->u.proc.user = val;
-		c->u.proc.user_len = val_len;
+		proc_of(c)->by_user = true;
+		proc_of(c)->user = val;
+		proc_of(c)->user_len = val_len;
 		/* (uid_t)-1 means "no uid" to the kernel: never a user. */
 		r = scan_uint(val, val_len, 4294967294ULL, &v);
 		if (r == -2) {
 			check_usage(err, c, "uid out of range");
 			return -1;
 		}
-		c->u.proc.uid_known = r == 0;
-		c->u.proc.uid = r == 0 ? (uid_t)v : 0;
+		proc_of(c)->uid_known = r == 0;
+		proc_of(c)->uid = r == 0 ? (uid_t)v : 0;
 		return 0;
 	}
 	if (key_len == 4 && !memcmp(opt, "args", 4)) {
-		if (c->u.proc.args) {
+		if (proc_of(c)->args) {
 			check_usage(err, c, "args= given twice");
 			return -1;
 		}
@@ -85,11 +95,11 @@ static int proc_option_parse(struct check *c, const char *opt, size_t n, struct 
 			check_usage(err, c, "args too long (at most 256 bytes)");
 			return -1;
 		}
-		c->u.proc.args = val;
-		c->u.proc.args_len = val_len;
+		proc_of(c)->args = val;
+		proc_of(c)->args_len = val_len;
 		return 0;
 	}
-	return check_option_unknown(c, opt, key_len, "min=, max=, user=, args=", err);
+	return check_option_unknown(c, opt, key_len, "min=, max=, user=, args=", false, err);
 }
 
 /* The last ",args=" in body before end, or NULL. */
@@ -102,13 +112,14 @@ static const char *args_comma(const char *body, const char *end)
 	return NULL;
 }
 
-int proc_spec_parse(struct check *c, const char *body, struct line *err)
+static int proc_parse(struct check *c, const char *body, struct line *err)
 {
 	size_t n = strlen(body);
 	const char *comma;
 
-	c->u.proc.min = 1;
-	c->u.proc.max = UINT_MAX;
+	check_state(c, pool, sizeof(pool[0]), &pool_next);
+	proc_of(c)->min = 1;
+	proc_of(c)->max = UINT_MAX;
 	/*
 	 * Options come off the right end, so a name may itself hold a comma
 	 * ("a,b" is a name; "a,b=1" is a name and an option).
@@ -137,12 +148,12 @@ int proc_spec_parse(struct check *c, const char *body, struct line *err)
 			return -1;
 		n = (size_t)(comma - body);
 	}
-	if (check_procname(c, &c->u.proc.name, body, n, err))
+	if (check_procname(c, &proc_of(c)->name, body, n, err))
 		return -1;
 	/* "max=0" alone asks that none run: it cannot mean "at least one". */
-	if (c->u.proc.max_given && c->u.proc.max == 0 && !c->u.proc.min_given)
-		c->u.proc.min = 0;
-	if (c->u.proc.min > c->u.proc.max) {
+	if (proc_of(c)->max_given && proc_of(c)->max == 0 && !proc_of(c)->min_given)
+		proc_of(c)->min = 0;
+	if (proc_of(c)->min > proc_of(c)->max) {
 		check_usage(err, c, "min= is more than max=");
 		return -1;
 	}
@@ -221,7 +232,7 @@ static int args_check(int dirfd, pid_t via, const struct check *c)
 
 	if (fd < 0)
 		return -1;
-	args_match_start(&m, c->u.proc.args, c->u.proc.args_len);
+	args_match_start(&m, proc_of(c)->args, proc_of(c)->args_len);
 	r = proc_cmdline_read(fd, NULL, &m);
 	e = errno;
 	if (fd != dirfd)
@@ -236,7 +247,7 @@ static int args_check(int dirfd, pid_t via, const struct check *c)
  * concern the same process even if its PID is reused meanwhile; stat alone
  * holds the name it is matched on again. Returns -1 when the walk must stop.
  */
-static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, const bool *maybe, bool need_dir)
+static int candidate(struct walk *w, struct check **cs, size_t n, pid_t pid, const bool *maybe, bool need_dir)
 {
 	static char stat_buf[STAT_SIZE], status_buf[STATUS_SIZE];
 	char path[24];
@@ -287,15 +298,15 @@ static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, 
 	state = dfd != AT_FDCWD ? proc_group_state(dfd, pid, st.state, st.threads, &via) : st.state;
 	live = proc_state_live(state);
 	for (i = 0; i < n; i++) {
-		struct check *c = &checks[i];
-		struct proc_tally *t = &c->u.proc.tally;
+		struct check *c = cs[i];
+		struct proc_tally *t = &proc_of(c)->tally;
 		enum name_match m;
 		bool unsure = false, anc;
 
 		if (!maybe[i])
 			continue;
 		/* Match again on stat's comm: the process may have renamed itself since comm was read. */
-		m = name_match_comm(&c->u.proc.name, st.comm, st.comm_len);
+		m = name_match_comm(&proc_of(c)->name, st.comm, st.comm_len);
 		if (m == NAME_NEED_FULL) {
 			/* stat's comm may differ from comm's (a rename in between): /proc/PID is opened now, then. */
 			if (have_full == -2 && dfd == AT_FDCWD) {
@@ -316,13 +327,13 @@ static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, 
 				}
 			}
 			unsure = have_full != 1;
-			m = unsure || name_match_full(&c->u.proc.name, full, full_len) ? NAME_YES : NAME_NO;
+			m = unsure || name_match_full(&proc_of(c)->name, full, full_len) ? NAME_YES : NAME_NO;
 		}
 		if (m != NAME_YES)
 			continue;
 		/* healthy's ancestor is never counted, nor said to be held back unless it passes the other tests too. */
 		anc = lineage_of(&w->lineage, pid) != LINEAGE_NONE;
-		if (c->u.proc.by_user) {
+		if (proc_of(c)->by_user) {
 			if (!have_status) {
 				len = io_read_at(dfd, "status", status_buf, sizeof(status_buf));
 				if (len < 0) {
@@ -335,12 +346,12 @@ static int candidate(struct walk *w, struct check *checks, size_t n, pid_t pid, 
 				}
 				have_status = true;
 			}
-			if (status.ruid != c->u.proc.uid) {
+			if (status.ruid != proc_of(c)->uid) {
 				t->other_users += live && !unsure && !anc;
 				continue;
 			}
 		}
-		if (c->u.proc.args) {
+		if (proc_of(c)->args) {
 			int a = args_check(dfd, via != pid ? via : 0, c);
 
 			/* Gone, or hidden: nothing more to say of it, for any check. */
@@ -381,11 +392,11 @@ out:
 /* True when no process the walk could still find would change c's verdict. */
 static bool decided(const struct check *c)
 {
-	return !c->u.proc.max_given && c->u.proc.tally.live >= c->u.proc.min;
+	return !proc_of(c)->max_given && proc_of(c)->tally.live >= proc_of(c)->min;
 }
 
 /* Reads /proc/PID/comm and hands the processes whose name may match to candidate(). Returns -1 to stop. */
-static int visit(struct walk *w, struct check *checks, size_t n, pid_t pid)
+static int visit(struct walk *w, struct check **cs, size_t n, pid_t pid)
 {
 	char comm[COMM_SIZE], path[24];
 	bool maybe[MAX_CHECKS], any = false, need_dir = false;
@@ -420,29 +431,28 @@ static int visit(struct walk *w, struct check *checks, size_t n, pid_t pid)
 	}
 	comm_len = comm_parse(comm, (size_t)len);
 	for (i = 0; i < n; i++) {
-		enum name_match m = checks[i].kind == CHECK_PROC ? name_match_comm(&checks[i].u.proc.name, comm, comm_len)
-								 : NAME_NO;
+		enum name_match m = name_match_comm(&proc_of(cs[i])->name, comm, comm_len);
 
 		maybe[i] = m != NAME_NO;
 		any |= maybe[i];
-		need_dir |= m == NAME_NEED_FULL || (maybe[i] && (checks[i].u.proc.by_user || checks[i].u.proc.args));
+		need_dir |= m == NAME_NEED_FULL || (maybe[i] && (proc_of(cs[i])->by_user || proc_of(cs[i])->args));
 	}
-	return any ? candidate(w, checks, n, pid, maybe, need_dir) : 0;
+	return any ? candidate(w, cs, n, pid, maybe, need_dir) : 0;
 }
 
-static bool all_decided(const struct check *checks, size_t n)
+static bool all_decided(struct check *const *cs, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if (checks[i].kind == CHECK_PROC && !decided(&checks[i]))
+		if (!decided(cs[i]))
 			return false;
 	}
 	return true;
 }
 
 /* Walks /proc. Returns 0 when the walk saw every process (or all checks were decided), -1 otherwise. */
-static int walk(struct walk *w, struct check *checks, size_t n, bool verbose)
+static int walk(struct walk *w, struct check **cs, size_t n, bool verbose)
 {
 	/* uint64_t: getdents64 records are 8-byte aligned, and so is the buffer. */
 	static uint64_t dents[DENTS_SIZE / sizeof(uint64_t)];
@@ -468,11 +478,11 @@ static int walk(struct walk *w, struct check *checks, size_t n, bool verbose)
 			    scan_uint(d->d_name, strlen(d->d_name), PID_MAX_LIMIT, &pid))
 				continue;
 			w->procs++;
-			if (visit(w, checks, n, (pid_t)pid))
+			if (visit(w, cs, n, (pid_t)pid))
 				return -1;
 			confine_progress++;     /* a walk that moves is slow, not stuck */
 		}
-		if (!verbose && all_decided(checks, n))
+		if (!verbose && all_decided(cs, n))
 			return 0;
 	}
 }
@@ -502,7 +512,7 @@ static void append_pids(struct line *l, const struct pid_state *list, unsigned c
 /* The processes that carry the name but do not count: "(1 zombie; stopped, pid 42)". */
 static void append_not_counted(struct line *l, const struct check *c)
 {
-	const struct proc_tally *t = &c->u.proc.tally;
+	const struct proc_tally *t = &proc_of(c)->tally;
 	const char *sep = " (";
 	unsigned i;
 
@@ -563,12 +573,12 @@ static bool alone(struct walk *w, const struct proc_tally *t)
 
 static void verdict(struct check *c, struct walk *w, bool complete)
 {
-	const struct proc_tally *t = &c->u.proc.tally;
+	const struct proc_tally *t = &proc_of(c)->tally;
 	struct line *l = &c->why;
-	bool pass = t->live >= c->u.proc.min && t->live <= c->u.proc.max;
+	bool pass = t->live >= proc_of(c)->min && t->live <= proc_of(c)->max;
 
 	line_reset(l);
-	if ((pass && decided(c)) || t->live > c->u.proc.max) {
+	if ((pass && decided(c)) || t->live > proc_of(c)->max) {
 		/* Enough were seen, or too many: nothing unseen can change that. */
 	} else if (!complete) {
 		c->verdict = VERDICT_ERROR;
@@ -589,7 +599,7 @@ static void verdict(struct check *c, struct walk *w, bool complete)
 		line_uint(l, t->live);
 		line_str(l, " running among those it shows");
 		return;
-	} else if (t->unsure && (pass ? t->live + t->unsure > c->u.proc.max : t->live + t->unsure >= c->u.proc.min)) {
+	} else if (t->unsure && (pass ? t->live + t->unsure > proc_of(c)->max : t->live + t->unsure >= proc_of(c)->min)) {
 		/* A process that may carry NAME, or not: counting it or not would change the answer. */
 		c->verdict = VERDICT_ERROR;
 		line_str(l, "cannot tell: the name of pid ");
@@ -615,16 +625,16 @@ static void verdict(struct check *c, struct walk *w, bool complete)
 	}
 	if (t->live == 0) {
 		line_str(l, "not running");
-		if (c->u.proc.by_user) {
-			bool numeric = c->u.proc.user_len == strspn(c->u.proc.user, "0123456789");
+		if (proc_of(c)->by_user) {
+			bool numeric = proc_of(c)->user_len == strspn(proc_of(c)->user, "0123456789");
 
 			/* The user as typed, then the uid it stands for: "as user redis (uid 100)". */
 			line_str(l, numeric ? " as uid " : " as user ");
 			if (!numeric) {
-				line_escaped(l, c->u.proc.user, c->u.proc.user_len);
+				line_escaped(l, proc_of(c)->user, proc_of(c)->user_len);
 				line_str(l, " (uid ");
 			}
-			line_uint(l, (unsigned long long)c->u.proc.uid);
+			line_uint(l, (unsigned long long)proc_of(c)->uid);
 			line_str(l, numeric ? "" : ")");
 		}
 		if (alone(w, t)) {
@@ -635,43 +645,90 @@ static void verdict(struct check *c, struct walk *w, bool complete)
 		}
 	} else {
 		line_uint(l, t->live);
-		line_str(l, t->live > c->u.proc.max && !complete ? " or more running, want " : " running, want ");
-		line_str(l, t->live < c->u.proc.min ? "at least " : "at most ");
-		line_uint(l, t->live < c->u.proc.min ? c->u.proc.min : c->u.proc.max);
+		line_str(l, t->live > proc_of(c)->max && !complete ? " or more running, want " : " running, want ");
+		line_str(l, t->live < proc_of(c)->min ? "at least " : "at most ");
+		line_uint(l, t->live < proc_of(c)->min ? proc_of(c)->min : proc_of(c)->max);
 		append_pids(l, t->live_pids, t->live);
 	}
 	append_not_counted(l, c);
 }
 
-void proc_run(struct check *checks, size_t n, bool verbose)
+static void proc_run(struct check **cs, size_t n, const struct run_opts *ro)
 {
 	struct walk w;
 	struct line err;
 	size_t i;
-	bool any = false, complete;
+	bool complete;
 
+	/* What the last run found goes; what was parsed stays (a watch runs them again and again). */
 	for (i = 0; i < n; i++)
-		any |= checks[i].kind == CHECK_PROC;
-	if (!any)
-		return;
+		memset(&proc_of(cs[i])->tally, 0, sizeof(proc_of(cs[i])->tally));
 	memset(&w, 0, sizeof(w));
 	line_reset(&err);
 	w.procfd = procfs_open(&err);
 	if (w.procfd < 0) {
 		for (i = 0; i < n; i++) {
-			if (checks[i].kind == CHECK_PROC) {
-				checks[i].verdict = VERDICT_ERROR;
-				checks[i].why = err;
-			}
+			cs[i]->verdict = VERDICT_ERROR;
+			cs[i]->why = err;
 		}
 		return;
 	}
 	/* The fd lives for the run, and a watch walks it again and again: from the start each time. */
 	lseek(w.procfd, 0, SEEK_SET);
 	lineage_start(&w.lineage, w.procfd);
-	complete = walk(&w, checks, n, verbose) == 0;
-	for (i = 0; i < n; i++) {
-		if (checks[i].kind == CHECK_PROC)
-			verdict(&checks[i], &w, complete);
-	}
+	complete = walk(&w, cs, n, ro->verbose) == 0;
+	for (i = 0; i < n; i++)
+		verdict(cs[i], &w, complete);
 }
+
+/* The processes the run counted as running, as many as the evidence keeps. */
+static size_t proc_pids(const struct check *c, struct watched_pid *out, size_t max)
+{
+	const struct proc_tally *t = &proc_of(c)->tally;
+	size_t k;
+
+	for (k = 0; k < t->live && k < EVIDENCE_PIDS && k < max; k++) {
+		out[k].pid = t->live_pids[k].pid;
+		out[k].start_known = false;
+	}
+	return k;
+}
+
+/* user=NAME to a uid from /etc/passwd, before confinement: an image may have none, and then a uid is asked for. */
+static int proc_prepare(struct check *c, struct line *err)
+{
+	struct proc_check *p = proc_of(c);
+	int r;
+
+	if (!p->by_user || p->uid_known)
+		return 0;
+	r = user_lookup(p->user, p->user_len, &p->uid);
+	if (r == 0) {
+		p->uid_known = true;
+		return 0;
+	}
+	check_line_start(c, err);
+	if (r == USER_NOT_FOUND) {
+		line_str(err, "no such user '");
+		line_escaped(err, p->user, p->user_len);
+		line_str(err, "' in /etc/passwd");
+		return EXIT_USAGE;
+	}
+	/* No /etc/passwd is the image's way: ask for a uid. Any other failure is ours. */
+	r = errno;
+	line_errno(err, "read /etc/passwd", r);
+	line_str(err, r == ENOENT ? " (give a numeric uid)" : "");
+	return r == ENOENT ? EXIT_USAGE : EXIT_CANNOT_CHECK;
+}
+
+const struct kind kind_proc = {
+	.name = "proc:",
+	.usage = "  proc:NAME[,min=N][,max=N][,user=UID|USER][,args=GLOB]\n"
+		 "                   a running process has this name (NAME may be a glob)\n"
+		 "                   and arguments (argv[1..] joined by spaces)\n",
+	.doing = " reading /proc",
+	.parse = proc_parse,
+	.prepare = proc_prepare,
+	.run = proc_run,
+	.pids = proc_pids,
+};

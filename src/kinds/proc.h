@@ -12,10 +12,45 @@
 #include "check.h"
 #include "lib/procpid.h"
 
-/* Parses the NAME[,min=N][,max=N][,user=U][,args=GLOB] after "proc:". Returns 0, or -1 with the usage error in err. */
-int proc_spec_parse(struct check *c, const char *body, struct line *err);
+/* proc:NAME[,min=N][,max=N][,user=UID|USER][,args=GLOB] */
+extern const struct kind kind_proc;
 
-/* Runs every proc: check in checks with one walk of /proc and sets each verdict. */
-void proc_run(struct check *checks, size_t n, bool verbose);
+/* Evidence keeps this many PIDs; the rest are counted. */
+#define EVIDENCE_PIDS 8
+
+struct pid_state {
+	pid_t pid;
+	char state;
+};
+
+/* What one walk of /proc saw of the processes that carry a proc: check's name. */
+struct proc_tally {
+	unsigned live;
+	unsigned zombies;
+	unsigned other_users;   /* live, right name, wrong uid */
+	unsigned other_args;    /* live, right name and uid, arguments args= does not match */
+	unsigned ancestors;     /* right name, but healthy itself or its ancestor */
+	pid_t ancestor_pid;
+	unsigned unsure;        /* live, comm a cut 15 bytes that may be NAME, the rest of the name unknown */
+	pid_t unsure_pid;
+	unsigned unlive;        /* stopped, traced, dead */
+	struct pid_state live_pids[EVIDENCE_PIDS];
+	struct pid_state unlive_pids[EVIDENCE_PIDS];
+};
+
+/* A proc: check's own state, pointed to by its struct check. */
+struct proc_check {
+	struct proc_name name;
+	unsigned min, max;
+	bool min_given, max_given;
+	bool by_user;
+	bool uid_known;
+	uid_t uid;
+	const char *user;   /* user= as typed, inside spec */
+	size_t user_len;
+	const char *args;   /* args= GLOB, inside spec; NULL: any arguments */
+	size_t args_len;
+	struct proc_tally tally;
+};
 
 #endif

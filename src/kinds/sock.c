@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/scan.h"
 #include "lib/confine.h"
 #include "lib/io.h"
@@ -25,6 +26,14 @@
 static const unsigned char v4_mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 static const unsigned char loopback6[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
 static const unsigned char loopback4[4] = { 127, 0, 0, 1 };
+
+static struct sock_check pool[MAX_CHECKS];
+static unsigned pool_next;
+
+static struct sock_check *sock_of(const struct check *c)
+{
+	return c->state;
+}
 
 static bool all_zero(const unsigned char *a, size_t n)
 {
@@ -43,7 +52,7 @@ static int inet_spec_parse(struct check *c, const char *body, struct line *err)
 	const char *addr;
 
 	if (strspn(body, "0123456789") == n)
-		return check_port_parse(c, body, n, &c->u.sock.port, err);
+		return check_port_parse(c, body, n, &sock_of(c)->port, err);
 	if (check_hostport_split(c, body, n, &hp, err))
 		return -1;
 	if (!hp.port) {
@@ -52,44 +61,45 @@ static int inet_spec_parse(struct check *c, const char *body, struct line *err)
 	}
 	addr = hp.host;
 	addr_len = hp.host_len;
-	c->u.sock.family = hp.bracketed ? AF_INET6 : AF_INET;
-	if (check_port_parse(c, hp.port, hp.port_len, &c->u.sock.port, err))
+	sock_of(c)->family = hp.bracketed ? AF_INET6 : AF_INET;
+	if (check_port_parse(c, hp.port, hp.port_len, &sock_of(c)->port, err))
 		return -1;
-	if (c->u.sock.family == AF_INET && addr_len == 9 && !memcmp(addr, "localhost", 9)) {
+	if (sock_of(c)->family == AF_INET && addr_len == 9 && !memcmp(addr, "localhost", 9)) {
 		/* Whichever of the two a client picks: /etc/hosts differs between images. */
-		c->u.sock.localhost = true;
+		sock_of(c)->localhost = true;
 		return 0;
 	}
 	if (addr_len == 0 || addr_len >= sizeof(buf)) {
-		check_usage(err, c, c->u.sock.family == AF_INET6 ? "not an IPv6 address" : "not an IPv4 address");
+		check_usage(err, c, sock_of(c)->family == AF_INET6 ? "not an IPv6 address" : "not an IPv4 address");
 		return -1;
 	}
 	memcpy(buf, addr, addr_len);
 	buf[addr_len] = '\0';
-	if (inet_pton(c->u.sock.family, buf, c->u.sock.addr) != 1) {
-		check_usage(err, c, c->u.sock.family == AF_INET6 ? "not an IPv6 address"
+	if (inet_pton(sock_of(c)->family, buf, sock_of(c)->addr) != 1) {
+		check_usage(err, c, sock_of(c)->family == AF_INET6 ? "not an IPv6 address"
 				  : "not an IPv4 address (tcp: and udp: look at this machine's sockets)");
 		return -1;
 	}
 	/* [::ffff:1.2.3.4] is 1.2.3.4 to every socket that could take it. */
-	if (c->u.sock.family == AF_INET6 && !memcmp(c->u.sock.addr, v4_mapped_prefix, 12)) {
-		memmove(c->u.sock.addr, c->u.sock.addr + 12, 4);
-		c->u.sock.family = AF_INET;
+	if (sock_of(c)->family == AF_INET6 && !memcmp(sock_of(c)->addr, v4_mapped_prefix, 12)) {
+		memmove(sock_of(c)->addr, sock_of(c)->addr + 12, 4);
+		sock_of(c)->family = AF_INET;
 	}
 	return 0;
 }
 
-int sock_spec_parse(struct check *c, const char *body, struct line *err)
+static int sock_parse(struct check *c, const char *body, struct line *err)
 {
-	if (c->kind != CHECK_UNIX)
+	check_state(c, pool, sizeof(pool[0]), &pool_next);
+	if (c->kind != &kind_unix)
 		return inet_spec_parse(c, body, err);
-	c->u.sock.abstract = body[0] == '@';
-	if (c->arg_len <= (size_t)c->u.sock.abstract) {
-		check_usage(err, c, c->u.sock.abstract ? "empty name" : "empty path");
+	sock_of(c)->abstract = body[0] == '@';
+	if (c->arg_len <= (size_t)sock_of(c)->abstract) {
+		check_usage(err, c, sock_of(c)->abstract ? "empty name" : "empty path");
 		return -1;
 	}
 	/* A path may be longer than sun_path: its server bound a relative one. A name cannot. */
-	if (c->u.sock.abstract && c->arg_len - 1 >= UNIX_PATH_SIZE) {
+	if (sock_of(c)->abstract && c->arg_len - 1 >= UNIX_PATH_SIZE) {
 		check_usage(err, c, "longer than an abstract socket name can be (107 bytes)");
 		return -1;
 	}
@@ -98,11 +108,11 @@ int sock_spec_parse(struct check *c, const char *body, struct line *err)
 		return -1;
 	}
 	/* unix: takes no option: "unix:/run/a.sock,timeout=1s" is one, unless a socket has that name. */
-	if (!c->u.sock.abstract) {
+	if (!sock_of(c)->abstract) {
 		struct scan_opt o;
 
 		if (scan_option_last(c->arg, c->arg_len, &o))
-			return check_option_unknown(c, o.key, o.key_len, "no option", err);
+			return check_option_unknown(c, o.key, o.key_len, "no option", true, err);
 	}
 	return 0;
 }
@@ -178,21 +188,21 @@ static void seen(struct sock_seen *s, const struct sock_entry *e)
 
 static void inet_visit(struct check *c, const struct sock_entry *e)
 {
-	struct sock_tally *t = &c->u.sock.tally;
+	struct sock_tally *t = &sock_of(c)->tally;
 	enum accept a;
 
-	if (e->port != c->u.sock.port)
+	if (e->port != sock_of(c)->port)
 		return;
-	if (c->u.sock.localhost) {
+	if (sock_of(c)->localhost) {
 		enum accept a6 = device_rule(e, accepts(e, AF_INET6, loopback6), true);
 
 		/* Whichever of the two a client picks: the better answer of the two. */
 		a = device_rule(e, accepts(e, AF_INET, loopback4), true);
 		if (a6 == ACCEPT_YES || a == ACCEPT_NO)
 			a = a6;
-	} else if (c->u.sock.family) {
-		a = device_rule(e, accepts(e, c->u.sock.family, c->u.sock.addr),
-				is_loopback(c->u.sock.family, c->u.sock.addr));
+	} else if (sock_of(c)->family) {
+		a = device_rule(e, accepts(e, sock_of(c)->family, sock_of(c)->addr),
+				is_loopback(sock_of(c)->family, sock_of(c)->addr));
 	} else {
 		/* tcp:PORT asks whether something listens on the port, on whatever device. */
 		a = ACCEPT_YES;
@@ -260,12 +270,12 @@ static bool all_nul(const char *s, size_t n)
 
 static void unix_visit(struct check *c, const struct sock_entry *e)
 {
-	struct sock_tally *t = &c->u.sock.tally;
-	const char *want = c->arg + c->u.sock.abstract;
-	size_t want_len = c->arg_len - c->u.sock.abstract;
+	struct sock_tally *t = &sock_of(c)->tally;
+	const char *want = c->arg + sock_of(c)->abstract;
+	size_t want_len = c->arg_len - sock_of(c)->abstract;
 	bool match;
 
-	if (c->u.sock.stat_errno || c->u.sock.not_socket || e->abstract != c->u.sock.abstract)
+	if (sock_of(c)->stat_errno || sock_of(c)->not_socket || e->abstract != sock_of(c)->abstract)
 		return;
 	if (e->abstract) {
 		/* What a client's connect() to @NAME reaches: that name, no byte more. */
@@ -283,7 +293,7 @@ static void unix_visit(struct check *c, const struct sock_entry *e)
 		 * superblock's (btrfs subvolumes, overlayfs over several
 		 * filesystems) nothing matches here, and a connect() decides.
 		 */
-		match = e->has_vfs && e->vfs_ino == (uint32_t)c->u.sock.ino && e->vfs_dev == c->u.sock.dev;
+		match = e->has_vfs && e->vfs_ino == (uint32_t)sock_of(c)->ino && e->vfs_dev == sock_of(c)->dev;
 	}
 	if (!match)
 		return;
@@ -308,7 +318,7 @@ static socklen_t unix_addr(const struct check *c, struct sockaddr_un *sun, int *
 	memset(sun, 0, sizeof(*sun));
 	sun->sun_family = AF_UNIX;
 	*dirfd = -1;
-	if (c->u.sock.abstract) {
+	if (sock_of(c)->abstract) {
 		/* "\0NAME", no trailing NUL: the address length says where the name ends. */
 		memcpy(sun->sun_path + 1, c->arg + 1, n - 1);
 		return (socklen_t)(off + n);
@@ -348,7 +358,7 @@ static socklen_t unix_addr(const struct check *c, struct sockaddr_un *sun, int *
 static void unix_reach(struct check *c)
 {
 	static const int types[] = { SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM };
-	struct sock_tally *t = &c->u.sock.tally;
+	struct sock_tally *t = &sock_of(c)->tally;
 	struct sockaddr_un sun;
 	int dirfd, fd, e = EPROTOTYPE;
 	socklen_t len = unix_addr(c, &sun, &dirfd);
@@ -378,9 +388,9 @@ static void unix_reach(struct check *c)
 }
 
 struct visit_ctx {
-	struct check *checks;
+	struct check **checks;
 	size_t n;
-	enum check_kind kind;
+	const struct kind *kind;
 	struct sock_tally before[MAX_CHECKS];   /* the tallies as the table's read began */
 };
 
@@ -391,17 +401,17 @@ static int visit(const struct sock_entry *e, void *arg)
 
 	if (!e) {
 		for (i = 0; i < v->n; i++) {
-			if (v->checks[i].kind == v->kind)
-				v->checks[i].u.sock.tally = v->before[i];
+			if (v->checks[i]->kind == v->kind)
+				sock_of(v->checks[i])->tally = v->before[i];
 		}
 		return 0;
 	}
 	for (i = 0; i < v->n; i++) {
-		struct check *c = &v->checks[i];
+		struct check *c = v->checks[i];
 
 		if (c->kind != v->kind)
 			continue;
-		if (c->kind == CHECK_UNIX)
+		if (c->kind == &kind_unix)
 			unix_visit(c, e);
 		else
 			inet_visit(c, e);
@@ -416,24 +426,24 @@ static void unix_stat(struct check *c)
 	int r = socket_stat(c->arg, &st);
 
 	if (r) {
-		c->u.sock.stat_errno = r < 0 ? errno : 0;
-		c->u.sock.not_socket = r > 0;
+		sock_of(c)->stat_errno = r < 0 ? errno : 0;
+		sock_of(c)->not_socket = r > 0;
 		return;
 	}
 	/* net/unix/diag.c sk_diag_dump_vfs() copies the superblock's s_dev as the kernel keeps it. */
-	c->u.sock.dev = dev_kernel(st.st_dev);
-	c->u.sock.ino = st.st_ino;
+	sock_of(c)->dev = dev_kernel(st.st_dev);
+	sock_of(c)->ino = st.st_ino;
 }
 
 /* The tables a check needs: an IPv4 address may be taken by a dual-stack [::] socket too. */
 static unsigned tables_for(const struct check *c)
 {
-	unsigned v4 = c->kind == CHECK_TCP ? 1u << TABLE_TCP4 : 1u << TABLE_UDP4;
-	unsigned v6 = c->kind == CHECK_TCP ? 1u << TABLE_TCP6 : 1u << TABLE_UDP6;
+	unsigned v4 = c->kind == &kind_tcp ? 1u << TABLE_TCP4 : 1u << TABLE_UDP4;
+	unsigned v6 = c->kind == &kind_tcp ? 1u << TABLE_TCP6 : 1u << TABLE_UDP6;
 
 	/* A path that is missing or no socket is answered without the table. */
-	if (c->kind == CHECK_UNIX)
-		return c->u.sock.stat_errno || c->u.sock.not_socket ? 0 : 1u << TABLE_UNIX;
+	if (c->kind == &kind_unix)
+		return sock_of(c)->stat_errno || sock_of(c)->not_socket ? 0 : 1u << TABLE_UNIX;
 	/* Both, even for an IPv6 address: an IPv4 listener on the port is worth naming when it fails. */
 	return v4 | v6;
 }
@@ -443,31 +453,31 @@ static void append_wanted(struct line *l, const struct check *c)
 {
 	struct sock_seen want;
 
-	if (c->u.sock.localhost) {
+	if (sock_of(c)->localhost) {
 		line_str(l, "localhost:");
-		line_uint(l, c->u.sock.port);
-	} else if (!c->u.sock.family) {
+		line_uint(l, sock_of(c)->port);
+	} else if (!sock_of(c)->family) {
 		line_str(l, "port ");
-		line_uint(l, c->u.sock.port);
+		line_uint(l, sock_of(c)->port);
 	} else {
-		want.family = c->u.sock.family;
-		memcpy(want.addr, c->u.sock.addr, 16);
-		line_addr(l, want.family, want.addr, c->u.sock.port);
+		want.family = sock_of(c)->family;
+		memcpy(want.addr, sock_of(c)->addr, 16);
+		line_addr(l, want.family, want.addr, sock_of(c)->port);
 	}
 }
 
 static void inet_verdict(struct check *c)
 {
-	const struct sock_tally *t = &c->u.sock.tally;
+	const struct sock_tally *t = &sock_of(c)->tally;
 	struct line *l = &c->why;
-	const char *verb = c->kind == CHECK_TCP ? "listening on " : "bound on ";
+	const char *verb = c->kind == &kind_tcp ? "listening on " : "bound on ";
 	static const unsigned char any6[16];
 
 	if (t->found) {
 		c->verdict = VERDICT_PASS;
 		line_str(l, "ok: ");
 		line_str(l, verb);
-		line_addr(l, t->found_at.family, t->found_at.addr, c->u.sock.port);
+		line_addr(l, t->found_at.family, t->found_at.addr, sock_of(c)->port);
 		if (t->found_if) {
 			line_str(l, " (bound to device ");
 			append_ifname(l, t->found_if);
@@ -483,64 +493,64 @@ static void inet_verdict(struct check *c)
 	if (t->v6only_unknown) {
 		c->verdict = VERDICT_ERROR;
 		line_str(l, "cannot tell: a socket on [::]:");
-		line_uint(l, c->u.sock.port);
+		line_uint(l, sock_of(c)->port);
 		line_str(l, " may take IPv4, but /proc/net does not show IPV6_V6ONLY");
 		return;
 	}
 	if (t->device_unsure) {
 		c->verdict = VERDICT_ERROR;
 		line_str(l, "cannot tell: ");
-		line_addr(l, t->device_at.family, t->device_at.addr, c->u.sock.port);
+		line_addr(l, t->device_at.family, t->device_at.addr, sock_of(c)->port);
 		line_str(l, " is bound to device ");
 		append_ifname(l, t->device_if);
 		line_str(l, ", and healthy does not look up whether ");
-		line_ip(l, c->u.sock.family, c->u.sock.addr);
+		line_ip(l, sock_of(c)->family, sock_of(c)->addr);
 		line_str(l, " is on it");
 		return;
 	}
 	if (t->device_unknown) {
 		c->verdict = VERDICT_ERROR;
 		line_str(l, "cannot tell: ");
-		line_addr(l, t->device_unknown_at.family, t->device_unknown_at.addr, c->u.sock.port);
-		line_str(l, c->kind == CHECK_TCP ? " listens" : " is bound");
+		line_addr(l, t->device_unknown_at.family, t->device_unknown_at.addr, sock_of(c)->port);
+		line_str(l, c->kind == &kind_tcp ? " listens" : " is bound");
 		line_str(l, ", but /proc/net does not show whether it is bound to a device that refuses ");
-		if (c->u.sock.localhost)
+		if (sock_of(c)->localhost)
 			line_str(l, "localhost");
 		else
-			line_ip(l, c->u.sock.family, c->u.sock.addr);
+			line_ip(l, sock_of(c)->family, sock_of(c)->addr);
 		return;
 	}
 	c->verdict = VERDICT_FAIL;
-	line_str(l, c->kind == CHECK_TCP ? "not listening on " : "nothing bound on ");
+	line_str(l, c->kind == &kind_tcp ? "not listening on " : "nothing bound on ");
 	append_wanted(l, c);
 	if (t->v6only) {
 		struct sock_seen s = { AF_INET6, { 0 } };
 
 		memcpy(s.addr, any6, 16);
 		line_str(l, " (");
-		line_addr(l, s.family, s.addr, c->u.sock.port);
+		line_addr(l, s.family, s.addr, sock_of(c)->port);
 		line_str(l, " is IPv6-only)");
 	} else if (t->device) {
 		line_str(l, " (");
-		line_addr(l, t->device_at.family, t->device_at.addr, c->u.sock.port);
+		line_addr(l, t->device_at.family, t->device_at.addr, sock_of(c)->port);
 		line_str(l, " is bound to device ");
 		append_ifname(l, t->device_if);
 		line_str(l, " only)");
 	} else if (t->elsewhere) {
 		line_str(l, " (");
 		line_str(l, verb);
-		line_addr(l, t->elsewhere_at.family, t->elsewhere_at.addr, c->u.sock.port);
+		line_addr(l, t->elsewhere_at.family, t->elsewhere_at.addr, sock_of(c)->port);
 		line_str(l, t->elsewhere > 1 ? " and others)" : " only)");
 	}
 }
 
 static void unix_verdict(struct check *c, bool by_table)
 {
-	const struct sock_tally *t = &c->u.sock.tally;
+	const struct sock_tally *t = &sock_of(c)->tally;
 	struct line *l = &c->why;
-	int e = c->u.sock.stat_errno ? c->u.sock.stat_errno : t->reach_errno;
+	int e = sock_of(c)->stat_errno ? sock_of(c)->stat_errno : t->reach_errno;
 
-	if (c->u.sock.not_socket) {
+	if (sock_of(c)->not_socket) {
 		c->verdict = VERDICT_FAIL;
 		line_str(l, "not a socket");
 		return;
@@ -575,7 +585,7 @@ static void unix_verdict(struct check *c, bool by_table)
 		line_escaped(l, c->arg, c->arg_len);
 		return;
 	}
-	if (c->u.sock.abstract && (by_table || e == ECONNREFUSED)) {
+	if (sock_of(c)->abstract && (by_table || e == ECONNREFUSED)) {
 		c->verdict = VERDICT_FAIL;
 		line_str(l, "not listening");
 		if (t->padded) {
@@ -596,7 +606,7 @@ static void unix_verdict(struct check *c, bool by_table)
 	}
 	/* EACCES (no write permission on the file), a filter, no descriptor left: healthy's trouble. */
 	c->verdict = VERDICT_ERROR;
-	if (c->u.sock.stat_errno) {
+	if (sock_of(c)->stat_errno) {
 		line_str(l, "stat ");
 		line_escaped(l, c->arg, c->arg_len);
 		line_errno(l, "", e);
@@ -610,22 +620,22 @@ static void unix_verdict(struct check *c, bool by_table)
  * table cannot change an answer. /proc/net/tcp6 walks the whole TCP hash,
  * IPv4 sockets too, so at 100,000 connections skipping it is most of the run.
  */
-static bool all_found(const struct check *checks, size_t n, int t)
+static bool all_found(struct check *const *cs, size_t n, int t)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		const struct check *c = &checks[i];
+		const struct check *c = cs[i];
 
-		if ((c->kind == CHECK_TCP || c->kind == CHECK_UDP || c->kind == CHECK_UNIX) &&
-		    (tables_for(c) & 1u << t) && !c->u.sock.tally.found)
+		if ((tables_for(c) & 1u << t) && !sock_of(c)->tally.found)
 			return false;
 	}
 	return true;
 }
 
-void sock_run(struct check *checks, size_t n, uint64_t wait_ms)
+static void sock_run(struct check **cs, size_t n, const struct run_opts *ro)
 {
+	uint64_t now = clock_ms(), wait_ms = ro->deadline_ms > now ? ro->deadline_ms - now : 1;
 	const char *env = getenv(SOCK_PROCNET_ENV);
 	bool use_procnet = env && *env && strcmp(env, "0");
 	unsigned need = 0;
@@ -636,14 +646,16 @@ void sock_run(struct check *checks, size_t n, uint64_t wait_ms)
 	int t;
 
 	for (i = 0; i < n; i++) {
-		struct check *c = &checks[i];
+		struct check *c = cs[i];
+		struct sock_check *s = sock_of(c);
 
-		if (c->kind != CHECK_TCP && c->kind != CHECK_UDP && c->kind != CHECK_UNIX)
-			continue;
+		/* What the last run found goes; what was parsed stays (a watch runs them again and again). */
+		memset(&s->tally, 0, sizeof(s->tally));
+		s->stat_errno = 0;
+		s->not_socket = false;
 		if (!first)
 			first = c;
-		line_reset(&c->why);
-		if (c->kind == CHECK_UNIX && !c->u.sock.abstract) {
+		if (c->kind == &kind_unix && !sock_of(c)->abstract) {
 			/* A socket file on a FUSE or NFS mount whose server hangs holds stat() up: say so if it does. */
 			confine_doing(c->spec, " looking at the socket file");
 			unix_stat(c);
@@ -657,21 +669,21 @@ void sock_run(struct check *checks, size_t n, uint64_t wait_ms)
 	for (t = 0; t < TABLE_COUNT; t++) {
 		static struct visit_ctx v;
 
-		if (!(need & 1u << t) || all_found(checks, n, t))
+		if (!(need & 1u << t) || all_found(cs, n, t))
 			continue;
-		v.checks = checks;
+		v.checks = cs;
 		v.n = n;
-		v.kind = t <= TABLE_TCP6 ? CHECK_TCP : t <= TABLE_UDP6 ? CHECK_UDP : CHECK_UNIX;
+		v.kind = t <= TABLE_TCP6 ? &kind_tcp : t <= TABLE_UDP6 ? &kind_udp : &kind_unix;
 		for (i = 0; i < n; i++)
-			v.before[i] = checks[i].u.sock.tally;
+			v.before[i] = sock_of(cs[i])->tally;
 		failed[t] = sock_table_read((enum sock_table)t, use_procnet, wait_ms, visit, &v, &table_err[t]) != 0;
 	}
 	for (i = 0; i < n; i++) {
-		struct check *c = &checks[i];
-		struct sock_tally *tl = &c->u.sock.tally;
+		struct check *c = cs[i];
+		struct sock_tally *tl = &sock_of(c)->tally;
 		bool by_table;
 
-		if (c->kind == CHECK_UNIX) {
+		if (c->kind == &kind_unix) {
 			by_table = (need & 1u << TABLE_UNIX) && !failed[TABLE_UNIX];
 			/*
 			 * Not in this network namespace's table: the server may be in
@@ -679,16 +691,14 @@ void sock_run(struct check *checks, size_t n, uint64_t wait_ms)
 			 * abstract name lives in the network namespace: the table is the
 			 * whole answer there.
 			 */
-			if (!c->u.sock.stat_errno && !c->u.sock.not_socket && !tl->found && !tl->not_listening &&
-			    !(by_table && c->u.sock.abstract)) {
+			if (!sock_of(c)->stat_errno && !sock_of(c)->not_socket && !tl->found && !tl->not_listening &&
+			    !(by_table && sock_of(c)->abstract)) {
 				confine_doing(c->spec, " connecting to the socket");
 				unix_reach(c);
 			}
 			unix_verdict(c, by_table);
 			continue;
 		}
-		if (c->kind != CHECK_TCP && c->kind != CHECK_UDP)
-			continue;
 		if (!tl->found) {
 			unsigned tables = tables_for(c);
 
@@ -705,3 +715,27 @@ void sock_run(struct check *checks, size_t n, uint64_t wait_ms)
 		inet_verdict(c);
 	}
 }
+
+const struct kind kind_tcp = {
+	.name = "tcp:",
+	.usage = "  tcp:[ADDR:]PORT  a TCP socket listens on PORT (ADDR: 127.0.0.1, [::1], localhost)\n",
+	.doing = " reading the socket tables",
+	.parse = sock_parse,
+	.run = sock_run,
+};
+
+const struct kind kind_udp = {
+	.name = "udp:",
+	.usage = "  udp:[ADDR:]PORT  a UDP socket is bound to PORT\n",
+	.doing = " reading the socket tables",
+	.parse = sock_parse,
+	.run = sock_run,
+};
+
+const struct kind kind_unix = {
+	.name = "unix:",
+	.usage = "  unix:PATH        a unix socket listens at PATH (@NAME: abstract)\n",
+	.doing = " reading the socket tables",
+	.parse = sock_parse,
+	.run = sock_run,
+};

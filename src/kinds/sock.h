@@ -1,6 +1,6 @@
 /*
  * sock: the tcp:, udp: and unix: checks, answered from the kernel's socket
- * tables (sockdiag.c) without touching the service: no connect, no packet.
+ * tables (lib/sockdiag.c) without touching the service: no connect, no packet.
  */
 #ifndef HEALTHY_SOCK_H
 #define HEALTHY_SOCK_H
@@ -9,21 +9,55 @@
 #include <stdint.h>
 
 #include "check.h"
-#include "lib/line.h"
 
 /* The environment variable that makes healthy read /proc/net instead of asking sock_diag. */
 #define SOCK_PROCNET_ENV "HEALTHY_PROCNET"
 
-/*
- * Parses what follows "tcp:", "udp:" (PORT, ADDR:PORT, [ADDR6]:PORT) or "unix:"
- * (PATH, @NAME), c->kind set. Returns 0, or -1 with the usage error in err.
- */
-int sock_spec_parse(struct check *c, const char *body, struct line *err);
+/* tcp:[ADDR:]PORT, udp:[ADDR:]PORT, unix:PATH and unix:@NAME */
+extern const struct kind kind_tcp, kind_udp, kind_unix;
 
-/*
- * Runs every socket check in checks, with one read of each table they need,
- * waiting at most wait_ms for the kernel, and sets each verdict.
- */
-void sock_run(struct check *checks, size_t n, uint64_t wait_ms);
+/* A socket address as seen in the kernel's tables, for evidence. */
+struct sock_seen {
+	int family;             /* AF_INET or AF_INET6 */
+	unsigned char addr[16];
+};
+
+/* What the socket tables showed for one tcp:, udp: or unix: check. */
+struct sock_tally {
+	unsigned found;         /* sockets that pass */
+	bool found_dgram;       /* unix: the first of them is a datagram socket */
+	struct sock_seen found_at;
+	unsigned elsewhere;     /* inet: on the port, bound to another address */
+	struct sock_seen elsewhere_at;
+	bool v6only;            /* inet: a [::] socket that would do, but is IPv6-only */
+	bool v6only_unknown;    /* inet: ... whose IPV6_V6ONLY the source does not show */
+	bool device;            /* inet: a socket that would do, but bound to a device (or VRF) that ADDR does not reach */
+	struct sock_seen device_at;
+	int device_if;
+	bool device_unsure;     /* inet: ... to a device that may or may not hold ADDR */
+	bool device_unknown;    /* inet: ... whose bound device the source does not show */
+	struct sock_seen device_unknown_at;
+	int found_if;           /* inet: the device the first found socket is bound to; 0 for none */
+	bool not_listening;     /* unix: a stream socket bound at the path, not listening */
+	size_t padded;          /* unix:@NAME: a socket bound to NAME and this many NULs, which a client of NAME misses */
+	bool reached;           /* unix: not in the table, but a connect() was taken */
+	bool reached_dgram;
+	bool reached_via_proc;  /* unix: a path longer than sun_path, connected to through /proc/self/fd */
+	int reach_errno;        /* unix: why a connect() was not taken; 0 if none was tried or it was */
+};
+
+/* A tcp:, udp: or unix: check's own state, pointed to by its struct check. */
+struct sock_check {
+	int family;             /* of ADDR; 0: any address */
+	bool localhost;         /* ADDR was "localhost": 127.0.0.1 or ::1 */
+	unsigned char addr[16];
+	uint16_t port;
+	bool abstract;          /* unix:@NAME */
+	int stat_errno;         /* unix: stat(PATH) failed with this */
+	bool not_socket;        /* unix: PATH is no socket */
+	unsigned long long dev; /* unix: the socket file's device and inode */
+	unsigned long long ino;
+	struct sock_tally tally;
+};
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "args.h"
+#include "kind.h"
 #include "kinds/pid.h"
 #include "kinds/probe.h"
 #include "kinds/proc.h"

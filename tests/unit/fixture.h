@@ -18,6 +18,9 @@
 
 #include <cmocka.h>
 
+/* A check's own state as its kind keeps it: STATE(proc, &c)->min. */
+#define STATE(kind, c) ((struct kind##_check *)(c)->state)
+
 #ifndef FIXTURES
 #error "FIXTURES must name the fixtures directory (the Makefile passes -DFIXTURES)"
 #endif

@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "kind.h"
+#include "kinds/pid.h"
+#include "kinds/proc.h"
 
 #define LEN(s) (sizeof(s) - 1)
 /* Room for the longest argv of the tables, and its NULL: argv[argc] is NULL, as args_parse() may look at it. */
@@ -40,17 +43,17 @@ static void check_parse_proc_defaults_to_at_least_one(void **state)
 
 	(void)state;
 	assert_int_equal(check_parse(spec, &c, &err), 0);
-	assert_int_equal(c.kind, CHECK_PROC);
+	assert_ptr_equal(c.kind, &kind_proc);
 	assert_ptr_equal(c.spec, spec);
 	assert_ptr_equal(c.arg, spec + 5);
 	assert_int_equal(c.arg_len, 5);
-	assert_string_equal(c.u.proc.name.s, "nginx");
-	assert_false(c.u.proc.name.glob);
-	assert_int_equal(c.u.proc.min, 1);
-	assert_int_equal(c.u.proc.max, UINT_MAX);
-	assert_false(c.u.proc.min_given);
-	assert_false(c.u.proc.max_given);
-	assert_false(c.u.proc.by_user);
+	assert_string_equal(STATE(proc, &c)->name.s, "nginx");
+	assert_false(STATE(proc, &c)->name.glob);
+	assert_int_equal(STATE(proc, &c)->min, 1);
+	assert_int_equal(STATE(proc, &c)->max, UINT_MAX);
+	assert_false(STATE(proc, &c)->min_given);
+	assert_false(STATE(proc, &c)->max_given);
+	assert_false(STATE(proc, &c)->by_user);
 	assert_int_equal(c.verdict, VERDICT_UNKNOWN);
 }
 
@@ -96,17 +99,17 @@ static void check_parse_proc_options_give_min_max_user(void **state)
 		struct line err;
 
 		ROW_INT(row, check_parse(rows[i].spec, &c, &err), 0);
-		ROW_INT(row, c.kind, CHECK_PROC);
-		ROW_MEM(row, c.u.proc.name.s, strlen(c.u.proc.name.s), rows[i].name, strlen(rows[i].name));
+		ROW_INT(row, c.kind == &kind_proc, 1);
+		ROW_MEM(row, STATE(proc, &c)->name.s, strlen(STATE(proc, &c)->name.s), rows[i].name, strlen(rows[i].name));
 		ROW_MEM(row, c.arg, c.arg_len, rows[i].name, strlen(rows[i].name));
-		ROW_INT(row, c.u.proc.min, rows[i].min);
-		ROW_INT(row, c.u.proc.max, rows[i].max);
-		ROW_INT(row, c.u.proc.by_user, rows[i].by_user);
-		ROW_INT(row, c.u.proc.uid_known, rows[i].uid_known);
+		ROW_INT(row, STATE(proc, &c)->min, rows[i].min);
+		ROW_INT(row, STATE(proc, &c)->max, rows[i].max);
+		ROW_INT(row, STATE(proc, &c)->by_user, rows[i].by_user);
+		ROW_INT(row, STATE(proc, &c)->uid_known, rows[i].uid_known);
 		if (rows[i].uid_known)
-			ROW_INT(row, c.u.proc.uid, rows[i].uid);
+			ROW_INT(row, STATE(proc, &c)->uid, rows[i].uid);
 		if (rows[i].user)
-			ROW_MEM(row, c.u.proc.user, c.u.proc.user_len, rows[i].user, strlen(rows[i].user));
+			ROW_MEM(row, STATE(proc, &c)->user, STATE(proc, &c)->user_len, rows[i].user, strlen(rows[i].user));
 	}
 }
 
@@ -142,10 +145,10 @@ static void check_parse_proc_args_glob_takes_its_commas(void **state)
 		struct line err;
 
 		ROW_INT(row, check_parse(rows[i].spec, &c, &err), 0);
-		ROW_MEM(row, c.u.proc.name.s, strlen(c.u.proc.name.s), rows[i].name, strlen(rows[i].name));
+		ROW_MEM(row, STATE(proc, &c)->name.s, strlen(STATE(proc, &c)->name.s), rows[i].name, strlen(rows[i].name));
 		ROW_MEM(row, c.arg, c.arg_len, rows[i].name, strlen(rows[i].name));
-		ROW_MEM(row, c.u.proc.args, c.u.proc.args_len, rows[i].args, strlen(rows[i].args));
-		ROW_INT(row, c.u.proc.min, rows[i].min);
+		ROW_MEM(row, STATE(proc, &c)->args, STATE(proc, &c)->args_len, rows[i].args, strlen(rows[i].args));
+		ROW_INT(row, STATE(proc, &c)->min, rows[i].min);
 	}
 }
 
@@ -173,7 +176,7 @@ static void check_parse_proc_glob_flag_set_by_star_question_bracket(void **state
 		struct line err;
 
 		ROW_INT(rows[i].spec, check_parse(rows[i].spec, &c, &err), 0);
-		ROW_INT(rows[i].spec, c.u.proc.name.glob, rows[i].glob);
+		ROW_INT(rows[i].spec, STATE(proc, &c)->name.glob, rows[i].glob);
 	}
 }
 
@@ -189,7 +192,7 @@ static void check_parse_proc_name_of_255_bytes_fits(void **state)
 	spec[5 + PROC_NAME_SIZE - 1] = '\0';
 	assert_int_equal(check_parse(spec, &c, &err), 0);
 	assert_int_equal(c.arg_len, PROC_NAME_SIZE - 1);
-	assert_int_equal(strlen(c.u.proc.name.s), PROC_NAME_SIZE - 1);
+	assert_int_equal(strlen(STATE(proc, &c)->name.s), PROC_NAME_SIZE - 1);
 }
 
 static void check_parse_pid_and_pidfile(void **state)
@@ -199,14 +202,14 @@ static void check_parse_pid_and_pidfile(void **state)
 
 	(void)state;
 	assert_int_equal(check_parse("pid:1", &c, &err), 0);
-	assert_int_equal(c.kind, CHECK_PID);
-	assert_int_equal(c.u.pid.pid, 1);
+	assert_ptr_equal(c.kind, &kind_pid);
+	assert_int_equal(STATE(pid, &c)->pid, 1);
 	assert_int_equal(check_parse("pid:4194304", &c, &err), 0);
-	assert_int_equal(c.u.pid.pid, PID_MAX_LIMIT);
+	assert_int_equal(STATE(pid, &c)->pid, PID_MAX_LIMIT);
 	assert_int_equal(check_parse("pid:00042", &c, &err), 0);
-	assert_int_equal(c.u.pid.pid, 42);
+	assert_int_equal(STATE(pid, &c)->pid, 42);
 	assert_int_equal(check_parse("pidfile:/run/nginx.pid", &c, &err), 0);
-	assert_int_equal(c.kind, CHECK_PIDFILE);
+	assert_ptr_equal(c.kind, &kind_pidfile);
 	assert_int_equal(c.arg_len, strlen("/run/nginx.pid"));
 	assert_memory_equal(c.arg, "/run/nginx.pid", c.arg_len);
 	/* The path is the rest of the argument, colons, commas and spaces included. */
@@ -405,11 +408,11 @@ static void args_parse_checks_keep_order_and_spec(void **state)
 	assert_int_equal(parse(argv, &err), ARGS_OK);
 	assert_int_equal(opts.nchecks, 3);
 	assert_ptr_equal(opts.checks[0].spec, argv[1]);
-	assert_int_equal(opts.checks[0].kind, CHECK_PROC);
-	assert_int_equal(opts.checks[0].u.proc.min, 2);
-	assert_int_equal(opts.checks[1].kind, CHECK_PID);
-	assert_int_equal(opts.checks[1].u.pid.pid, 7);
-	assert_int_equal(opts.checks[2].kind, CHECK_PIDFILE);
+	assert_ptr_equal(opts.checks[0].kind, &kind_proc);
+	assert_int_equal(STATE(proc, &opts.checks[0])->min, 2);
+	assert_ptr_equal(opts.checks[1].kind, &kind_pid);
+	assert_int_equal(STATE(pid, &opts.checks[1])->pid, 7);
+	assert_ptr_equal(opts.checks[2].kind, &kind_pidfile);
 }
 
 static void args_parse_help_and_version(void **state)
@@ -692,11 +695,11 @@ static void args_prepare_root_is_uid_0_unknown_name_is_usage_error(void **state)
 
 	(void)state;
 	assert_int_equal(parse(ok, &err), ARGS_OK);
-	assert_false(opts.checks[0].u.proc.uid_known);
+	assert_false(STATE(proc, &opts.checks[0])->uid_known);
 	assert_int_equal(args_prepare(&opts, &err), 0);
-	assert_true(opts.checks[0].u.proc.uid_known);
-	assert_int_equal(opts.checks[0].u.proc.uid, 0);
-	assert_int_equal(opts.checks[1].u.proc.uid, 7);
+	assert_true(STATE(proc, &opts.checks[0])->uid_known);
+	assert_int_equal(STATE(proc, &opts.checks[0])->uid, 0);
+	assert_int_equal(STATE(proc, &opts.checks[1])->uid, 7);
 
 	assert_int_equal(parse(unknown, &err), ARGS_OK);
 	assert_int_equal(args_prepare(&opts, &err), 2);

@@ -5,6 +5,7 @@
 #include "fixture.h"
 
 #include "args.h"
+#include "kind.h"
 #include "check.h"
 
 #define LEN(s) (sizeof(s) - 1)

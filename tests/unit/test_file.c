@@ -13,6 +13,8 @@
 #include <time.h>
 
 #include "args.h"
+#include "kind.h"
+#include "run.h"
 #include "check.h"
 #include "kinds/file.h"
 #include "lib/line.h"
@@ -95,7 +97,7 @@ static void run(char *spec, size_t size, const char *name, const char *opts, str
 	line_reset(&err);
 	if (check_parse(spec, c, &err))
 		fail_msg("%s: check_parse: %.*s", spec, (int)err.len, err.buf);
-	file_run(c);
+	checks_run(c, 1, false, 800);
 }
 
 static void want_why(const char *row, const struct check *c, enum verdict v, const char *why)
@@ -157,10 +159,10 @@ static void file_spec_parse_path_and_maxage(void **state)
 		ROW_INT(rows[i].spec, check_parse(rows[i].spec, &c, &err), 0);
 		if (err.len)
 			fail_msg("%s: err is \"%.*s\", want none", rows[i].spec, (int)err.len, err.buf);
-		ROW_INT(rows[i].spec, c.kind, CHECK_FILE);
+		ROW_INT(rows[i].spec, c.kind == &kind_file, 1);
 		ROW_MEM(rows[i].spec, c.arg, c.arg_len, rows[i].path, strlen(rows[i].path));
-		ROW_INT(rows[i].spec, c.u.file.has_maxage, rows[i].has_maxage);
-		ROW_INT(rows[i].spec, c.u.file.maxage_ms, rows[i].maxage_ms);
+		ROW_INT(rows[i].spec, STATE(file, &c)->has_maxage, rows[i].has_maxage);
+		ROW_INT(rows[i].spec, STATE(file, &c)->maxage_ms, rows[i].maxage_ms);
 	}
 }
 
@@ -215,7 +217,7 @@ static void file_spec_parse_path_max_minus_1_fits(void **state)
 	memcpy(spec + 5 + PATH_MAX - 1, ",maxage=1s", 11);
 	assert_int_equal(check_parse(spec, &c, &err), 0);
 	assert_int_equal(c.arg_len, PATH_MAX - 1);
-	assert_true(c.u.file.has_maxage);
+	assert_true(STATE(file, &c)->has_maxage);
 
 	spec[5 + PATH_MAX - 1] = 'a';
 	spec[5 + PATH_MAX] = '\0';
@@ -396,7 +398,8 @@ static void file_run_mtime_in_the_future_fails(void **state)
 	want_why(spec, &c, VERDICT_PASS, "ok: modified 0ms ago");
 }
 
-static void file_run_resets_why_and_skips_other_kinds(void **state)
+/* A watch runs a check again and again: each run's words replace the last's. */
+static void file_run_again_replaces_the_words(void **state)
 {
 	char spec[PATH_MAX];
 	struct check c;
@@ -404,20 +407,12 @@ static void file_run_resets_why_and_skips_other_kinds(void **state)
 	(void)state;
 	touch("again");
 	run(spec, sizeof(spec), "again", "", &c);
-	file_run(&c);
+	checks_run(&c, 1, false, 800);
 	want_why(spec, &c, VERDICT_PASS, "ok: exists");
-
-	/* A check of another kind is not file_run's. */
-	c.kind = CHECK_TCP;
-	c.verdict = VERDICT_UNKNOWN;
-	line_reset(&c.why);
-	line_str(&c.why, "untouched");
-	file_run(&c);
-	want_why(spec, &c, VERDICT_UNKNOWN, "untouched");
 }
 
 /*
- * Was a bug (report.c, line_duration, as file_run uses it): from 10 s on the
+ * Was a bug (line.c, line_duration, as file_run uses it): from 10 s on the
  * milliseconds are dropped, and from 1 h on the seconds, so an age just over
  * maxage prints as maxage itself: a file 10.5 s old with maxage=10s fails
  * with "modified 10s ago, more than maxage=10s", and 1 h 0 m 30 s with
@@ -463,7 +458,7 @@ int main(void)
 		cmocka_unit_test(file_run_maxage_fresh_file_passes),
 		cmocka_unit_test(file_run_maxage_old_file_fails),
 		cmocka_unit_test(file_run_mtime_in_the_future_fails),
-		cmocka_unit_test(file_run_resets_why_and_skips_other_kinds),
+		cmocka_unit_test(file_run_again_replaces_the_words),
 	};
 
 	return cmocka_run_group_tests_name("file", tests, dir_make, dir_remove);

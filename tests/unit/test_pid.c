@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 
 #include "args.h"
+#include "kind.h"
+#include "run.h"
 #include "kinds/pid.h"
 
 #define LEN(s) (sizeof(s) - 1)
@@ -109,7 +111,7 @@ static struct check *run(const char *spec)
 
 	if (check_parse(spec, &c, &err))
 		fail_msg("check_parse(\"%s\"): %.*s", spec, (int)err.len, err.buf);
-	pid_run(&c);
+	checks_run(&c, 1, false, 800);
 	return &c;
 }
 

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "args.h"
+#include "kind.h"
 #include "check.h"
 #include "kinds/probe.h"
 #include "lib/line.h"
@@ -23,7 +24,7 @@
 
 struct probe_row {
 	const char *spec;
-	enum check_kind kind;
+	const struct kind *kind;
 	const char *host;
 	unsigned port;
 	const char *host_header;        /* http: the Host header it sends */
@@ -43,10 +44,10 @@ static void probe_good_rows(const struct probe_row *rows, size_t n)
 		ROW_INT(r->spec, check_parse(r->spec, &c, &err), 0);
 		if (err.len)
 			fail_msg("%s: err is \"%.*s\", want none", r->spec, (int)err.len, err.buf);
-		ROW_INT(r->spec, c.kind, r->kind);
-		ROW_MEM(r->spec, c.u.probe.host, strlen(c.u.probe.host), r->host, strlen(r->host));
-		ROW_INT(r->spec, c.u.probe.port, r->port);
-		if (r->kind != CHECK_HTTP)
+		ROW_INT(r->spec, c.kind == r->kind, 1);
+		ROW_MEM(r->spec, STATE(probe, &c)->host, strlen(STATE(probe, &c)->host), r->host, strlen(r->host));
+		ROW_INT(r->spec, STATE(probe, &c)->port, r->port);
+		if (r->kind != &kind_http)
 			continue;
 		{
 			struct line h;
@@ -55,9 +56,9 @@ static void probe_good_rows(const struct probe_row *rows, size_t n)
 			http_host_header(&c, &h);
 			ROW_MEM(r->spec, h.buf, h.len, r->host_header, strlen(r->host_header));
 		}
-		ROW_MEM(r->spec, c.u.probe.path, c.u.probe.path_len, r->path, strlen(r->path));
+		ROW_MEM(r->spec, STATE(probe, &c)->path, STATE(probe, &c)->path_len, r->path, strlen(r->path));
 		/* The path points into the spec as typed: nothing is copied. */
-		if (c.u.probe.path < r->spec || c.u.probe.path + c.u.probe.path_len > r->spec + strlen(r->spec))
+		if (STATE(probe, &c)->path < r->spec || STATE(probe, &c)->path + STATE(probe, &c)->path_len > r->spec + strlen(r->spec))
 			fail_msg("%s: path outside the spec", r->spec);
 	}
 }
@@ -81,21 +82,21 @@ static void probe_bad_rows(const char *const (*rows)[2], size_t n)
 static void probe_spec_parse_connect_host_port(void **state)
 {
 	static const struct probe_row rows[] = {
-		{ "connect:127.0.0.1:5432", CHECK_CONNECT, "127.0.0.1", 5432, NULL, NULL },
-		{ "connect:0.0.0.0:1", CHECK_CONNECT, "0.0.0.0", 1, NULL, NULL },
-		{ "connect:10.0.0.1:65535", CHECK_CONNECT, "10.0.0.1", 65535, NULL, NULL },
-		{ "connect:10.0.0.1:0080", CHECK_CONNECT, "10.0.0.1", 80, NULL, NULL },
-		{ "connect:[::1]:80", CHECK_CONNECT, "::1", 80, NULL, NULL },
-		{ "connect:[::]:443", CHECK_CONNECT, "::", 443, NULL, NULL },
-		{ "connect:[2001:DB8::1]:8443", CHECK_CONNECT, "2001:DB8::1", 8443, NULL, NULL },
-		{ "connect:[::ffff:1.2.3.4]:80", CHECK_CONNECT, "::ffff:1.2.3.4", 80, NULL, NULL },
-		{ "connect:localhost:6379", CHECK_CONNECT, "localhost", 6379, NULL, NULL },
-		{ "connect:db.internal:5432", CHECK_CONNECT, "db.internal", 5432, NULL, NULL },
-		{ "connect:redis-master.default.svc.cluster.local.:6379", CHECK_CONNECT,
+		{ "connect:127.0.0.1:5432", &kind_connect, "127.0.0.1", 5432, NULL, NULL },
+		{ "connect:0.0.0.0:1", &kind_connect, "0.0.0.0", 1, NULL, NULL },
+		{ "connect:10.0.0.1:65535", &kind_connect, "10.0.0.1", 65535, NULL, NULL },
+		{ "connect:10.0.0.1:0080", &kind_connect, "10.0.0.1", 80, NULL, NULL },
+		{ "connect:[::1]:80", &kind_connect, "::1", 80, NULL, NULL },
+		{ "connect:[::]:443", &kind_connect, "::", 443, NULL, NULL },
+		{ "connect:[2001:DB8::1]:8443", &kind_connect, "2001:DB8::1", 8443, NULL, NULL },
+		{ "connect:[::ffff:1.2.3.4]:80", &kind_connect, "::ffff:1.2.3.4", 80, NULL, NULL },
+		{ "connect:localhost:6379", &kind_connect, "localhost", 6379, NULL, NULL },
+		{ "connect:db.internal:5432", &kind_connect, "db.internal", 5432, NULL, NULL },
+		{ "connect:redis-master.default.svc.cluster.local.:6379", &kind_connect,
 		  "redis-master.default.svc.cluster.local.", 6379, NULL, NULL },
-		{ "connect:a:1", CHECK_CONNECT, "a", 1, NULL, NULL },
+		{ "connect:a:1", &kind_connect, "a", 1, NULL, NULL },
 		/* Not an IPv4 address, so a name: the resolver has the last word. */
-		{ "connect:256.1.1.1:80", CHECK_CONNECT, "256.1.1.1", 80, NULL, NULL },
+		{ "connect:256.1.1.1:80", &kind_connect, "256.1.1.1", 80, NULL, NULL },
 	};
 
 	(void)state;
@@ -149,8 +150,8 @@ static void probe_spec_parse_connect_host_255_bytes_fit_256_do_not(void **state)
 	memcpy(spec + 8 + HOST_MAX_LEN, ":80", 4);
 	line_reset(&err);
 	assert_int_equal(check_parse(spec, &c, &err), 0);
-	assert_int_equal(strlen(c.u.probe.host), HOST_MAX_LEN);
-	assert_int_equal(c.u.probe.port, 80);
+	assert_int_equal(strlen(STATE(probe, &c)->host), HOST_MAX_LEN);
+	assert_int_equal(STATE(probe, &c)->port, 80);
 
 	memset(spec + 8, 'a', HOST_MAX_LEN + 1);
 	memcpy(spec + 8 + HOST_MAX_LEN + 1, ":80", 4);
@@ -174,31 +175,31 @@ static void probe_spec_parse_connect_host_255_bytes_fit_256_do_not(void **state)
 static void probe_spec_parse_http_url(void **state)
 {
 	static const struct probe_row rows[] = {
-		{ "http://example.com", CHECK_HTTP, "example.com", 80, "example.com", "" },
-		{ "http://example.com/", CHECK_HTTP, "example.com", 80, "example.com", "/" },
-		{ "http://127.0.0.1:8080/healthz", CHECK_HTTP, "127.0.0.1", 8080, "127.0.0.1:8080", "/healthz" },
-		{ "http://127.0.0.1:80/", CHECK_HTTP, "127.0.0.1", 80, "127.0.0.1", "/" },
-		{ "http://[::1]:8080", CHECK_HTTP, "::1", 8080, "[::1]:8080", "" },
-		{ "http://[::1]:8080/x", CHECK_HTTP, "::1", 8080, "[::1]:8080", "/x" },
-		{ "http://[::1]/", CHECK_HTTP, "::1", 80, "[::1]", "/" },
-		{ "http://localhost/a/b/c.json", CHECK_HTTP, "localhost", 80, "localhost", "/a/b/c.json" },
+		{ "http://example.com", &kind_http, "example.com", 80, "example.com", "" },
+		{ "http://example.com/", &kind_http, "example.com", 80, "example.com", "/" },
+		{ "http://127.0.0.1:8080/healthz", &kind_http, "127.0.0.1", 8080, "127.0.0.1:8080", "/healthz" },
+		{ "http://127.0.0.1:80/", &kind_http, "127.0.0.1", 80, "127.0.0.1", "/" },
+		{ "http://[::1]:8080", &kind_http, "::1", 8080, "[::1]:8080", "" },
+		{ "http://[::1]:8080/x", &kind_http, "::1", 8080, "[::1]:8080", "/x" },
+		{ "http://[::1]/", &kind_http, "::1", 80, "[::1]", "/" },
+		{ "http://localhost/a/b/c.json", &kind_http, "localhost", 80, "localhost", "/a/b/c.json" },
 		/* The Host header is built from the parsed host and port: the default port is left out. */
-		{ "http://LocalHost:0080/", CHECK_HTTP, "LocalHost", 80, "LocalHost", "/" },
-		{ "http://h:/", CHECK_HTTP, "h", 80, "h", "/" },
+		{ "http://LocalHost:0080/", &kind_http, "LocalHost", 80, "LocalHost", "/" },
+		{ "http://h:/", &kind_http, "h", 80, "h", "/" },
 		/* A query with or without a path; send_request() puts the "/" before a bare "?". */
-		{ "http://h/p?x=1", CHECK_HTTP, "h", 80, "h", "/p?x=1" },
-		{ "http://h?x=1", CHECK_HTTP, "h", 80, "h", "?x=1" },
-		{ "http://h:81?x=1&y=/z", CHECK_HTTP, "h", 81, "h:81", "?x=1&y=/z" },
+		{ "http://h/p?x=1", &kind_http, "h", 80, "h", "/p?x=1" },
+		{ "http://h?x=1", &kind_http, "h", 80, "h", "?x=1" },
+		{ "http://h:81?x=1&y=/z", &kind_http, "h", 81, "h:81", "?x=1&y=/z" },
 		/* The fragment is the client's: never sent. */
-		{ "http://h/p#frag", CHECK_HTTP, "h", 80, "h", "/p" },
-		{ "http://h/p?x=1#f", CHECK_HTTP, "h", 80, "h", "/p?x=1" },
-		{ "http://h#frag", CHECK_HTTP, "h", 80, "h", "" },
-		{ "http://h/a#b#c", CHECK_HTTP, "h", 80, "h", "/a" },
+		{ "http://h/p#frag", &kind_http, "h", 80, "h", "/p" },
+		{ "http://h/p?x=1#f", &kind_http, "h", 80, "h", "/p?x=1" },
+		{ "http://h#frag", &kind_http, "h", 80, "h", "" },
+		{ "http://h/a#b#c", &kind_http, "h", 80, "h", "/a" },
 		/* Nor looked at: what follows '#' may hold what a path may not. */
-		{ "http://h/p#a b", CHECK_HTTP, "h", 80, "h", "/p" },
+		{ "http://h/p#a b", &kind_http, "h", 80, "h", "/p" },
 		/* An '@' after the authority is no user:password@. */
-		{ "http://h/a@b", CHECK_HTTP, "h", 80, "h", "/a@b" },
-		{ "http://h/%20%0d%0a", CHECK_HTTP, "h", 80, "h", "/%20%0d%0a" },
+		{ "http://h/a@b", &kind_http, "h", 80, "h", "/a@b" },
+		{ "http://h/%20%0d%0a", &kind_http, "h", 80, "h", "/%20%0d%0a" },
 	};
 
 	(void)state;
@@ -265,14 +266,14 @@ static void probe_spec_parse_http_path_2048_bytes_fit_2049_do_not(void **state)
 	spec = long_path_spec(HTTP_PATH_MAX_LEN);
 	line_reset(&err);
 	assert_int_equal(check_parse(spec, &c, &err), 0);
-	assert_int_equal(c.u.probe.path_len, HTTP_PATH_MAX_LEN);
-	assert_ptr_equal(c.u.probe.path, spec + 8);
+	assert_int_equal(STATE(probe, &c)->path_len, HTTP_PATH_MAX_LEN);
+	assert_ptr_equal(STATE(probe, &c)->path, spec + 8);
 
 	/* The fragment does not count. */
 	spec = long_path_spec(HTTP_PATH_MAX_LEN + 1);
 	spec[8 + HTTP_PATH_MAX_LEN] = '#';
 	assert_int_equal(check_parse(spec, &c, &err), 0);
-	assert_int_equal(c.u.probe.path_len, HTTP_PATH_MAX_LEN);
+	assert_int_equal(STATE(probe, &c)->path_len, HTTP_PATH_MAX_LEN);
 
 	spec = long_path_spec(HTTP_PATH_MAX_LEN + 1);
 	line_reset(&err);

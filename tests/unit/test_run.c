@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "args.h"
+#include "kind.h"
 #include "run.h"
 #include "exitcode.h"
 

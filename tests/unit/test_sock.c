@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 
 #include "args.h"
+#include "kind.h"
 #include "kinds/sock.h"
 
 #define ROWS(a) (sizeof(a) / sizeof((a)[0]))
@@ -18,7 +19,7 @@
 
 struct good_row {
 	const char *spec;
-	enum check_kind kind;
+	const struct kind *kind;
 	int family;             /* 0: any address */
 	const char *addr;       /* as inet_pton(family) reads it; NULL: all zero */
 	unsigned port;
@@ -41,44 +42,44 @@ static void good_rows(const struct good_row *rows, size_t n)
 		ROW_INT(r->spec, check_parse(r->spec, &c, &err), 0);
 		if (err.len)
 			fail_msg("%s: err is \"%.*s\", want none", r->spec, (int)err.len, err.buf);
-		ROW_INT(r->spec, c.kind, r->kind);
+		ROW_INT(r->spec, c.kind == r->kind, 1);
 		ROW_MEM(r->spec, c.arg, c.arg_len, body, strlen(body));
-		if (r->kind == CHECK_UNIX) {
-			ROW_INT(r->spec, c.u.sock.abstract, r->abstract);
+		if (r->kind == &kind_unix) {
+			ROW_INT(r->spec, STATE(sock, &c)->abstract, r->abstract);
 			continue;
 		}
-		ROW_INT(r->spec, c.u.sock.family, r->family);
-		ROW_INT(r->spec, c.u.sock.port, r->port);
-		ROW_INT(r->spec, c.u.sock.localhost, r->localhost);
+		ROW_INT(r->spec, STATE(sock, &c)->family, r->family);
+		ROW_INT(r->spec, STATE(sock, &c)->port, r->port);
+		ROW_INT(r->spec, STATE(sock, &c)->localhost, r->localhost);
 		if (r->addr && inet_pton(r->family, r->addr, want) != 1)
 			fail_msg("%s: bad address %s in the row", r->spec, r->addr);
 		/* An IPv4 address is in the first 4 bytes. */
-		ROW_MEM(r->spec, c.u.sock.addr, r->family == AF_INET6 ? 16u : 4u, want, r->family == AF_INET6 ? 16u : 4u);
+		ROW_MEM(r->spec, STATE(sock, &c)->addr, r->family == AF_INET6 ? 16u : 4u, want, r->family == AF_INET6 ? 16u : 4u);
 	}
 }
 
 static void sock_spec_parse_tcp_and_udp_port_address_localhost(void **state)
 {
 	static const struct good_row rows[] = {
-		{ "tcp:80", CHECK_TCP, 0, NULL, 80, false, false },
-		{ "tcp:1", CHECK_TCP, 0, NULL, 1, false, false },
-		{ "tcp:65535", CHECK_TCP, 0, NULL, 65535, false, false },
-		{ "tcp:0080", CHECK_TCP, 0, NULL, 80, false, false },
-		{ "tcp:127.0.0.1:80", CHECK_TCP, AF_INET, "127.0.0.1", 80, false, false },
-		{ "tcp:0.0.0.0:8080", CHECK_TCP, AF_INET, "0.0.0.0", 8080, false, false },
-		{ "tcp:[::1]:80", CHECK_TCP, AF_INET6, "::1", 80, false, false },
-		{ "tcp:[::]:443", CHECK_TCP, AF_INET6, "::", 443, false, false },
-		{ "tcp:[2001:db8::1]:8443", CHECK_TCP, AF_INET6, "2001:db8::1", 8443, false, false },
+		{ "tcp:80", &kind_tcp, 0, NULL, 80, false, false },
+		{ "tcp:1", &kind_tcp, 0, NULL, 1, false, false },
+		{ "tcp:65535", &kind_tcp, 0, NULL, 65535, false, false },
+		{ "tcp:0080", &kind_tcp, 0, NULL, 80, false, false },
+		{ "tcp:127.0.0.1:80", &kind_tcp, AF_INET, "127.0.0.1", 80, false, false },
+		{ "tcp:0.0.0.0:8080", &kind_tcp, AF_INET, "0.0.0.0", 8080, false, false },
+		{ "tcp:[::1]:80", &kind_tcp, AF_INET6, "::1", 80, false, false },
+		{ "tcp:[::]:443", &kind_tcp, AF_INET6, "::", 443, false, false },
+		{ "tcp:[2001:db8::1]:8443", &kind_tcp, AF_INET6, "2001:db8::1", 8443, false, false },
 		/* Either loopback: /etc/hosts differs between images. */
-		{ "tcp:localhost:80", CHECK_TCP, AF_INET, NULL, 80, true, false },
+		{ "tcp:localhost:80", &kind_tcp, AF_INET, NULL, 80, true, false },
 		/* An IPv4-mapped address is the IPv4 one. */
-		{ "tcp:[::ffff:10.0.0.1]:80", CHECK_TCP, AF_INET, "10.0.0.1", 80, false, false },
-		{ "udp:53", CHECK_UDP, 0, NULL, 53, false, false },
-		{ "udp:127.0.0.53:53", CHECK_UDP, AF_INET, "127.0.0.53", 53, false, false },
-		{ "udp:[::]:5353", CHECK_UDP, AF_INET6, "::", 5353, false, false },
-		{ "udp:[::1]:65535", CHECK_UDP, AF_INET6, "::1", 65535, false, false },
-		{ "udp:localhost:53", CHECK_UDP, AF_INET, NULL, 53, true, false },
-		{ "udp:[::ffff:127.0.0.1]:53", CHECK_UDP, AF_INET, "127.0.0.1", 53, false, false },
+		{ "tcp:[::ffff:10.0.0.1]:80", &kind_tcp, AF_INET, "10.0.0.1", 80, false, false },
+		{ "udp:53", &kind_udp, 0, NULL, 53, false, false },
+		{ "udp:127.0.0.53:53", &kind_udp, AF_INET, "127.0.0.53", 53, false, false },
+		{ "udp:[::]:5353", &kind_udp, AF_INET6, "::", 5353, false, false },
+		{ "udp:[::1]:65535", &kind_udp, AF_INET6, "::1", 65535, false, false },
+		{ "udp:localhost:53", &kind_udp, AF_INET, NULL, 53, true, false },
+		{ "udp:[::ffff:127.0.0.1]:53", &kind_udp, AF_INET, "127.0.0.1", 53, false, false },
 	};
 
 	(void)state;
@@ -88,11 +89,11 @@ static void sock_spec_parse_tcp_and_udp_port_address_localhost(void **state)
 static void sock_spec_parse_unix_path_and_abstract_name(void **state)
 {
 	static const struct good_row rows[] = {
-		{ "unix:/run/app.sock", CHECK_UNIX, 0, NULL, 0, false, false },
-		{ "unix:/run/my app/ctl sock", CHECK_UNIX, 0, NULL, 0, false, false },
-		{ "unix:relative.sock", CHECK_UNIX, 0, NULL, 0, false, false },
-		{ "unix:@name", CHECK_UNIX, 0, NULL, 0, false, true },
-		{ "unix:@/looks/like/a/path", CHECK_UNIX, 0, NULL, 0, false, true },
+		{ "unix:/run/app.sock", &kind_unix, 0, NULL, 0, false, false },
+		{ "unix:/run/my app/ctl sock", &kind_unix, 0, NULL, 0, false, false },
+		{ "unix:relative.sock", &kind_unix, 0, NULL, 0, false, false },
+		{ "unix:@name", &kind_unix, 0, NULL, 0, false, true },
+		{ "unix:@/looks/like/a/path", &kind_unix, 0, NULL, 0, false, true },
 	};
 
 	(void)state;
@@ -130,7 +131,7 @@ static void sock_spec_parse_unix_107_bytes_fit_108_do_not(void **state)
 	long_unix_spec(spec, sizeof(spec), true, NAME_MAX_LEN);
 	assert_int_equal(strlen(spec + 6), NAME_MAX_LEN);
 	assert_int_equal(check_parse(spec, &c, &err), 0);
-	assert_true(c.u.sock.abstract);
+	assert_true(STATE(sock, &c)->abstract);
 
 	/* A longer path is fine: its server bound a relative one. */
 	long_unix_spec(spec, sizeof(spec), false, NAME_MAX_LEN + 1);

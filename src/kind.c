@@ -1,0 +1,86 @@
+#include "kind.h"
+
+#include <string.h>
+
+#include "kinds/file.h"
+#include "kinds/pid.h"
+#include "kinds/probe.h"
+#include "kinds/proc.h"
+#include "kinds/sock.h"
+
+const struct kind *const kinds[] = {
+	&kind_proc, &kind_pid, &kind_pidfile, &kind_tcp, &kind_udp, &kind_unix, &kind_connect, &kind_http,
+	&kind_https, &kind_file,
+};
+const size_t nkinds = sizeof(kinds) / sizeof(kinds[0]);
+
+/* The kind a CHECK's word before ':' names, or NULL. */
+static const struct kind *kind_find(const char *word, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < nkinds; i++) {
+		const char *name = kinds[i]->name;
+
+		if (strcspn(name, ":") == len && !memcmp(name, word, len))
+			return kinds[i];
+	}
+	return NULL;
+}
+
+int check_parse(const char *spec, struct check *c, struct line *err)
+{
+	const char *colon = strchr(spec, ':');
+	size_t i, word_len;
+
+	memset(c, 0, sizeof(*c));
+	c->spec = spec;
+	if (!*spec) {
+		line_reset(err);
+		line_str(err, "healthy: an empty argument is not a CHECK");
+		return -1;
+	}
+	if (!colon) {
+		line_start(err, NULL);
+		line_escaped(err, spec, strlen(spec));
+		line_str(err, ": not a check (did you mean proc:");
+		line_escaped(err, spec, strlen(spec));
+		line_str(err, "?)");
+		return -1;
+	}
+	word_len = (size_t)(colon - spec);
+	c->kind = kind_find(spec, word_len);
+	c->arg = colon + 1;
+	c->arg_len = strlen(c->arg);
+	if (c->kind)
+		return c->kind->parse(c, c->arg, err);
+	line_start(err, NULL);
+	line_escaped(err, spec, strlen(spec));
+	line_str(err, ": unknown check kind '");
+	line_escaped(err, spec, word_len);
+	line_str(err, "' (known: ");
+	for (i = 0; i < nkinds; i++) {
+		if (!kinds[i]->usage)
+			continue;
+		line_str(err, i ? ", " : "");
+		line_str(err, kinds[i]->name);
+	}
+	line_str(err, ")");
+	return -1;
+}
+
+size_t kind_usage(char *buf, size_t size)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < nkinds; i++) {
+		const char *u = kinds[i]->usage;
+		size_t len = u ? strlen(u) : 0;
+
+		if (len > size - n)
+			len = size - n;
+		memcpy(buf + n, u ? u : "", len);
+		n += len;
+	}
+	return n;
+}
