@@ -34,7 +34,7 @@ HELPERS = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/
 
 SHELL = /bin/bash
 
-.PHONY: all static arm64 size bench bench-deps debug check check-size check-docker check-podman check-examples check-arm64 deps-arm64 fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro check-install deps install uninstall clean
+.PHONY: all static arm64 size bench bench-deps debug check check-layers check-size check-docker check-podman check-examples check-arm64 deps-arm64 fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro check-install deps install uninstall clean
 
 all: healthy
 
@@ -78,8 +78,12 @@ build/oracle: tests/oracle/oracle.c
 
 # Every suite, then one line that adds them up. A failing suite fails the target, after the others ran (-k).
 check:
-	@set -o pipefail; $(MAKE) -k --no-print-directory check-man check-unit check-integration check-oracle check-examples \
-		check-repro check-install check-size 2>&1 | tests/summary
+	@set -o pipefail; $(MAKE) -k --no-print-directory check-man check-layers check-unit check-integration check-oracle \
+		check-examples check-repro check-install check-size 2>&1 | tests/summary
+
+# ../shared/ARCHITECTURE.md's layers, from the objects' symbol tables: lib/ uses nothing above it, no kind another's.
+check-layers: $(patsubst src/%.c,build/dbg/%.o,$(SRCS))
+	tests/layers/run build/dbg
 
 # Each test program under a hang bound, as every command in tests/ is.
 check-unit: $(UNIT_TESTS)
