@@ -10,7 +10,7 @@ DESTDIR ?=
 MUSLCC ?= musl-gcc
 CC ?= cc
 
-SRCS = src/main.c src/args.c src/check.c src/kind.c src/run.c src/watch.c \
+SRCS = src/main.c src/opts.c src/check.c src/kind.c src/run.c src/watch.c \
 	$(sort $(wildcard src/kinds/*.c)) $(sort $(wildcard src/lib/*.c))
 LIB_SRCS = $(filter-out src/main.c,$(SRCS))
 HDRS = $(wildcard src/*.h src/kinds/*.h src/lib/*.h)

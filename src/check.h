@@ -90,7 +90,7 @@ void check_usage(struct line *err, const struct check *c, const char *why);
 /*
  * An option of key_len bytes at opt that c's kind does not take. Where the
  * argument is a path (is_path), which may itself end in ",x=y", it is noted
- * in c (args_prepare() looks for such a file) and 0 is returned; otherwise -1
+ * in c (opts_prepare() looks for such a file) and 0 is returned; otherwise -1
  * with the usage error, naming what the kind takes (known: "min=, max=").
  */
 int check_option_unknown(struct check *c, const char *opt, size_t key_len, const char *known, bool is_path,

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "args.h"
+#include "opts.h"
 #include "run.h"
 #include "lib/confine.h"
 #include "exitcode.h"
@@ -71,8 +71,8 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* A reader that stops reading is one too: no write waits past the run's deadline. */
 	io_write_timeout(DEFAULT_TIMEOUT_MS);
-	switch (args_parse(argc, argv, &opts, &err)) {
-	case ARGS_HELP: {
+	switch (opts_parse(argc, argv, &opts, &err)) {
+	case OPTS_HELP: {
 		static char help[4096];
 		size_t n = sizeof(usage) - 1;
 
@@ -83,17 +83,17 @@ int main(int argc, char **argv)
 		n += sizeof(usage_options) - 1;
 		return io_write_all(STDOUT_FILENO, help, n) ? EXIT_CANNOT_CHECK : EXIT_HEALTHY;
 	}
-	case ARGS_VERSION:
+	case OPTS_VERSION:
 		return io_write_all(STDOUT_FILENO, "healthy " VERSION "\n", sizeof("healthy " VERSION "\n") - 1)
 			       ? EXIT_CANNOT_CHECK : EXIT_HEALTHY;
-	case ARGS_USAGE:
+	case OPTS_USAGE:
 		line_write(STDERR_FILENO, &err);
 		return EXIT_USAGE;
-	case ARGS_OK:
+	case OPTS_OK:
 		break;
 	}
 	io_write_timeout(opts.timeout_ms);
-	r = args_prepare(&opts, &err);
+	r = opts_prepare(&opts, &err);
 	if (r) {
 		line_write(STDERR_FILENO, &err);
 		return r;

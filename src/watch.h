@@ -7,7 +7,7 @@
 #ifndef HEALTHY_WATCH_H
 #define HEALTHY_WATCH_H
 
-#include "args.h"
+#include "opts.h"
 
 /* The environment variable that makes --watch poll every interval instead of using pidfds. */
 #define WATCH_NO_PIDFD_ENV "HEALTHY_NO_PIDFD"

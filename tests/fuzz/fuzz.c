@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "args.h"
+#include "opts.h"
 #include "kind.h"
 #include "kinds/pid.h"
 #include "kinds/probe.h"
@@ -151,7 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		}
 		argv[argc] = NULL;
 		line_reset(&err);
-		args_parse(argc, argv, &o, &err);
+		opts_parse(argc, argv, &o, &err);
 		free(s);
 		break;
 	}

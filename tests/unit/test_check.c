@@ -4,7 +4,7 @@
  */
 #include "fixture.h"
 
-#include "args.h"
+#include "opts.h"
 #include "kind.h"
 #include "check.h"
 

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#include "args.h"
+#include "opts.h"
 #include "check.h"
 #include "lib/confine.h"
 #include "exitcode.h"
@@ -135,7 +135,7 @@ static int stuck(void)
 {
 	struct line err;
 
-	if (args_parse(2, (char *[]){ "healthy", "proc:hly-stuck", NULL }, &opts, &err) != ARGS_OK)
+	if (opts_parse(2, (char *[]){ "healthy", "proc:hly-stuck", NULL }, &opts, &err) != OPTS_OK)
 		return 90;
 	if (confine_time(50))
 		return 91;

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "args.h"
+#include "opts.h"
 #include "kind.h"
 #include "run.h"
 #include "check.h"
@@ -181,7 +181,7 @@ static void file_spec_parse_errors_give_exact_usage_line(void **state)
 		{ "file:/a,maxage=-1s", "healthy: file:/a,maxage=-1s: maxage= takes a DURATION (500ms, 5s, 2m)" },
 		{ "file:/a,maxage=1d", "healthy: file:/a,maxage=1d: maxage= takes a DURATION (500ms, 5s, 2m)" },
 		{ "file:/a,maxage=5 s", "healthy: file:/a,maxage=5 s: maxage= takes a DURATION (500ms, 5s, 2m)" },
-		/* Over args.h's DURATION_MAX_MS (24.8 days). */
+		/* Over lib/scan.h's DURATION_MAX_MS (24.8 days). */
 		{ "file:/a,maxage=600h", "healthy: file:/a,maxage=600h: maxage= takes a DURATION (500ms, 5s, 2m)" },
 		{ "file:/a,maxage=2147484", "healthy: file:/a,maxage=2147484: maxage= takes a DURATION (500ms, 5s, 2m)" },
 	};

@@ -314,7 +314,7 @@ static void line_duration_as_people_write_it(void **state)
 		{ 86400000, "1d" },
 		{ 90000000, "1d1h" },
 		{ 90061000, "1d1h1m1s" },
-		/* args.h's DURATION_MAX_MS: the longest -t and maxage=. */
+		/* lib/scan.h's DURATION_MAX_MS: the longest -t and maxage=. */
 		{ 2147483647ULL, "24d20h31m23.647s" },
 	};
 	size_t i;

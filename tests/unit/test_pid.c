@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-#include "args.h"
+#include "opts.h"
 #include "kind.h"
 #include "run.h"
 #include "kinds/pid.h"
@@ -103,6 +103,30 @@ static void pidfile_parse_fixtures(void **state)
 }
 
 /* ---- pid_run ---- */
+
+/* ---- pid_parse, as check_parse() reaches it ---- */
+
+static void check_parse_pid_and_pidfile(void **state)
+{
+	struct check c;
+	struct line err;
+
+	(void)state;
+	assert_int_equal(check_parse("pid:1", &c, &err), 0);
+	assert_ptr_equal(c.kind, &kind_pid);
+	assert_int_equal(STATE(pid, &c)->pid, 1);
+	assert_int_equal(check_parse("pid:4194304", &c, &err), 0);
+	assert_int_equal(STATE(pid, &c)->pid, PID_MAX_LIMIT);
+	assert_int_equal(check_parse("pid:00042", &c, &err), 0);
+	assert_int_equal(STATE(pid, &c)->pid, 42);
+	assert_int_equal(check_parse("pidfile:/run/nginx.pid", &c, &err), 0);
+	assert_ptr_equal(c.kind, &kind_pidfile);
+	assert_int_equal(c.arg_len, strlen("/run/nginx.pid"));
+	assert_memory_equal(c.arg, "/run/nginx.pid", c.arg_len);
+	/* The path is the rest of the argument, colons, commas and spaces included. */
+	assert_int_equal(check_parse("pidfile:run/a b:c,min=1", &c, &err), 0);
+	assert_int_equal(c.arg_len, strlen("run/a b:c,min=1"));
+}
 
 static struct check *run(const char *spec)
 {
@@ -311,6 +335,7 @@ static void pid_run_bad_pidfiles_fail_with_reason(void **state)
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(check_parse_pid_and_pidfile),
 		cmocka_unit_test(pidfile_parse_first_line_blanks_and_ranges),
 		cmocka_unit_test(pidfile_parse_fixtures),
 		cmocka_unit_test(pid_run_a_sleeping_child_passes_with_its_name),

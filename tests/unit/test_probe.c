@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
-#include "args.h"
+#include "opts.h"
 #include "kind.h"
 #include "check.h"
 #include "kinds/probe.h"
@@ -284,7 +284,7 @@ static void probe_spec_parse_http_path_2048_bytes_fit_2049_do_not(void **state)
 }
 
 /*
- * Was a bug (args.c/check.c, check_usage): a usage error names the spec first and
+ * Was a bug (opts.c/check.c, check_usage): a usage error names the spec first and
  * the reason last, in one LINE_SIZE (512) buffer, so a spec longer than
  * about 480 bytes pushes the reason out: "http://h/" and a 2049-byte path
  * prints "healthy: http://h/aaaa...aaa..." and never "path too long"; so does

@@ -7,7 +7,7 @@
 #include <signal.h>
 #include <stdbool.h>
 
-#include "args.h"
+#include "opts.h"
 #include "kind.h"
 #include "run.h"
 #include "exitcode.h"

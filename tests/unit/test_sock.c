@@ -8,7 +8,7 @@
 #include <arpa/inet.h>
 #include <sys/socket.h>
 
-#include "args.h"
+#include "opts.h"
 #include "kind.h"
 #include "kinds/sock.h"
 

@@ -1,4 +1,4 @@
-#include "args.h"
+#include "opts.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -18,7 +18,7 @@ static void usage_line(struct line *err, const char *what, size_t what_len, cons
 }
 
 /* Parses the DURATION of an option into *ms; zero only where allow_zero. */
-static enum args_result duration_option(const char *opt, const char *val, uint64_t *ms, bool allow_zero, struct line *err)
+static enum opts_result duration_option(const char *opt, const char *val, uint64_t *ms, bool allow_zero, struct line *err)
 {
 	enum scan_error e;
 
@@ -27,7 +27,7 @@ static enum args_result duration_option(const char *opt, const char *val, uint64
 		line_str(err, "healthy: ");
 		line_str(err, opt);
 		line_str(err, ": needs a DURATION (500ms, 5s, 2m)");
-		return ARGS_USAGE;
+		return OPTS_USAGE;
 	}
 	e = scan_duration(val, ms);
 	if (e == SCAN_OK && *ms == 0 && !allow_zero)
@@ -40,13 +40,13 @@ static enum args_result duration_option(const char *opt, const char *val, uint64
 		line_escaped(err, val, strlen(val));
 		line_str(err, e == SCAN_BAD ? ": not a duration (500ms, 5s, 2m)"
 						: ": duration out of range (1ms to 24 days)");
-		return ARGS_USAGE;
+		return OPTS_USAGE;
 	}
-	return ARGS_OK;
+	return OPTS_OK;
 }
 
 /* The options that take a DURATION: short letter, long name, where it goes. */
-static enum args_result valued_option(char letter, const char *name, const char *val, struct options *o, struct line *err)
+static enum opts_result valued_option(char letter, const char *name, const char *val, struct options *o, struct line *err)
 {
 	switch (letter) {
 	case 't':
@@ -60,7 +60,7 @@ static enum args_result valued_option(char letter, const char *name, const char 
 	}
 }
 
-static enum args_result long_option(const char *a, char **next, int *used_next, struct options *o, struct line *err)
+static enum opts_result long_option(const char *a, char **next, int *used_next, struct options *o, struct line *err)
 {
 	static const char *const valued[] = { "--timeout", "--interval", "--grace" };
 	const char *eq = strchr(a, '=');
@@ -76,15 +76,15 @@ static enum args_result long_option(const char *a, char **next, int *used_next, 
 	/* --wait takes its DURATION only as --wait=DURATION: a check may follow it. */
 	if (n == 6 && !memcmp(a, "--wait", 6)) {
 		o->wait = true;
-		return eq ? duration_option("--wait", eq + 1, &o->wait_ms, true, err) : ARGS_OK;
+		return eq ? duration_option("--wait", eq + 1, &o->wait_ms, true, err) : OPTS_OK;
 	}
 	if (!eq && !strcmp(a, "--watch")) {
 		o->watch = true;
-		return ARGS_OK;
+		return OPTS_OK;
 	}
 	if (!eq && !strcmp(a, "--pause")) {
 		o->pause = true;
-		return ARGS_OK;
+		return OPTS_OK;
 	}
 	if (n == 9 && !memcmp(a, "--retries", 9)) {
 		const char *v = eq ? eq + 1 : *next;
@@ -95,7 +95,7 @@ static enum args_result long_option(const char *a, char **next, int *used_next, 
 		o->retries_given = true;
 		if (v && !scan_uint(v, strlen(v), RETRIES_MAX, &r) && r) {
 			o->retries = (unsigned)r;
-			return ARGS_OK;
+			return OPTS_OK;
 		}
 		line_reset(err);
 		line_str(err, "healthy: --retries");
@@ -105,7 +105,7 @@ static enum args_result long_option(const char *a, char **next, int *used_next, 
 		}
 		line_str(err, v && *v ? ": not" : ": needs");
 		line_str(err, " a whole number from 1 to 1000");
-		return ARGS_USAGE;
+		return OPTS_USAGE;
 	}
 	if (n == 9 && !memcmp(a, "--install", 9)) {
 		if (!eq)
@@ -113,29 +113,29 @@ static enum args_result long_option(const char *a, char **next, int *used_next, 
 		o->install = eq ? eq + 1 : *next;
 		if (!o->install || !*o->install) {
 			usage_line(err, a, n, "needs a DIR to copy healthy into");
-			return ARGS_USAGE;
+			return OPTS_USAGE;
 		}
-		return ARGS_OK;
+		return OPTS_OK;
 	}
 	if (!eq) {
 		if (!strcmp(a, "--verbose")) {
 			o->verbose = true;
-			return ARGS_OK;
+			return OPTS_OK;
 		}
 		if (!strcmp(a, "--quiet")) {
 			o->quiet = true;
-			return ARGS_OK;
+			return OPTS_OK;
 		}
 		if (!strcmp(a, "--help"))
-			return ARGS_HELP;
+			return OPTS_HELP;
 		if (!strcmp(a, "--version"))
-			return ARGS_VERSION;
+			return OPTS_VERSION;
 	}
 	usage_line(err, a, n, "unknown option");
-	return ARGS_USAGE;
+	return OPTS_USAGE;
 }
 
-static enum args_result short_options(const char *a, char **next, int *used_next, struct options *o, struct line *err)
+static enum opts_result short_options(const char *a, char **next, int *used_next, struct options *o, struct line *err)
 {
 	const char *p;
 
@@ -148,9 +148,9 @@ static enum args_result short_options(const char *a, char **next, int *used_next
 			o->quiet = true;
 			break;
 		case 'h':
-			return ARGS_HELP;
+			return OPTS_HELP;
 		case 'V':
-			return ARGS_VERSION;
+			return OPTS_VERSION;
 		case 't':
 		case 'i':
 		case 'g': {
@@ -165,18 +165,18 @@ static enum args_result short_options(const char *a, char **next, int *used_next
 			char opt[2] = { '-', *p };
 
 			usage_line(err, opt, 2, "unknown option");
-			return ARGS_USAGE;
+			return OPTS_USAGE;
 		}
 		}
 	}
-	return ARGS_OK;
+	return OPTS_OK;
 }
 
-enum args_result args_parse(int argc, char **argv, struct options *o, struct line *err)
+enum opts_result opts_parse(int argc, char **argv, struct options *o, struct line *err)
 {
 	int i = 1;
 	bool dashdash = false;
-	enum args_result r;
+	enum opts_result r;
 
 	memset(o, 0, sizeof(*o));
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
@@ -199,14 +199,14 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 			r = long_option(a, &argv[i + 1], &used_next, o, err);
 		else
 			r = short_options(a, &argv[i + 1], &used_next, o, err);
-		if (r != ARGS_OK)
+		if (r != OPTS_OK)
 			return r;
 		i += used_next;
 	}
 	if (o->verbose && o->quiet) {
 		line_reset(err);
 		line_str(err, "healthy: cannot use -v and -q together");
-		return ARGS_USAGE;
+		return OPTS_USAGE;
 	}
 	/* The two modes that run no check: each alone. */
 	if (o->pause || o->install) {
@@ -217,12 +217,12 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 				  ? " takes no other option but -q" : NULL;
 
 		if (!why)
-			return ARGS_OK;
+			return OPTS_OK;
 		line_reset(err);
 		line_str(err, "healthy: ");
 		line_str(err, both ? "" : o->pause ? "--pause" : "--install");
 		line_str(err, why);
-		return ARGS_USAGE;
+		return OPTS_USAGE;
 	}
 	for (; i < argc; i++) {
 		const char *a = argv[i];
@@ -231,7 +231,7 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 		if (!strcmp(a, "--") && o->nchecks) {
 			if (i + 1 == argc) {
 				usage_line(err, a, 2, "needs a COMMAND after it");
-				return ARGS_USAGE;
+				return OPTS_USAGE;
 			}
 			o->command = &argv[i + 1];
 			break;
@@ -239,46 +239,46 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
 		/* After "--" an argument is a check, whatever it looks like, and check_parse() says what is wrong with it. */
 		if (a[0] == '-' && a[1] != '\0' && !dashdash) {
 			usage_line(err, a, strlen(a), "options come before the checks");
-			return ARGS_USAGE;
+			return OPTS_USAGE;
 		}
 		if (o->nchecks == MAX_CHECKS) {
 			line_reset(err);
 			line_str(err, "healthy: too many checks (at most 64)");
-			return ARGS_USAGE;
+			return OPTS_USAGE;
 		}
 		/* "--wait=5s -- cmd": the "--" that ends the options came where "CHECK... --" was meant. */
 		if (dashdash && !o->nchecks && (o->wait || o->watch) && *a && !strchr(a, ':')) {
 			line_reset(err);
 			line_str(err, "healthy: no CHECK before '--' (healthy --wait CHECK... -- COMMAND)");
-			return ARGS_USAGE;
+			return OPTS_USAGE;
 		}
 		if (check_parse(a, &o->checks[o->nchecks], err))
-			return ARGS_USAGE;
+			return OPTS_USAGE;
 		o->nchecks++;
 	}
 	if (o->nchecks == 0) {
 		line_reset(err);
 		line_str(err, "healthy: no CHECK given (try 'healthy --help')");
-		return ARGS_USAGE;
+		return OPTS_USAGE;
 	}
 	/* Conflicts, as nc says them: each of these means something only with --wait or --watch. */
 	if (!o->wait && !o->watch && (o->command || o->interval_given || o->grace_given)) {
 		line_reset(err);
 		line_str(err, o->command ? "healthy: -- COMMAND needs --wait or --watch"
 			 : o->interval_given ? "healthy: -i needs --wait or --watch" : "healthy: -g needs --watch");
-		return ARGS_USAGE;
+		return OPTS_USAGE;
 	}
 	if (o->verbose && (o->wait || o->watch)) {
 		line_reset(err);
 		line_str(err, "healthy: -v does not go with --wait or --watch (they print what they see)");
-		return ARGS_USAGE;
+		return OPTS_USAGE;
 	}
 	if ((o->grace_given || o->retries_given) && !o->watch) {
 		line_reset(err);
 		line_str(err, o->grace_given ? "healthy: -g needs --watch" : "healthy: --retries needs --watch");
-		return ARGS_USAGE;
+		return OPTS_USAGE;
 	}
-	return ARGS_OK;
+	return OPTS_OK;
 }
 
 /* A path whose end looks like an unknown option: a usage error, unless a file has that very name. */
@@ -295,7 +295,7 @@ static int odd_option(const struct check *c, struct line *err)
 	return EXIT_USAGE;
 }
 
-int args_prepare(struct options *o, struct line *err)
+int opts_prepare(struct options *o, struct line *err)
 {
 	size_t i;
 

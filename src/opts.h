@@ -1,9 +1,9 @@
 /*
- * args: argv into options and a list of checks. Pure: no I/O, no exit;
- * what needs the file system (user names, odd options) is args_prepare()'s.
+ * opts: argv into options and a list of checks. Pure: no I/O, no exit;
+ * what needs the file system (odd options, a kind's prepare) is opts_prepare()'s.
  */
-#ifndef HEALTHY_ARGS_H
-#define HEALTHY_ARGS_H
+#ifndef HEALTHY_OPTS_H
+#define HEALTHY_OPTS_H
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -44,14 +44,14 @@ struct options {
 	size_t nchecks;
 };
 
-enum args_result {
-	ARGS_OK,
-	ARGS_HELP,
-	ARGS_VERSION,
-	ARGS_USAGE,     /* err holds the one line to print */
+enum opts_result {
+	OPTS_OK,
+	OPTS_HELP,
+	OPTS_VERSION,
+	OPTS_USAGE,     /* err holds the one line to print */
 };
 
-enum args_result args_parse(int argc, char **argv, struct options *o, struct line *err);
+enum opts_result opts_parse(int argc, char **argv, struct options *o, struct line *err);
 
 /*
  * The part of parsing that needs the file system, before confinement: makes
@@ -59,6 +59,6 @@ enum args_result args_parse(int argc, char **argv, struct options *o, struct lin
  * that name exists, and runs each kind's prepare (proc:'s user=NAME to a
  * uid). Returns 0, or the exit code with the line in err.
  */
-int args_prepare(struct options *o, struct line *err);
+int opts_prepare(struct options *o, struct line *err);
 
 #endif

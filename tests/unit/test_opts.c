@@ -1,6 +1,5 @@
 /*
- * args.c: check_parse, duration_parse, uint_parse, args_parse and the
- * usage-error lines, args_prepare.
+ * opts.c: opts_parse and the usage-error lines, opts_prepare.
  */
 #include "fixture.h"
 
@@ -9,18 +8,18 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "args.h"
+#include "opts.h"
 #include "kind.h"
 #include "kinds/pid.h"
 #include "kinds/proc.h"
 
 #define LEN(s) (sizeof(s) - 1)
-/* Room for the longest argv of the tables, and its NULL: argv[argc] is NULL, as args_parse() may look at it. */
+/* Room for the longest argv of the tables, and its NULL: argv[argc] is NULL, as opts_parse() may look at it. */
 #define ARGV_MAX 8
 
 static struct options opts;
 
-static enum args_result parse(const char *const *args, struct line *err)
+static enum opts_result parse(const char *const *args, struct line *err)
 {
 	static char *argv[MAX_CHECKS + 8];
 	int argc = 0;
@@ -30,333 +29,12 @@ static enum args_result parse(const char *const *args, struct line *err)
 		argv[argc++] = (char *)*args;
 	argv[argc] = NULL;
 	line_reset(err);
-	return args_parse(argc, argv, &opts, err);
+	return opts_parse(argc, argv, &opts, err);
 }
 
-/* ---- check_parse ---- */
+/* ---- opts_parse ---- */
 
-static void check_parse_proc_defaults_to_at_least_one(void **state)
-{
-	static const char spec[] = "proc:nginx";
-	struct check c;
-	struct line err;
-
-	(void)state;
-	assert_int_equal(check_parse(spec, &c, &err), 0);
-	assert_ptr_equal(c.kind, &kind_proc);
-	assert_ptr_equal(c.spec, spec);
-	assert_ptr_equal(c.arg, spec + 5);
-	assert_int_equal(c.arg_len, 5);
-	assert_string_equal(STATE(proc, &c)->name.s, "nginx");
-	assert_false(STATE(proc, &c)->name.glob);
-	assert_int_equal(STATE(proc, &c)->min, 1);
-	assert_int_equal(STATE(proc, &c)->max, UINT_MAX);
-	assert_false(STATE(proc, &c)->min_given);
-	assert_false(STATE(proc, &c)->max_given);
-	assert_false(STATE(proc, &c)->by_user);
-	assert_int_equal(c.verdict, VERDICT_UNKNOWN);
-}
-
-static void check_parse_proc_options_give_min_max_user(void **state)
-{
-	static const struct {
-		const char *spec;
-		const char *name;
-		unsigned min, max;
-		bool by_user, uid_known;
-		uid_t uid;
-		const char *user;
-	} rows[] = {
-		{ "proc:x,min=2", "x", 2, UINT_MAX, false, false, 0, NULL },
-		{ "proc:x,max=3", "x", 1, 3, false, false, 0, NULL },
-		{ "proc:x,min=2,max=5", "x", 2, 5, false, false, 0, NULL },
-		{ "proc:x,max=5,min=2", "x", 2, 5, false, false, 0, NULL },
-		{ "proc:x,min=0", "x", 0, UINT_MAX, false, false, 0, NULL },
-		{ "proc:x,min=1000000", "x", 1000000, UINT_MAX, false, false, 0, NULL },
-		/* "max=0" alone asks that none run. */
-		{ "proc:x,max=0", "x", 0, 0, false, false, 0, NULL },
-		{ "proc:x,min=0,max=0", "x", 0, 0, false, false, 0, NULL },
-		{ "proc:x,user=33", "x", 1, UINT_MAX, true, true, 33, "33" },
-		{ "proc:x,user=0", "x", 1, UINT_MAX, true, true, 0, "0" },
-		{ "proc:x,user=4294967294", "x", 1, UINT_MAX, true, true, 4294967294u, "4294967294" },
-		/* A name is looked up later, by args_prepare(). */
-		{ "proc:x,user=www-data", "x", 1, UINT_MAX, true, false, 0, "www-data" },
-		{ "proc:x,min=2,user=postgres,max=4", "x", 2, 4, true, false, 0, "postgres" },
-		/* Options come off the right end: what is not key=value is the name. */
-		{ "proc:a,b", "a,b", 1, UINT_MAX, false, false, 0, NULL },
-		{ "proc:a,b,min=2", "a,b", 2, UINT_MAX, false, false, 0, NULL },
-		{ "proc:a,min=2,b", "a,min=2,b", 1, UINT_MAX, false, false, 0, NULL },
-		{ "proc:,x", ",x", 1, UINT_MAX, false, false, 0, NULL },
-		{ "proc:x=1", "x=1", 1, UINT_MAX, false, false, 0, NULL },
-		{ "proc:a:b", "a:b", 1, UINT_MAX, false, false, 0, NULL },
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		const char *row = rows[i].spec;
-		struct check c;
-		struct line err;
-
-		ROW_INT(row, check_parse(rows[i].spec, &c, &err), 0);
-		ROW_INT(row, c.kind == &kind_proc, 1);
-		ROW_MEM(row, STATE(proc, &c)->name.s, strlen(STATE(proc, &c)->name.s), rows[i].name, strlen(rows[i].name));
-		ROW_MEM(row, c.arg, c.arg_len, rows[i].name, strlen(rows[i].name));
-		ROW_INT(row, STATE(proc, &c)->min, rows[i].min);
-		ROW_INT(row, STATE(proc, &c)->max, rows[i].max);
-		ROW_INT(row, STATE(proc, &c)->by_user, rows[i].by_user);
-		ROW_INT(row, STATE(proc, &c)->uid_known, rows[i].uid_known);
-		if (rows[i].uid_known)
-			ROW_INT(row, STATE(proc, &c)->uid, rows[i].uid);
-		if (rows[i].user)
-			ROW_MEM(row, STATE(proc, &c)->user, STATE(proc, &c)->user_len, rows[i].user, strlen(rows[i].user));
-	}
-}
-
-static void check_parse_proc_args_glob_takes_its_commas(void **state)
-{
-	static const struct {
-		const char *spec;
-		const char *name;
-		const char *args;
-		unsigned min;
-	} rows[] = {
-		{ "proc:python3,args=*app.py*", "python3", "*app.py*", 1 },
-		{ "proc:*,args=-jar svc.jar", "*", "-jar svc.jar", 1 },
-		{ "proc:x,args=*,min=2", "x", "*", 2 },
-		{ "proc:x,min=2,args=a b", "x", "a b", 2 },
-		/* An '=' in the glob is a byte. */
-		{ "proc:java,args=-Dx=1 -jar a.jar", "java", "-Dx=1 -jar a.jar", 1 },
-		/* A piece that is no option belongs to the glob on its left, commas and all. */
-		{ "proc:x,args=a,b", "x", "a,b", 1 },
-		{ "proc:x,args=a,b,c", "x", "a,b,c", 1 },
-		{ "proc:x,args=a,b,min=3", "x", "a,b", 3 },
-		{ "proc:x,args=--x=1,--y=2", "x", "--x=1,--y=2", 1 },
-		{ "proc:x,args=a[,]min=2", "x", "a[,]min=2", 1 },
-		/* The name keeps its commas too. */
-		{ "proc:a,b,args=c,d", "a,b", "c,d", 1 },
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		const char *row = rows[i].spec;
-		struct check c;
-		struct line err;
-
-		ROW_INT(row, check_parse(rows[i].spec, &c, &err), 0);
-		ROW_MEM(row, STATE(proc, &c)->name.s, strlen(STATE(proc, &c)->name.s), rows[i].name, strlen(rows[i].name));
-		ROW_MEM(row, c.arg, c.arg_len, rows[i].name, strlen(rows[i].name));
-		ROW_MEM(row, STATE(proc, &c)->args, STATE(proc, &c)->args_len, rows[i].args, strlen(rows[i].args));
-		ROW_INT(row, STATE(proc, &c)->min, rows[i].min);
-	}
-}
-
-static void check_parse_proc_glob_flag_set_by_star_question_bracket(void **state)
-{
-	static const struct {
-		const char *spec;
-		bool glob;
-	} rows[] = {
-		{ "proc:nginx*", true },
-		{ "proc:ngin?", true },
-		{ "proc:x[0-9]", true },
-		{ "proc:a[b", true },
-		{ "proc:kworker/*,min=0", true },
-		{ "proc:nginx", false },
-		{ "proc:a\\b", false },
-		{ "proc:a]b", false },
-		{ "proc:a!b", false },
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		struct check c;
-		struct line err;
-
-		ROW_INT(rows[i].spec, check_parse(rows[i].spec, &c, &err), 0);
-		ROW_INT(rows[i].spec, STATE(proc, &c)->name.glob, rows[i].glob);
-	}
-}
-
-static void check_parse_proc_name_of_255_bytes_fits(void **state)
-{
-	static char spec[5 + PROC_NAME_SIZE];
-	struct check c;
-	struct line err;
-
-	(void)state;
-	memcpy(spec, "proc:", 5);
-	memset(spec + 5, 'n', PROC_NAME_SIZE - 1);
-	spec[5 + PROC_NAME_SIZE - 1] = '\0';
-	assert_int_equal(check_parse(spec, &c, &err), 0);
-	assert_int_equal(c.arg_len, PROC_NAME_SIZE - 1);
-	assert_int_equal(strlen(STATE(proc, &c)->name.s), PROC_NAME_SIZE - 1);
-}
-
-static void check_parse_pid_and_pidfile(void **state)
-{
-	struct check c;
-	struct line err;
-
-	(void)state;
-	assert_int_equal(check_parse("pid:1", &c, &err), 0);
-	assert_ptr_equal(c.kind, &kind_pid);
-	assert_int_equal(STATE(pid, &c)->pid, 1);
-	assert_int_equal(check_parse("pid:4194304", &c, &err), 0);
-	assert_int_equal(STATE(pid, &c)->pid, PID_MAX_LIMIT);
-	assert_int_equal(check_parse("pid:00042", &c, &err), 0);
-	assert_int_equal(STATE(pid, &c)->pid, 42);
-	assert_int_equal(check_parse("pidfile:/run/nginx.pid", &c, &err), 0);
-	assert_ptr_equal(c.kind, &kind_pidfile);
-	assert_int_equal(c.arg_len, strlen("/run/nginx.pid"));
-	assert_memory_equal(c.arg, "/run/nginx.pid", c.arg_len);
-	/* The path is the rest of the argument, colons, commas and spaces included. */
-	assert_int_equal(check_parse("pidfile:run/a b:c,min=1", &c, &err), 0);
-	assert_int_equal(c.arg_len, strlen("run/a b:c,min=1"));
-}
-
-/* ---- uint_parse ---- */
-
-static void uint_parse_whole_string_within_max(void **state)
-{
-	static const struct {
-		const char *s;
-		unsigned long long max;
-		int ret;
-		unsigned long long v;
-	} rows[] = {
-		{ "0", 10, 0, 0 },
-		{ "10", 10, 0, 10 },
-		{ "11", 10, -2, 0 },
-		{ "4194304", PID_MAX_LIMIT, 0, PID_MAX_LIMIT },
-		{ "4194305", PID_MAX_LIMIT, -2, 0 },
-		{ "000000000000000000000000000007", 10, 0, 7 },
-		{ "18446744073709551615", ULLONG_MAX, 0, ULLONG_MAX },
-		{ "18446744073709551616", ULLONG_MAX, -2, 0 },
-		{ "99999999999999999999999999", ULLONG_MAX, -2, 0 },
-		{ "", 10, -1, 0 },
-		{ "+1", 10, -1, 0 },
-		{ "-1", 10, -1, 0 },
-		{ " 1", 10, -1, 0 },
-		{ "1 ", 10, -1, 0 },
-		{ "1a", 10, -1, 0 },
-		/* A non-digit anywhere is "not a number", even after digits that overflow. */
-		{ "99999999999999999999999x", 10, -1, 0 },
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		unsigned long long v = 12345;
-
-		ROW_INT(rows[i].s, scan_uint(rows[i].s, strlen(rows[i].s), rows[i].max, &v), rows[i].ret);
-		if (rows[i].ret == 0 && v != rows[i].v)
-			fail_msg("%s: value %llu, want %llu", rows[i].s, v, rows[i].v);
-	}
-}
-
-/* ---- duration_parse ---- */
-
-static void duration_parse_units_fractions_and_bare_seconds(void **state)
-{
-	static const struct {
-		const char *s;
-		enum scan_error ret;
-		uint64_t ms;
-	} rows[] = {
-		{ "500ms", SCAN_OK, 500 },
-		{ "5s", SCAN_OK, 5000 },
-		{ "2m", SCAN_OK, 120000 },
-		{ "1h", SCAN_OK, 3600000 },
-		{ "1m30s", SCAN_OK, 90000 },
-		{ "1h1m1s1ms", SCAN_OK, 3661001 },
-		{ "1.5s", SCAN_OK, 1500 },
-		{ ".5s", SCAN_OK, 500 },
-		{ "0.25m", SCAN_OK, 15000 },
-		{ "1.0001s", SCAN_OK, 1000 },       /* below a millisecond nothing counts */
-		{ "10", SCAN_OK, 10000 },           /* a bare number is seconds */
-		{ "0", SCAN_OK, 0 },
-		{ "0s", SCAN_OK, 0 },
-		{ "0.000ms", SCAN_OK, 0 },
-		/* Not zero as written, zero once rounded: out of range, never --wait's "for ever". */
-		{ "0.4ms", SCAN_RANGE, 0 },
-		{ "0.0001s", SCAN_RANGE, 0 },
-		{ "0.5ms0s", SCAN_RANGE, 0 },
-		{ "2147483ms", SCAN_OK, 2147483 },
-		{ "2147483647ms", SCAN_OK, 2147483647 },
-		{ "2147483", SCAN_OK, 2147483000 },
-		{ "596h", SCAN_OK, 2145600000 },
-		{ "", SCAN_BAD, 0 },
-		{ "5x", SCAN_BAD, 0 },
-		{ "ms", SCAN_BAD, 0 },
-		{ "s", SCAN_BAD, 0 },
-		{ "-1", SCAN_BAD, 0 },
-		{ "-1s", SCAN_BAD, 0 },
-		{ "1.5", SCAN_BAD, 0 },
-		{ "5 s", SCAN_BAD, 0 },
-		{ " 5s", SCAN_BAD, 0 },
-		{ "5s ", SCAN_BAD, 0 },
-		{ "1m5", SCAN_BAD, 0 },
-		{ "5S", SCAN_BAD, 0 },
-		{ "5d", SCAN_BAD, 0 },
-		{ ".s", SCAN_BAD, 0 },
-		{ "1..5s", SCAN_BAD, 0 },
-		{ "2147483648ms", SCAN_RANGE, 0 },
-		{ "2147484", SCAN_RANGE, 0 },       /* 2147484000 ms */
-		{ "597h", SCAN_RANGE, 0 },
-		{ "596h1h", SCAN_RANGE, 0 },
-		{ "99999999999999999999999", SCAN_RANGE, 0 },
-		{ "99999999999999999999999s", SCAN_RANGE, 0 },
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		uint64_t ms = 777;
-
-		ROW_INT(rows[i].s, scan_duration(rows[i].s, &ms), rows[i].ret);
-		if (rows[i].ret == SCAN_OK)
-			ROW_INT(rows[i].s, ms, rows[i].ms);
-	}
-}
-
-/*
- * Was a bug: scan_duration() keeps three fraction digits whatever the
- * unit, which is right for seconds only. Input "0.0005h" (1.8 s) and
- * "1.0001h". Expected: 1800 ms and 3600360 ms. Actual: 0 ms and 3600000 ms,
- * so "-t 0.0005h" is refused as "duration out of range (1ms to 24 days)".
- */
-static void duration_parse_fraction_of_an_hour_keeps_its_milliseconds(void **state)
-{
-	uint64_t ms = 0;
-
-	(void)state;
-	assert_int_equal(scan_duration("0.0005h", &ms), SCAN_OK);
-	assert_int_equal(ms, 1800);
-	assert_int_equal(scan_duration("1.0001h", &ms), SCAN_OK);
-	assert_int_equal(ms, 3600360);
-}
-
-/*
- * Was a bug: scan_uint() computes (max - d) / 10 in unsigned
- * arithmetic, which wraps when a digit d exceeds max. Input: "7" with max 5
- * (or "9" with max 0). Expected: -2. Actual: 0 with the value 7 (9). No
- * caller passes a max below 9 today.
- */
-static void uint_parse_digit_above_a_small_max_is_out_of_range(void **state)
-{
-	unsigned long long v = 0;
-
-	(void)state;
-	assert_int_equal(scan_uint("7", 1, 5, &v), -2);
-	assert_int_equal(scan_uint("9", 1, 0, &v), -2);
-}
-
-/* ---- args_parse ---- */
-
-static void args_parse_options_before_checks(void **state)
+static void opts_parse_options_before_checks(void **state)
 {
 	static const struct {
 		const char *name;
@@ -391,7 +69,7 @@ static void args_parse_options_before_checks(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct line err;
 
-		ROW_INT(rows[i].name, parse(rows[i].argv, &err), ARGS_OK);
+		ROW_INT(rows[i].name, parse(rows[i].argv, &err), OPTS_OK);
 		ROW_INT(rows[i].name, opts.verbose, rows[i].verbose);
 		ROW_INT(rows[i].name, opts.quiet, rows[i].quiet);
 		ROW_INT(rows[i].name, opts.timeout_ms, rows[i].timeout_ms);
@@ -399,13 +77,13 @@ static void args_parse_options_before_checks(void **state)
 	}
 }
 
-static void args_parse_checks_keep_order_and_spec(void **state)
+static void opts_parse_checks_keep_order_and_spec(void **state)
 {
 	static const char *const argv[] = { "-v", "proc:a,min=2", "pid:7", "pidfile:/p", NULL };
 	struct line err;
 
 	(void)state;
-	assert_int_equal(parse(argv, &err), ARGS_OK);
+	assert_int_equal(parse(argv, &err), OPTS_OK);
 	assert_int_equal(opts.nchecks, 3);
 	assert_ptr_equal(opts.checks[0].spec, argv[1]);
 	assert_ptr_equal(opts.checks[0].kind, &kind_proc);
@@ -415,20 +93,20 @@ static void args_parse_checks_keep_order_and_spec(void **state)
 	assert_ptr_equal(opts.checks[2].kind, &kind_pidfile);
 }
 
-static void args_parse_help_and_version(void **state)
+static void opts_parse_help_and_version(void **state)
 {
 	static const struct {
 		const char *name;
 		const char *argv[ARGV_MAX];
-		enum args_result ret;
+		enum opts_result ret;
 	} rows[] = {
-		{ "-h", { "-h", NULL }, ARGS_HELP },
-		{ "--help", { "--help", NULL }, ARGS_HELP },
-		{ "-h with checks", { "-h", "proc:x", NULL }, ARGS_HELP },
-		{ "-vh", { "-vh", NULL }, ARGS_HELP },
-		{ "-V", { "-V", NULL }, ARGS_VERSION },
-		{ "--version", { "--version", NULL }, ARGS_VERSION },
-		{ "-V after -h", { "-h", "-V", NULL }, ARGS_HELP },
+		{ "-h", { "-h", NULL }, OPTS_HELP },
+		{ "--help", { "--help", NULL }, OPTS_HELP },
+		{ "-h with checks", { "-h", "proc:x", NULL }, OPTS_HELP },
+		{ "-vh", { "-vh", NULL }, OPTS_HELP },
+		{ "-V", { "-V", NULL }, OPTS_VERSION },
+		{ "--version", { "--version", NULL }, OPTS_VERSION },
+		{ "-V after -h", { "-h", "-V", NULL }, OPTS_HELP },
 	};
 	size_t i;
 
@@ -440,7 +118,7 @@ static void args_parse_help_and_version(void **state)
 	}
 }
 
-static void args_parse_64_checks_ok_65_usage_error(void **state)
+static void opts_parse_64_checks_ok_65_usage_error(void **state)
 {
 	static const char *argv[MAX_CHECKS + 2];
 	struct line err;
@@ -450,16 +128,16 @@ static void args_parse_64_checks_ok_65_usage_error(void **state)
 	for (i = 0; i < MAX_CHECKS; i++)
 		argv[i] = "pid:1";
 	argv[MAX_CHECKS] = NULL;
-	assert_int_equal(parse(argv, &err), ARGS_OK);
+	assert_int_equal(parse(argv, &err), OPTS_OK);
 	assert_int_equal(opts.nchecks, MAX_CHECKS);
 	argv[MAX_CHECKS] = "pid:1";
 	argv[MAX_CHECKS + 1] = NULL;
-	assert_int_equal(parse(argv, &err), ARGS_USAGE);
+	assert_int_equal(parse(argv, &err), OPTS_USAGE);
 	assert_int_equal(err.len, strlen("healthy: too many checks (at most 64)"));
 	assert_memory_equal(err.buf, "healthy: too many checks (at most 64)", err.len);
 }
 
-static void args_parse_no_checks_or_v_with_q_is_usage_error(void **state)
+static void opts_parse_no_checks_or_v_with_q_is_usage_error(void **state)
 {
 	static const struct {
 		const char *name;
@@ -479,16 +157,16 @@ static void args_parse_no_checks_or_v_with_q_is_usage_error(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct line err;
 
-		ROW_INT(rows[i].name, parse(rows[i].argv, &err), ARGS_USAGE);
+		ROW_INT(rows[i].name, parse(rows[i].argv, &err), OPTS_USAGE);
 		ROW_MEM(rows[i].name, err.buf, err.len, rows[i].err, strlen(rows[i].err));
 	}
 }
 
 /*
- * Every malformed argument: ARGS_USAGE, and err is one line that starts
+ * Every malformed argument: OPTS_USAGE, and err is one line that starts
  * "healthy: " and names the offending argument (escaped, as it is printed).
  */
-static void args_parse_malformed_argument_gives_one_line_naming_it(void **state)
+static void opts_parse_malformed_argument_gives_one_line_naming_it(void **state)
 {
 	static char long_name[5 + 300 + 1];
 	static const struct {
@@ -562,7 +240,7 @@ static void args_parse_malformed_argument_gives_one_line_naming_it(void **state)
 		if (!names)
 			names = argv[n - 1];
 		snprintf(row, sizeof(row), "%.40s%s", names, strlen(names) > 40 ? "..." : "");
-		ROW_INT(row, parse(argv, &err), ARGS_USAGE);
+		ROW_INT(row, parse(argv, &err), OPTS_USAGE);
 		if (err.len < 9 || memcmp(err.buf, "healthy: ", 9))
 			fail_msg("%s: line \"%.*s\" does not start \"healthy: \"", row, (int)err.len, err.buf);
 		if (memchr(err.buf, '\n', err.len) || memchr(err.buf, '\0', err.len))
@@ -575,7 +253,7 @@ static void args_parse_malformed_argument_gives_one_line_naming_it(void **state)
 	}
 }
 
-static void args_parse_usage_error_exact_text(void **state)
+static void opts_parse_usage_error_exact_text(void **state)
 {
 	static const struct {
 		const char *argv[ARGV_MAX];
@@ -637,12 +315,12 @@ static void args_parse_usage_error_exact_text(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct line err;
 
-		ROW_INT(rows[i].err, parse(rows[i].argv, &err), ARGS_USAGE);
+		ROW_INT(rows[i].err, parse(rows[i].argv, &err), OPTS_USAGE);
 		ROW_MEM(rows[i].err, err.buf, err.len, rows[i].err, strlen(rows[i].err));
 	}
 }
 
-static void args_parse_retries_takes_1_to_1000_default_1(void **state)
+static void opts_parse_retries_takes_1_to_1000_default_1(void **state)
 {
 	static const struct {
 		const char *argv[ARGV_MAX];
@@ -660,12 +338,12 @@ static void args_parse_retries_takes_1_to_1000_default_1(void **state)
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		struct line err;
 
-		ROW_INT(rows[i].argv[1], parse(rows[i].argv, &err), ARGS_OK);
+		ROW_INT(rows[i].argv[1], parse(rows[i].argv, &err), OPTS_OK);
 		ROW_INT(rows[i].argv[1], opts.retries, rows[i].retries);
 	}
 }
 
-static void args_parse_name_of_300_bytes_is_too_long(void **state)
+static void opts_parse_name_of_300_bytes_is_too_long(void **state)
 {
 	static char spec[5 + 300 + 1];
 	const char *argv[] = { spec, NULL };
@@ -675,7 +353,7 @@ static void args_parse_name_of_300_bytes_is_too_long(void **state)
 	(void)state;
 	memcpy(spec, "proc:", 5);
 	memset(spec + 5, 'n', 300);
-	assert_int_equal(parse(argv, &err), ARGS_USAGE);
+	assert_int_equal(parse(argv, &err), OPTS_USAGE);
 	/* The check is shown by its first 200 bytes and "...". */
 	assert_int_equal(err.len, 9 + 200 + 3 + LEN(why));
 	assert_memory_equal(err.buf, "healthy: proc:nnn", 17);
@@ -683,9 +361,9 @@ static void args_parse_name_of_300_bytes_is_too_long(void **state)
 	assert_memory_equal(err.buf + 9 + 203, why, LEN(why));
 }
 
-/* ---- args_prepare ---- */
+/* ---- opts_prepare ---- */
 
-static void args_prepare_root_is_uid_0_unknown_name_is_usage_error(void **state)
+static void opts_prepare_root_is_uid_0_unknown_name_is_usage_error(void **state)
 {
 	static const char *const ok[] = { "proc:x,user=root", "proc:y,user=7", "pid:1", NULL };
 	static const char *const unknown[] = { "proc:x,user=no-such-user-healthy", NULL };
@@ -694,15 +372,15 @@ static void args_prepare_root_is_uid_0_unknown_name_is_usage_error(void **state)
 	struct line err;
 
 	(void)state;
-	assert_int_equal(parse(ok, &err), ARGS_OK);
+	assert_int_equal(parse(ok, &err), OPTS_OK);
 	assert_false(STATE(proc, &opts.checks[0])->uid_known);
-	assert_int_equal(args_prepare(&opts, &err), 0);
+	assert_int_equal(opts_prepare(&opts, &err), 0);
 	assert_true(STATE(proc, &opts.checks[0])->uid_known);
 	assert_int_equal(STATE(proc, &opts.checks[0])->uid, 0);
 	assert_int_equal(STATE(proc, &opts.checks[1])->uid, 7);
 
-	assert_int_equal(parse(unknown, &err), ARGS_OK);
-	assert_int_equal(args_prepare(&opts, &err), 2);
+	assert_int_equal(parse(unknown, &err), OPTS_OK);
+	assert_int_equal(opts_prepare(&opts, &err), 2);
 	assert_int_equal(err.len, LEN(want));
 	assert_memory_equal(err.buf, want, LEN(want));
 }
@@ -711,7 +389,7 @@ static void args_prepare_root_is_uid_0_unknown_name_is_usage_error(void **state)
  * A path that ends in an unknown ",key=value" is a usage error, unless a file
  * has that very name: "file:/x,max-age=5m" is a misspelt option, not a path.
  */
-static void args_prepare_unknown_option_after_a_path_is_usage_error_unless_the_file_exists(void **state)
+static void opts_prepare_unknown_option_after_a_path_is_usage_error_unless_the_file_exists(void **state)
 {
 	static const char *const rows[][2] = {
 		{ "file:/nonexistent-hly/a,foo=1", "healthy: file:/nonexistent-hly/a,foo=1: unknown option 'foo' (file: takes maxage=)" },
@@ -732,8 +410,8 @@ static void args_prepare_unknown_option_after_a_path_is_usage_error_unless_the_f
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		const char *args[] = { rows[i][0], NULL };
 
-		assert_int_equal(parse(args, &err), ARGS_OK);
-		ROW_INT(rows[i][0], args_prepare(&opts, &err), 2);
+		assert_int_equal(parse(args, &err), OPTS_OK);
+		ROW_INT(rows[i][0], opts_prepare(&opts, &err), 2);
 		ROW_MEM(rows[i][0], err.buf, err.len, rows[i][1], strlen(rows[i][1]));
 	}
 	/* Not a mistake: the file's name holds it. */
@@ -746,15 +424,15 @@ static void args_prepare_unknown_option_after_a_path_is_usage_error_unless_the_f
 	{
 		const char *args[] = { spec, NULL };
 
-		assert_int_equal(parse(args, &err), ARGS_OK);
-		assert_int_equal(args_prepare(&opts, &err), 0);
+		assert_int_equal(parse(args, &err), OPTS_OK);
+		assert_int_equal(opts_prepare(&opts, &err), 0);
 		assert_int_equal(opts.checks[0].arg_len, strlen(path));
 	}
 	/* proc: and pid: take no path: an unknown option there is an error at once. */
 	{
 		const char *args[] = { "pid:1,nmae=x", NULL };
 
-		assert_int_equal(parse(args, &err), ARGS_USAGE);
+		assert_int_equal(parse(args, &err), OPTS_USAGE);
 		assert_memory_equal(err.buf, "healthy: pid:1,nmae=x: unknown option 'nmae' (pid: takes name=)", err.len);
 	}
 	unlink(path);
@@ -764,27 +442,17 @@ static void args_prepare_unknown_option_after_a_path_is_usage_error_unless_the_f
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
-		cmocka_unit_test(duration_parse_fraction_of_an_hour_keeps_its_milliseconds),
-		cmocka_unit_test(uint_parse_digit_above_a_small_max_is_out_of_range),
-		cmocka_unit_test(check_parse_proc_defaults_to_at_least_one),
-		cmocka_unit_test(check_parse_proc_options_give_min_max_user),
-		cmocka_unit_test(check_parse_proc_args_glob_takes_its_commas),
-		cmocka_unit_test(check_parse_proc_glob_flag_set_by_star_question_bracket),
-		cmocka_unit_test(check_parse_proc_name_of_255_bytes_fits),
-		cmocka_unit_test(check_parse_pid_and_pidfile),
-		cmocka_unit_test(uint_parse_whole_string_within_max),
-		cmocka_unit_test(duration_parse_units_fractions_and_bare_seconds),
-		cmocka_unit_test(args_parse_options_before_checks),
-		cmocka_unit_test(args_parse_checks_keep_order_and_spec),
-		cmocka_unit_test(args_parse_help_and_version),
-		cmocka_unit_test(args_parse_64_checks_ok_65_usage_error),
-		cmocka_unit_test(args_parse_no_checks_or_v_with_q_is_usage_error),
-		cmocka_unit_test(args_parse_malformed_argument_gives_one_line_naming_it),
-		cmocka_unit_test(args_parse_usage_error_exact_text),
-		cmocka_unit_test(args_parse_retries_takes_1_to_1000_default_1),
-		cmocka_unit_test(args_parse_name_of_300_bytes_is_too_long),
-		cmocka_unit_test(args_prepare_root_is_uid_0_unknown_name_is_usage_error),
-		cmocka_unit_test(args_prepare_unknown_option_after_a_path_is_usage_error_unless_the_file_exists),
+		cmocka_unit_test(opts_parse_options_before_checks),
+		cmocka_unit_test(opts_parse_checks_keep_order_and_spec),
+		cmocka_unit_test(opts_parse_help_and_version),
+		cmocka_unit_test(opts_parse_64_checks_ok_65_usage_error),
+		cmocka_unit_test(opts_parse_no_checks_or_v_with_q_is_usage_error),
+		cmocka_unit_test(opts_parse_malformed_argument_gives_one_line_naming_it),
+		cmocka_unit_test(opts_parse_usage_error_exact_text),
+		cmocka_unit_test(opts_parse_retries_takes_1_to_1000_default_1),
+		cmocka_unit_test(opts_parse_name_of_300_bytes_is_too_long),
+		cmocka_unit_test(opts_prepare_root_is_uid_0_unknown_name_is_usage_error),
+		cmocka_unit_test(opts_prepare_unknown_option_after_a_path_is_usage_error_unless_the_file_exists),
 	};
 
 	return cmocka_run_group_tests_name("args", tests, NULL, NULL);
