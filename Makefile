@@ -64,9 +64,14 @@ build/dbg/%.o: src/%.c $(HDRS) Makefile
 build/healthy-debug: $(patsubst src/%.c,build/dbg/%.o,$(SRCS))
 	$(CC) -o $@ $^ $(DBG_LDFLAGS) $(LDFLAGS)
 
-build/test_%: tests/unit/test_%.c tests/unit/fixture.h $(patsubst src/%.c,build/dbg/%.o,$(LIB_SRCS))
+# Every object but main's in an archive: a test links only the objects its code reaches (test_glob: glob.o).
+build/dbg/libhealthy.a: $(patsubst src/%.c,build/dbg/%.o,$(LIB_SRCS))
+	rm -f $@
+	ar rcsD $@ $^
+
+build/test_%: tests/unit/test_%.c tests/unit/fixture.h build/dbg/libhealthy.a
 	$(CC) $(DBG_CFLAGS) -Isrc -DFIXTURES='"$(CURDIR)/tests/fixtures"' $(CFLAGS) -o $@ $< \
-		$(patsubst src/%.c,build/dbg/%.o,$(LIB_SRCS)) $(DBG_LDFLAGS) -lcmocka $(LDFLAGS)
+		build/dbg/libhealthy.a $(DBG_LDFLAGS) -lcmocka $(LDFLAGS)
 
 build/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
