@@ -396,7 +396,7 @@ static bool decided(const struct check *c)
 }
 
 /* Reads /proc/PID/comm and hands the processes whose name may match to candidate(). Returns -1 to stop. */
-static int visit(struct walk *w, struct check **cs, size_t n, pid_t pid)
+static int look_at(struct walk *w, struct check **cs, size_t n, pid_t pid)
 {
 	char comm[COMM_SIZE], path[24];
 	bool maybe[MAX_CHECKS], any = false, need_dir = false;
@@ -452,7 +452,7 @@ static bool all_decided(struct check *const *cs, size_t n)
 }
 
 /* Walks /proc. Returns 0 when the walk saw every process (or all checks were decided), -1 otherwise. */
-static int walk(struct walk *w, struct check **cs, size_t n, bool verbose)
+static int walk_proc(struct walk *w, struct check **cs, size_t n, bool verbose)
 {
 	/* uint64_t: getdents64 records are 8-byte aligned, and so is the buffer. */
 	static uint64_t dents[DENTS_SIZE / sizeof(uint64_t)];
@@ -478,7 +478,7 @@ static int walk(struct walk *w, struct check **cs, size_t n, bool verbose)
 			    scan_uint(d->d_name, strlen(d->d_name), PID_MAX_LIMIT, &pid))
 				continue;
 			w->procs++;
-			if (visit(w, cs, n, (pid_t)pid))
+			if (look_at(w, cs, n, (pid_t)pid))
 				return -1;
 			confine_progress++;     /* a walk that moves is slow, not stuck */
 		}
@@ -571,7 +571,7 @@ static bool alone(struct walk *w, const struct proc_tally *t)
 	return w->procs <= mine + FEW_PROCS;
 }
 
-static void verdict(struct check *c, struct walk *w, bool complete)
+static void decide(struct check *c, struct walk *w, bool complete)
 {
 	const struct proc_tally *t = &proc_of(c)->tally;
 	struct line *l = &c->why;
@@ -676,9 +676,9 @@ static void proc_run(struct check **cs, size_t n, const struct run_opts *ro)
 	/* The fd lives for the run, and a watch walks it again and again: from the start each time. */
 	lseek(w.procfd, 0, SEEK_SET);
 	lineage_start(&w.lineage, w.procfd);
-	complete = walk(&w, cs, n, ro->verbose) == 0;
+	complete = walk_proc(&w, cs, n, ro->verbose) == 0;
 	for (i = 0; i < n; i++)
-		verdict(cs[i], &w, complete);
+		decide(cs[i], &w, complete);
 }
 
 /* The processes the run counted as running, as many as the evidence keeps. */

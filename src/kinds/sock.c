@@ -387,16 +387,16 @@ static void unix_reach(struct check *c)
 	t->reach_errno = t->reached ? 0 : e;
 }
 
-struct visit_ctx {
+struct table_ctx {
 	struct check **checks;
 	size_t n;
 	const struct kind *kind;
 	struct sock_tally before[MAX_CHECKS];   /* the tallies as the table's read began */
 };
 
-static int visit(const struct sock_entry *e, void *arg)
+static int table_visit(const struct sock_entry *e, void *arg)
 {
-	struct visit_ctx *v = arg;
+	struct table_ctx *v = arg;
 	size_t i;
 
 	if (!e) {
@@ -667,7 +667,7 @@ static void sock_run(struct check **cs, size_t n, const struct run_opts *ro)
 	if (use_procnet)
 		need &= ~(1u << TABLE_UNIX);
 	for (t = 0; t < TABLE_COUNT; t++) {
-		static struct visit_ctx v;
+		static struct table_ctx v;
 
 		if (!(need & 1u << t) || all_found(cs, n, t))
 			continue;
@@ -676,7 +676,7 @@ static void sock_run(struct check **cs, size_t n, const struct run_opts *ro)
 		v.kind = t <= TABLE_TCP6 ? &kind_tcp : t <= TABLE_UDP6 ? &kind_udp : &kind_unix;
 		for (i = 0; i < n; i++)
 			v.before[i] = sock_of(cs[i])->tally;
-		failed[t] = sock_table_read((enum sock_table)t, use_procnet, wait_ms, visit, &v, &table_err[t]) != 0;
+		failed[t] = sock_table_read((enum sock_table)t, use_procnet, wait_ms, table_visit, &v, &table_err[t]) != 0;
 	}
 	for (i = 0; i < n; i++) {
 		struct check *c = cs[i];
