@@ -117,16 +117,6 @@ static int sock_parse(struct check *c, const char *body, struct line *err)
 	return 0;
 }
 
-enum accept {
-	ACCEPT_NO,
-	ACCEPT_YES,
-	ACCEPT_V6ONLY,          /* a [::] socket that refuses IPv4 */
-	ACCEPT_UNKNOWN,         /* a [::] socket whose IPV6_V6ONLY the source does not show */
-	ACCEPT_DEVICE,          /* bound to a device that a connection to ADDR from this host does not come in on */
-	ACCEPT_DEVICE_UNSURE,   /* ... or maybe: healthy does not know which device holds ADDR */
-	ACCEPT_DEVICE_UNKNOWN,  /* ... or maybe: the source does not show the bound device */
-};
-
 /* include/net/flow.h LOOPBACK_IFINDEX: lo is 1 in every network namespace. */
 #define LOOPBACK_IFINDEX 1
 
@@ -186,6 +176,23 @@ static void seen(struct sock_seen *s, const struct sock_entry *e)
 	memcpy(s->addr, e->addr, 16);
 }
 
+enum accept sock_accepts(const struct sock_check *s, const struct sock_entry *e)
+{
+	enum accept a;
+
+	if (s->localhost) {
+		enum accept a6 = device_rule(e, accepts(e, AF_INET6, loopback6), true);
+
+		/* Whichever of the two a client picks: the better answer of the two. */
+		a = device_rule(e, accepts(e, AF_INET, loopback4), true);
+		return a6 == ACCEPT_YES || a == ACCEPT_NO ? a6 : a;
+	}
+	if (s->family)
+		return device_rule(e, accepts(e, s->family, s->addr), is_loopback(s->family, s->addr));
+	/* tcp:PORT asks whether something listens on the port, on whatever device. */
+	return ACCEPT_YES;
+}
+
 static void inet_visit(struct check *c, const struct sock_entry *e)
 {
 	struct sock_tally *t = &sock_of(c)->tally;
@@ -193,20 +200,7 @@ static void inet_visit(struct check *c, const struct sock_entry *e)
 
 	if (e->port != sock_of(c)->port)
 		return;
-	if (sock_of(c)->localhost) {
-		enum accept a6 = device_rule(e, accepts(e, AF_INET6, loopback6), true);
-
-		/* Whichever of the two a client picks: the better answer of the two. */
-		a = device_rule(e, accepts(e, AF_INET, loopback4), true);
-		if (a6 == ACCEPT_YES || a == ACCEPT_NO)
-			a = a6;
-	} else if (sock_of(c)->family) {
-		a = device_rule(e, accepts(e, sock_of(c)->family, sock_of(c)->addr),
-				is_loopback(sock_of(c)->family, sock_of(c)->addr));
-	} else {
-		/* tcp:PORT asks whether something listens on the port, on whatever device. */
-		a = ACCEPT_YES;
-	}
+	a = sock_accepts(sock_of(c), e);
 	if (a == ACCEPT_YES) {
 		if (!t->found++) {
 			seen(&t->found_at, e);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "check.h"
+#include "lib/sockdiag.h"
 
 /* The environment variable that makes healthy read /proc/net instead of asking sock_diag. */
 #define SOCK_PROCNET_ENV "HEALTHY_PROCNET"
@@ -59,5 +60,22 @@ struct sock_check {
 	unsigned long long ino;
 	struct sock_tally tally;
 };
+
+enum accept {
+	ACCEPT_NO,
+	ACCEPT_YES,
+	ACCEPT_V6ONLY,          /* a [::] socket that refuses IPv4 */
+	ACCEPT_UNKNOWN,         /* a [::] socket whose IPV6_V6ONLY the source does not show */
+	ACCEPT_DEVICE,          /* bound to a device that a connection to ADDR from this host does not come in on */
+	ACCEPT_DEVICE_UNSURE,   /* ... or maybe: healthy does not know which device holds ADDR */
+	ACCEPT_DEVICE_UNKNOWN,  /* ... or maybe: the source does not show the bound device */
+};
+
+/*
+ * Whether socket e, on the check's port, takes a connection to what the
+ * check asks for: ADDR, either of localhost's, or any address. The kernel's
+ * rules for bound addresses, IPV6_V6ONLY and bound devices. Pure.
+ */
+enum accept sock_accepts(const struct sock_check *s, const struct sock_entry *e);
 
 #endif

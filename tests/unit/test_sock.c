@@ -1,7 +1,10 @@
 /*
- * sock.c's spec parser, sock_spec_parse, as check_parse() reaches it:
- * tcp:, udp: (PORT, ADDR:PORT, [ADDR6]:PORT, localhost:PORT) and unix:
- * (PATH, @NAME), and the exact usage line of every error.
+ * kinds/sock.c: its spec parser as check_parse() reaches it: tcp:, udp:
+ * (PORT, ADDR:PORT, [ADDR6]:PORT, localhost:PORT) and unix: (PATH, @NAME),
+ * and the exact usage line of every error; and sock_accepts(), which socket
+ * takes a connection to ADDR, fed the sockets of real sock_diag answers
+ * (tests/fixtures/diag-*.bin, test_sockdiag.c says how they were recorded)
+ * and entries as /proc/net and bound devices give them.
  */
 #include "fixture.h"
 
@@ -215,6 +218,128 @@ static void sock_spec_parse_errors_give_exact_usage_line(void **state)
 	}
 }
 
+/* ---- sock_accepts ---- */
+
+/* test_sockdiag.c's recording: the dump's sequence number and the port id it was sent to. */
+#define REC_SEQ 1u
+#define REC_PORTID 4242u
+
+struct entries {
+	struct sock_entry e[8];
+	size_t n;
+};
+
+static int keep(const struct sock_entry *e, void *ctx)
+{
+	struct entries *s = ctx;
+
+	if (e && s->n < ROWS(s->e))
+		s->e[s->n++] = *e;
+	return 0;
+}
+
+/* The sockets of one recorded dump, in table order. */
+static void entries_load(const char *name, int family, struct entries *s)
+{
+	static unsigned char buf[16384];
+	size_t len = fixture_load(name, (char *)buf, sizeof(buf));
+	bool intr = false;
+	int err = 0;
+
+	s->n = 0;
+	assert_int_equal(nl_batch_parse(buf, len, REC_SEQ, REC_PORTID, family, keep, s, &err, &intr), NL_MORE);
+}
+
+static const struct sock_check *parsed(const char *spec, struct check *c)
+{
+	struct line err;
+
+	if (check_parse(spec, c, &err))
+		fail_msg("%s: %.*s", spec, (int)err.len, err.buf);
+	return c->state;
+}
+
+/*
+ * diag-tcp4-1.bin: 127.0.0.1:5432. diag-tcp6-1.bin: [::]:8443 IPV6_V6ONLY,
+ * [::1]:9000, [::]:8080 dual-stack. Each check asks on the socket's port.
+ */
+static void sock_accepts_recorded_listeners(void **state)
+{
+	static const struct {
+		const char *fixture;
+		int family;
+		size_t nth;
+		const char *spec;
+		enum accept want;
+	} rows[] = {
+		{ "diag-tcp4-1.bin", AF_INET, 0, "tcp:5432", ACCEPT_YES },
+		{ "diag-tcp4-1.bin", AF_INET, 0, "tcp:127.0.0.1:5432", ACCEPT_YES },
+		{ "diag-tcp4-1.bin", AF_INET, 0, "tcp:127.0.0.2:5432", ACCEPT_NO },
+		{ "diag-tcp4-1.bin", AF_INET, 0, "tcp:10.0.0.1:5432", ACCEPT_NO },
+		{ "diag-tcp4-1.bin", AF_INET, 0, "tcp:[::1]:5432", ACCEPT_NO },
+		{ "diag-tcp4-1.bin", AF_INET, 0, "tcp:localhost:5432", ACCEPT_YES },
+		{ "diag-tcp6-1.bin", AF_INET6, 0, "tcp:[::1]:8443", ACCEPT_YES },
+		{ "diag-tcp6-1.bin", AF_INET6, 0, "tcp:127.0.0.1:8443", ACCEPT_V6ONLY },
+		{ "diag-tcp6-1.bin", AF_INET6, 0, "tcp:localhost:8443", ACCEPT_YES },
+		{ "diag-tcp6-1.bin", AF_INET6, 1, "tcp:[::1]:9000", ACCEPT_YES },
+		{ "diag-tcp6-1.bin", AF_INET6, 1, "tcp:[::2]:9000", ACCEPT_NO },
+		{ "diag-tcp6-1.bin", AF_INET6, 1, "tcp:127.0.0.1:9000", ACCEPT_NO },
+		{ "diag-tcp6-1.bin", AF_INET6, 2, "tcp:127.0.0.1:8080", ACCEPT_YES },
+		{ "diag-tcp6-1.bin", AF_INET6, 2, "tcp:[::ffff:127.0.0.1]:8080", ACCEPT_YES },
+		{ "diag-tcp6-1.bin", AF_INET6, 2, "tcp:[fe80::1]:8080", ACCEPT_YES },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ROWS(rows); i++) {
+		struct entries s;
+		struct check c;
+
+		entries_load(rows[i].fixture, rows[i].family, &s);
+		assert_true(rows[i].nth < s.n);
+		ROW_INT(rows[i].spec, sock_accepts(parsed(rows[i].spec, &c), &s.e[rows[i].nth]), rows[i].want);
+	}
+}
+
+/*
+ * What sock_diag shows beyond the recordings: a bound device (lo is 1), and
+ * what /proc/net cannot show (-1: no device field, no IPV6_V6ONLY).
+ */
+static void sock_accepts_bound_devices_and_what_procnet_hides(void **state)
+{
+	static const struct {
+		const char *addr;       /* the socket's, AF_INET6 if it holds ':' */
+		int bound_if, v6only;
+		const char *spec;
+		enum accept want;
+	} rows[] = {
+		{ "0.0.0.0", 2, 0, "tcp:127.0.0.1:80", ACCEPT_DEVICE },
+		{ "0.0.0.0", 1, 0, "tcp:127.0.0.1:80", ACCEPT_YES },
+		{ "0.0.0.0", 2, 0, "tcp:10.1.2.3:80", ACCEPT_DEVICE_UNSURE },
+		{ "0.0.0.0", 2, 0, "tcp:80", ACCEPT_YES },
+		{ "0.0.0.0", -1, 0, "tcp:127.0.0.1:80", ACCEPT_DEVICE_UNKNOWN },
+		{ "127.0.0.1", -1, 0, "tcp:127.0.0.1:80", ACCEPT_YES },
+		{ "::", 0, -1, "tcp:127.0.0.1:80", ACCEPT_UNKNOWN },
+		{ "::", 0, 1, "tcp:[::1]:80", ACCEPT_YES },
+		{ "::", 3, 0, "tcp:[::1]:80", ACCEPT_DEVICE },
+		{ "::", 3, 0, "tcp:localhost:80", ACCEPT_DEVICE },
+		{ "::", 1, 0, "tcp:localhost:80", ACCEPT_YES },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ROWS(rows); i++) {
+		struct sock_entry e = { .state = TCP_LISTEN, .port = 80 };
+		struct check c;
+
+		e.family = strchr(rows[i].addr, ':') ? AF_INET6 : AF_INET;
+		assert_int_equal(inet_pton(e.family, rows[i].addr, e.addr), 1);
+		e.bound_if = rows[i].bound_if;
+		e.v6only = rows[i].v6only;
+		ROW_INT(rows[i].spec, sock_accepts(parsed(rows[i].spec, &c), &e), rows[i].want);
+	}
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -222,6 +347,8 @@ int main(void)
 		cmocka_unit_test(sock_spec_parse_unix_path_and_abstract_name),
 		cmocka_unit_test(sock_spec_parse_unix_107_bytes_fit_108_do_not),
 		cmocka_unit_test(sock_spec_parse_errors_give_exact_usage_line),
+		cmocka_unit_test(sock_accepts_recorded_listeners),
+		cmocka_unit_test(sock_accepts_bound_devices_and_what_procnet_hides),
 	};
 
 	return cmocka_run_group_tests_name("sock", tests, NULL, NULL);
