@@ -221,6 +221,39 @@ static void evidence_add(struct pid_state *list, unsigned count, pid_t pid, char
 	}
 }
 
+void proc_tally_add(struct proc_tally *t, pid_t pid, const struct proc_facts *f)
+{
+	bool live = proc_state_live(f->state), counts = live && !f->unsure && !f->ancestor;
+
+	if (f->other_user) {
+		t->other_users += counts;
+		return;
+	}
+	if (f->other_args) {
+		t->other_args += counts;
+		return;
+	}
+	/* healthy's ancestor is never counted, nor said to be held back unless it passes the other tests too. */
+	if (f->ancestor) {
+		if (!f->unsure && !t->ancestors++)
+			t->ancestor_pid = pid;
+		return;
+	}
+	if (f->unsure) {
+		/* Only a process that runs could change the count; a dead one of any name is no answer. */
+		if (live && !t->unsure++)
+			t->unsure_pid = pid;
+	} else if (live) {
+		evidence_add(t->live_pids, t->live, pid, f->state);
+		t->live++;
+	} else if (f->state == 'Z') {
+		t->zombies++;
+	} else {
+		evidence_add(t->unlive_pids, t->unlive, pid, f->state);
+		t->unlive++;
+	}
+}
+
 /*
  * Whether the arguments of the process at dirfd (read through its thread
  * via, when not 0) match c's args=. Returns 1 or 0, or -1 with errno.
@@ -256,7 +289,7 @@ static int candidate(struct walk *w, struct check **cs, size_t n, pid_t pid, con
 	const char *full = NULL;
 	size_t full_len = 0, i;
 	int have_full = -2;     /* -2: not read yet; else what proc_full_name() returned */
-	bool have_status = false, live;
+	bool have_status = false;
 	pid_t via;
 	char state;
 	ssize_t len;
@@ -296,12 +329,12 @@ static int candidate(struct walk *w, struct check **cs, size_t n, pid_t pid, con
 	}
 	via = pid;
 	state = dfd != AT_FDCWD ? proc_group_state(dfd, pid, st.state, st.threads, &via) : st.state;
-	live = proc_state_live(state);
 	for (i = 0; i < n; i++) {
 		struct check *c = cs[i];
 		struct proc_tally *t = &proc_of(c)->tally;
+		struct proc_facts facts;
 		enum name_match m;
-		bool unsure = false, anc;
+		bool unsure = false;
 
 		if (!maybe[i])
 			continue;
@@ -331,8 +364,8 @@ static int candidate(struct walk *w, struct check **cs, size_t n, pid_t pid, con
 		}
 		if (m != NAME_YES)
 			continue;
-		/* healthy's ancestor is never counted, nor said to be held back unless it passes the other tests too. */
-		anc = lineage_of(&w->lineage, pid) != LINEAGE_NONE;
+		facts = (struct proc_facts){ .state = state, .unsure = unsure };
+		facts.ancestor = lineage_of(&w->lineage, pid) != LINEAGE_NONE;
 		if (proc_of(c)->by_user) {
 			if (!have_status) {
 				len = io_read_at(dfd, "status", status_buf, sizeof(status_buf));
@@ -346,12 +379,10 @@ static int candidate(struct walk *w, struct check **cs, size_t n, pid_t pid, con
 				}
 				have_status = true;
 			}
-			if (status.ruid != proc_of(c)->uid) {
-				t->other_users += live && !unsure && !anc;
-				continue;
-			}
+			facts.other_user = status.ruid != proc_of(c)->uid;
 		}
-		if (proc_of(c)->args) {
+		/* Its arguments are read only for a process that could count. */
+		if (proc_of(c)->args && !facts.other_user) {
 			int a = args_check(dfd, via != pid ? via : 0, c);
 
 			/* Gone, or hidden: nothing more to say of it, for any check. */
@@ -359,29 +390,9 @@ static int candidate(struct walk *w, struct check **cs, size_t n, pid_t pid, con
 				r = read_error(w, "read", pid, "/cmdline");
 				goto out;
 			}
-			if (!a) {
-				t->other_args += live && !unsure && !anc;
-				continue;
-			}
+			facts.other_args = !a;
 		}
-		if (anc) {
-			if (!unsure && !t->ancestors++)
-				t->ancestor_pid = pid;
-			continue;
-		}
-		if (unsure) {
-			/* Only a process that runs could change the count; a dead one of any name is no answer. */
-			if (live && !t->unsure++)
-				t->unsure_pid = pid;
-		} else if (live) {
-			evidence_add(t->live_pids, t->live, pid, state);
-			t->live++;
-		} else if (state == 'Z') {
-			t->zombies++;
-		} else {
-			evidence_add(t->unlive_pids, t->unlive, pid, state);
-			t->unlive++;
-		}
+		proc_tally_add(t, pid, &facts);
 	}
 out:
 	if (dfd != AT_FDCWD)

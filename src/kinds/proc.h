@@ -53,4 +53,16 @@ struct proc_check {
 	struct proc_tally tally;
 };
 
+/* What the walk found of one process that has a proc: check's name. */
+struct proc_facts {
+	char state;             /* its group's state (proc_group_state()) */
+	bool unsure;            /* its comm is a cut 15 bytes, and the rest of its name cannot be read */
+	bool ancestor;          /* healthy itself or its ancestor */
+	bool other_user;        /* user= given, and it runs as another */
+	bool other_args;        /* args= given, and its arguments do not match */
+};
+
+/* Counts the process in t as the facts say: running, a zombie, stopped, held back, or not the one. Pure. */
+void proc_tally_add(struct proc_tally *t, pid_t pid, const struct proc_facts *f);
+
 #endif

@@ -1,6 +1,8 @@
 /*
  * kinds/proc.c: proc_parse as check_parse() reaches it (NAME, min=, max=,
- * user=, args= and the commas they may hold).
+ * user=, args= and the commas they may hold), and proc_tally_add(), what a
+ * process of the check's name counts as, fed the states of recorded stat
+ * lines (tests/fixtures/stat-real-*, test_procpid.c says whose).
  */
 #include "fixture.h"
 
@@ -172,6 +174,97 @@ static void check_parse_proc_name_of_255_bytes_fits(void **state)
 	assert_int_equal(strlen(STATE(proc, &c)->name.s), PROC_NAME_SIZE - 1);
 }
 
+/* ---- proc_tally_add ---- */
+
+/* The state of a process as its recorded stat line gives it (tests/fixtures/stat-real-*). */
+static char recorded_state(const char *fixture)
+{
+	static char buf[STAT_SIZE];
+	struct proc_stat st;
+	size_t len = fixture_load(fixture, buf, sizeof(buf));
+
+	assert_int_equal(stat_parse(buf, len, &st), 0);
+	return st.state;
+}
+
+/* Which count a process of the check's name goes to, from its recorded state and what else was found. */
+static void proc_tally_add_counts_by_state_and_facts(void **state)
+{
+	static const struct {
+		const char *fixture;
+		bool unsure, ancestor, other_user, other_args;
+		unsigned live, zombies, unlive, ancestors, unsure_n, other_users, other_args_n;
+	} rows[] = {
+		/* sleeping, idle (a kworker): running */
+		{ "stat-real-sleep", false, false, false, false, 1, 0, 0, 0, 0, 0, 0 },
+		{ "stat-real-kworker-long", false, false, false, false, 1, 0, 0, 0, 0, 0, 0 },
+		{ "stat-real-threaded", false, false, false, false, 1, 0, 0, 0, 0, 0, 0 },
+		{ "stat-real-zombie", false, false, false, false, 0, 1, 0, 0, 0, 0, 0 },
+		/* A zombie leader's group state is its threads' (proc_group_state()); alone it is a zombie. */
+		{ "stat-real-zombie-leader", false, false, false, false, 0, 1, 0, 0, 0, 0, 0 },
+		/* healthy's ancestor: never counted, noted once sure of its name */
+		{ "stat-real-sleep", false, true, false, false, 0, 0, 0, 1, 0, 0, 0 },
+		{ "stat-real-sleep", true, true, false, false, 0, 0, 0, 0, 0, 0, 0 },
+		/* a cut name that cannot be read whole: counted unsure if it runs, nothing if dead */
+		{ "stat-real-sleep", true, false, false, false, 0, 0, 0, 0, 1, 0, 0 },
+		{ "stat-real-zombie", true, false, false, false, 0, 0, 0, 0, 0, 0, 0 },
+		/* user= and args= that do not match: noted only for a sure, running non-ancestor */
+		{ "stat-real-sleep", false, false, true, false, 0, 0, 0, 0, 0, 1, 0 },
+		{ "stat-real-zombie", false, false, true, false, 0, 0, 0, 0, 0, 0, 0 },
+		{ "stat-real-sleep", false, true, true, false, 0, 0, 0, 0, 0, 0, 0 },
+		{ "stat-real-sleep", false, false, false, true, 0, 0, 0, 0, 0, 0, 1 },
+		{ "stat-real-sleep", true, false, false, true, 0, 0, 0, 0, 0, 0, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct proc_facts f = { recorded_state(rows[i].fixture), rows[i].unsure, rows[i].ancestor,
+					rows[i].other_user, rows[i].other_args };
+		struct proc_tally t;
+
+		memset(&t, 0, sizeof(t));
+		proc_tally_add(&t, 42, &f);
+		ROW_INT(rows[i].fixture, t.live, rows[i].live);
+		ROW_INT(rows[i].fixture, t.zombies, rows[i].zombies);
+		ROW_INT(rows[i].fixture, t.unlive, rows[i].unlive);
+		ROW_INT(rows[i].fixture, t.ancestors, rows[i].ancestors);
+		ROW_INT(rows[i].fixture, t.unsure, rows[i].unsure_n);
+		ROW_INT(rows[i].fixture, t.other_users, rows[i].other_users);
+		ROW_INT(rows[i].fixture, t.other_args, rows[i].other_args_n);
+		if (t.live)
+			ROW_INT(rows[i].fixture, t.live_pids[0].pid, 42);
+	}
+}
+
+/* Stopped, traced and dead processes are listed as evidence, 8 of them, and all counted. */
+static void proc_tally_add_keeps_8_pids_and_counts_the_rest(void **state)
+{
+	static const char states[] = "TtXx";
+	struct proc_tally t;
+	pid_t pid;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	for (pid = 1; pid <= 12; pid++) {
+		struct proc_facts f = { .state = states[pid % 4] };
+
+		proc_tally_add(&t, pid, &f);
+	}
+	assert_int_equal(t.unlive, 12);
+	assert_int_equal(t.live, 0);
+	assert_int_equal(t.unlive_pids[7].pid, 8);
+	assert_int_equal(t.unlive_pids[7].state, states[0]);
+	for (pid = 100; pid < 110; pid++) {
+		struct proc_facts f = { .state = 'R' };
+
+		proc_tally_add(&t, pid, &f);
+	}
+	assert_int_equal(t.live, 10);
+	assert_int_equal(t.live_pids[0].pid, 100);
+	assert_int_equal(t.live_pids[7].pid, 107);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -180,6 +273,8 @@ int main(void)
 		cmocka_unit_test(check_parse_proc_args_glob_takes_its_commas),
 		cmocka_unit_test(check_parse_proc_glob_flag_set_by_star_question_bracket),
 		cmocka_unit_test(check_parse_proc_name_of_255_bytes_fits),
+		cmocka_unit_test(proc_tally_add_counts_by_state_and_facts),
+		cmocka_unit_test(proc_tally_add_keeps_8_pids_and_counts_the_rest),
 	};
 
 	return cmocka_run_group_tests_name("proc", tests, NULL, NULL);
