@@ -5,6 +5,7 @@
 HEALTHY=${HEALTHY:?HEALTHY must name the binary under test}
 HELPERS=${HELPERS:-$(cd "$(dirname "$HEALTHY")" && pwd)/build/helpers}
 NAMED=$HELPERS/named
+REPEAT=$HELPERS/repeat
 TMP=$(mktemp -d /tmp/healthy-test.XXXXXX)
 # Helpers started as other users write their ready files here too.
 chmod 1777 "$TMP"
@@ -148,6 +149,44 @@ check() {
 skip() {
 	skipped=$((skipped + 1))
 	echo "skip - $1: $2"
+}
+
+# answers NAME WANT RUNS JOBS CMD...: runs CMD RUNS times, JOBS at a time (tests/helpers/repeat.c), and
+# checks the tally as NAME. WANT is what the tally must hold, as "rc0=N rc1=N ...", N a number or "*"
+# (any); a key WANT does not name is not checked, but for those of ANSWERS_DEFAULT (a test file's own,
+# e.g. "rc2=0 multiline=0"), which WANT overrides. With ANSWERS_3=timeout, a 3 must be the watchdog's
+# "timed out": a 3 for any other reason fails. Prints the tally, then what the answers other than 0
+# and 1 said; every answer's first output stays in $TMP/rep (rc.STATUS.K) for the checks after it.
+answers() {
+	local name=$1 want=$2 runs=$3 jobs=$4 got f
+	shift 4
+	mkdir -p "$TMP/rep"
+	rm -f "$TMP/rep"/*
+	# No leak check at each exit in a batch (half a sanitized run's cost); single checks keep it.
+	# A batch is many runs: ten times the hang bound of one command.
+	got=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 HANG_BOUND=$((HANG_BOUND * 10)) \
+		bounded "$REPEAT" "$runs" "$jobs" "$TMP/rep" "$@")
+	echo "   $name: $got"
+	check "$name" 0 -- bash -c '
+		declare -A w g
+		for kv in $4 $2; do w[${kv%%=*}]=${kv#*=}; done
+		for kv in $1; do g[${kv%%=*}]=${kv#*=}; done
+		for k in "${!w[@]}"; do
+			[ "${w[$k]}" = "*" ] || [ "${g[$k]}" = "${w[$k]}" ] || { echo "$k=${g[$k]}, want ${w[$k]}" >&2; exit 1; }
+		done
+		[ "$5" = timeout ] || exit 0
+		for f in "$3"/rc.3.*; do
+			[ -e "$f" ] || continue
+			grep -q "timed out after" "$f" || { echo "a 3 that is no timeout: $(cat "$f")" >&2; exit 1; }
+		done' _ "$got" "$want" "$TMP/rep" "${ANSWERS_DEFAULT:-}" "${ANSWERS_3:-}"
+	# What the unexpected answers said.
+	for f in "$TMP/rep"/rc.*; do
+		[ -e "$f" ] || continue
+		case $f in
+		*rc.0.* | *rc.1.*) ;;
+		*) if [ -s "$f" ]; then sed "s|^|   ${f##*/}: |" "$f" | head -3; else echo "   ${f##*/}: (no output)"; fi ;;
+		esac
+	done
 }
 
 # wait_file PATH: up to 10 s for a file to appear.
