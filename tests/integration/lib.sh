@@ -1,22 +1,28 @@
-# Shared by the integration tests: run healthy, assert its exit code and its
-# exact output, start real processes and clean them up.
-# Each test file sources this, calls check/start, and ends with `finish`.
+# Shared by the tests' shell scripts: count and print results, run commands under a hang bound, run
+# healthy and assert its exit code and its exact output, start real processes and clean them up.
+# Each tests/integration/t_*.sh sources this, calls check/start, and ends with `finish`; so do
+# tests/oracle/run and, through tests/docker/lib.sh, tests/docker/run and tests/docker/podman.
+# Sourced with HARNESS_ONLY=1 it only defines (the counters, pass, fail, skip, finish, bounded, ...):
+# no HEALTHY needed, no $TMP made, no trap set.
 
-HEALTHY=${HEALTHY:?HEALTHY must name the binary under test}
-HELPERS=${HELPERS:-$(cd "$(dirname "$HEALTHY")" && pwd)/build/helpers}
-NAMED=$HELPERS/named
-TMP=$(mktemp -d /tmp/healthy-test.XXXXXX)
-# Helpers started as other users write their ready files here too.
-chmod 1777 "$TMP"
 passed=0 failed=0 skipped=0 nready=0
-# The processes this test started, as PID:STARTTIME: cleanup kills a PID only while it is still that
-# process (a PID is reused once its process is reaped, and pid_max can be 4194304).
-started=()
 # The hang bound: every command a test runs that could hang may run HANG_BOUND seconds, then timeout(1)
 # sends it SIGTERM, and SIGKILL HANG_KILL seconds later (strace -o FILE CMD ignores SIGTERM, and an
 # interrupted strace can itself hang: see t_sock.sh). A hang is a FAIL that says so, never a stuck suite.
 HANG_BOUND=${HEALTHY_HANG_BOUND:-120}
 HANG_KILL=5
+if [ "${HARNESS_ONLY:-0}" != 1 ]; then
+	HEALTHY=${HEALTHY:?HEALTHY must name the binary under test}
+	HELPERS=${HELPERS:-$(cd "$(dirname "$HEALTHY")" && pwd)/build/helpers}
+	NAMED=$HELPERS/named
+	REPEAT=$HELPERS/repeat
+	TMP=$(mktemp -d /tmp/healthy-test.XXXXXX)
+	# Helpers started as other users write their ready files here too.
+	chmod 1777 "$TMP"
+	# The processes this test started, as PID:STARTTIME: cleanup kills a PID only while it is still that
+	# process (a PID is reused once its process is reaped, and pid_max can be 4194304).
+	started=()
+fi
 
 # stat_field PID N: field N (3 or more: after comm) of /proc/PID/stat. Fails when PID is gone.
 stat_field() {
@@ -57,7 +63,7 @@ cleanup() {
 	for i in $(seq 100); do any_left || break; sleep 0.1; done
 	rm -rf "$TMP"
 } 2>/dev/null
-trap cleanup EXIT
+[ "${HARNESS_ONLY:-0}" = 1 ] || trap cleanup EXIT
 
 # bounded CMD...: runs CMD under the hang bound, in a process group of its own (timeout's), which the
 # bound ends whole. Returns CMD's status, or 124 (SIGTERM ended it) or 137 (SIGKILL did), as timeout;
@@ -88,8 +94,7 @@ wait_bounded() {
 		! timeout "$HANG_BOUND" tail --pid="$pid" -s 0.05 -f /dev/null; then
 		[ "$(stat_field "$pid" 4)" = "$BASHPID" ] && kill -KILL "$pid"
 		wait "$pid"
-		failed=$((failed + 1))
-		echo "FAIL - $name: hung: killed after ${HANG_BOUND}s"
+		fail "$name" "hung: killed after ${HANG_BOUND}s"
 		return 124
 	fi
 	wait "$pid"
@@ -131,11 +136,9 @@ check() {
 	for t in "${has_out[@]}"; do grep -qF -- "$t" "$TMP/out" || { ok=0; why="$why; stdout lacks '$t'"; }; done
 	for t in "${has_err[@]}"; do grep -qF -- "$t" "$TMP/err" || { ok=0; why="$why; stderr lacks '$t'"; }; done
 	if [ $ok = 1 ]; then
-		passed=$((passed + 1))
-		echo "ok - $name"
+		pass "$name"
 	else
-		failed=$((failed + 1))
-		echo "FAIL - $name: ${why#; }"
+		fail "$name" "${why#; }"
 		echo "   command: $*"
 		sed 's/^/   stdout: /' "$TMP/out" | head -5
 		sed 's/^/   stderr: /' "$TMP/err" | head -5
@@ -145,9 +148,56 @@ check() {
 	return 0
 }
 
+# pass NAME, fail NAME WHY, skip NAME WHY: count a test and print its line, as every suite does.
+pass() {
+	passed=$((passed + 1))
+	echo "ok - $1"
+}
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL - $1: $2"
+}
 skip() {
 	skipped=$((skipped + 1))
 	echo "skip - $1: $2"
+}
+
+# answers NAME WANT RUNS JOBS CMD...: runs CMD RUNS times, JOBS at a time (tests/helpers/repeat.c), and
+# checks the tally as NAME. WANT is what the tally must hold, as "rc0=N rc1=N ...", N a number or "*"
+# (any); a key WANT does not name is not checked, but for those of ANSWERS_DEFAULT (a test file's own,
+# e.g. "rc2=0 multiline=0"), which WANT overrides. With ANSWERS_3=timeout, a 3 must be the watchdog's
+# "timed out": a 3 for any other reason fails. Prints the tally, then what the answers other than 0
+# and 1 said; every answer's first output stays in $TMP/rep (rc.STATUS.K) for the checks after it.
+answers() {
+	local name=$1 want=$2 runs=$3 jobs=$4 got f
+	shift 4
+	mkdir -p "$TMP/rep"
+	rm -f "$TMP/rep"/*
+	# No leak check at each exit in a batch (half a sanitized run's cost); single checks keep it.
+	# A batch is many runs: ten times the hang bound of one command.
+	got=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 HANG_BOUND=$((HANG_BOUND * 10)) \
+		bounded "$REPEAT" "$runs" "$jobs" "$TMP/rep" "$@")
+	echo "   $name: $got"
+	check "$name" 0 -- bash -c '
+		declare -A w g
+		for kv in $4 $2; do w[${kv%%=*}]=${kv#*=}; done
+		for kv in $1; do g[${kv%%=*}]=${kv#*=}; done
+		for k in "${!w[@]}"; do
+			[ "${w[$k]}" = "*" ] || [ "${g[$k]}" = "${w[$k]}" ] || { echo "$k=${g[$k]}, want ${w[$k]}" >&2; exit 1; }
+		done
+		[ "$5" = timeout ] || exit 0
+		for f in "$3"/rc.3.*; do
+			[ -e "$f" ] || continue
+			grep -q "timed out after" "$f" || { echo "a 3 that is no timeout: $(cat "$f")" >&2; exit 1; }
+		done' _ "$got" "$want" "$TMP/rep" "${ANSWERS_DEFAULT:-}" "${ANSWERS_3:-}"
+	# What the unexpected answers said.
+	for f in "$TMP/rep"/rc.*; do
+		[ -e "$f" ] || continue
+		case $f in
+		*rc.0.* | *rc.1.*) ;;
+		*) if [ -s "$f" ]; then sed "s|^|   ${f##*/}: |" "$f" | head -3; else echo "   ${f##*/}: (no output)"; fi ;;
+		esac
+	done
 }
 
 # wait_file PATH: up to 10 s for a file to appear.
@@ -222,7 +272,12 @@ wait_state() {
 	return 1
 }
 
+# finish: the suite's last line, "SUITE: N passed, N failed, N skipped", which tests/integration/run,
+# tests/arm64/run and tests/summary read (SUITE is HARNESS_SUITE, else the script's name less .sh);
+# then exits, 0 when none failed. HARNESS_FINISH_HOOK, when set, names a command run first.
 finish() {
-	echo "$(basename "$0" .sh): $passed passed, $failed failed, $skipped skipped"
+	[ -z "${HARNESS_FINISH_HOOK:-}" ] || "$HARNESS_FINISH_HOOK"
+	echo "${HARNESS_SUITE:-$(basename "$0" .sh)}: $passed passed, $failed failed, $skipped skipped"
 	[ "$failed" = 0 ]
+	exit
 }

@@ -3,7 +3,6 @@
 . "$(dirname "$0")/lib.sh"
 
 HOSTILE=$HELPERS/hostile
-REPEAT=$HELPERS/repeat
 # A sanitized build costs ~50ms a run in its runtime's start alone: fewer runs keep it in time.
 RUNS=100
 if grep -q __asan_init "$HEALTHY" 2>/dev/null; then RUNS=20; fi
@@ -14,35 +13,6 @@ mkdir -p "$TMP/bin" "$TMP/rep"
 stop() {
 	kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
-}
-
-# answers NAME WANT RUNS JOBS CMD...: runs CMD RUNS times (tests/helpers/repeat.c); WANT is the
-# tally it must give, as "rc0=N rc1=N rc2=0 rc3=0 other=0 signaled=0 multiline=0" with N a number or
-# "*" for any. Prints the tally.
-answers() {
-	local name=$1 want=$2 runs=$3 jobs=$4 got
-	shift 4
-	rm -f "$TMP/rep"/*
-	# No leak check at each exit in a batch (half a sanitized run's cost); single checks keep it.
-	# A batch is many runs: ten times the hang bound of one command.
-	got=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 HANG_BOUND=$((HANG_BOUND * 10)) \
-		bounded "$REPEAT" "$runs" "$jobs" "$TMP/rep" "$@")
-	echo "   $name: $got"
-	check "$name" 0 -- bash -c '
-		got=$1 want=$2
-		for w in $want; do
-			k=${w%%=*} v=${w#*=}
-			g=$(printf "%s\n" $got | sed -n "s/^$k=//p")
-			[ "$v" = "*" ] || [ "$g" = "$v" ] || { echo "$k=$g, want $v" >&2; exit 1; }
-		done' _ "$got" "$want"
-	# What the unexpected answers said.
-	for f in "$TMP/rep"/rc.*; do
-		[ -e "$f" ] || continue
-		case $f in
-		*rc.0.* | *rc.1.*) ;;
-		*) if [ -s "$f" ]; then sed "s|^|   ${f##*/}: |" "$f" | head -3; else echo "   ${f##*/}: (no output)"; fi ;;
-		esac
-	done
 }
 
 # --- Hostile names: each finds exactly its own process, and is printed escaped, on one line. ---

@@ -4,7 +4,6 @@
 . "$(dirname "$0")/lib.sh"
 
 STRESS=$HELPERS/stress
-REPEAT=$HELPERS/repeat
 SOCKETS=$HELPERS/sockets
 mkdir -p "$TMP/bin" "$TMP/rep"
 
@@ -18,40 +17,10 @@ else
 fi
 runs=${HEALTHY_STRESS_RUNS:-$runs}
 echo "# $([ "${HEALTHY_STRESS:-0}" != 0 ] && echo long || echo default) variant: $runs runs a batch, $nproc processes, $nsock established sockets"
-
-# answers NAME WANT RUNS CMD...: runs CMD RUNS times, two at a time (tests/helpers/repeat.c). WANT is
-# what the tally must hold, as "rc0=N rc1=N ...", N a number or "*" (any); unless WANT says otherwise,
-# rc2=0 other=0 signaled=0 multiline=0 (no usage error, no odd status, no crash, one line at most).
-# A 3 must be the watchdog's "timed out" (its deadline is the run's plus 200ms, and a sanitized
-# build on a busy machine can miss it): a 3 for any other reason fails. Prints the tally.
-answers() {
-	local name=$1 want=$2 n=$3 got
-	shift 3
-	rm -f "$TMP/rep"/*
-	# No leak check at each exit in a batch (half a sanitized run's cost); single checks keep it.
-	# A batch is many runs: ten times the hang bound of one command.
-	got=$(ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 HANG_BOUND=$((HANG_BOUND * 10)) \
-		bounded "$REPEAT" "$n" 2 "$TMP/rep" "$@")
-	echo "   $name: $got"
-	check "$name" 0 -- bash -c '
-		declare -A w g
-		for kv in rc2=0 other=0 signaled=0 multiline=0 $2; do w[${kv%%=*}]=${kv#*=}; done
-		for kv in $1; do g[${kv%%=*}]=${kv#*=}; done
-		for k in "${!w[@]}"; do
-			[ "${w[$k]}" = "*" ] || [ "${g[$k]}" = "${w[$k]}" ] || { echo "$k=${g[$k]}, want ${w[$k]}" >&2; exit 1; }
-		done
-		for f in "$3"/rc.3.*; do
-			[ -e "$f" ] || continue
-			grep -q "timed out after" "$f" || { echo "a 3 that is no timeout: $(cat "$f")" >&2; exit 1; }
-		done' _ "$got" "$want" "$TMP/rep"
-	for f in "$TMP/rep"/rc.*; do
-		[ -e "$f" ] || continue
-		case $f in
-		*rc.0.* | *rc.1.*) ;;
-		*) if [ -s "$f" ]; then sed "s|^|   ${f##*/}: |" "$f" | head -3; else echo "   ${f##*/}: (no output)"; fi ;;
-		esac
-	done
-}
+# answers (lib.sh), two runs at a time: unless WANT says otherwise, rc2=0 other=0 signaled=0 multiline=0
+# (no usage error, no odd status, no crash, one line at most). A 3 must be the watchdog's "timed out"
+# (its deadline is the run's plus 200ms, and a sanitized build on a busy machine can miss it).
+ANSWERS_DEFAULT="rc2=0 other=0 signaled=0 multiline=0" ANSWERS_3=timeout
 
 # ---------------------------------------------------------------------------------------------
 # Churn: short-lived processes, some with the watched names, start and exit all the time.
@@ -75,21 +44,21 @@ kinds+=("exec:$TMP/bin/hly-st-absent-longnamx" "exec:$TMP/bin/churn/hly-st-stabl
 	"exec:$TMP/bin/hly-st-stable-longname-x")
 start "$STRESS" churn "${kinds[@]}"
 churner=$PID churn_ready=$TMP/ready.$nready
-answers "churn: proc: of a stable process answers 0" "rc0=*" "$runs" "$HEALTHY" proc:hly-st-stable
-answers "churn: proc: of an absent name answers 1" "rc0=0 rc1=*" "$runs" "$HEALTHY" proc:hly-st-absent
-answers "churn: a stable long name (argv[0] read from exiting processes) answers 0" "rc0=*" "$runs" \
+answers "churn: proc: of a stable process answers 0" "rc0=*" "$runs" 2 "$HEALTHY" proc:hly-st-stable
+answers "churn: proc: of an absent name answers 1" "rc0=0 rc1=*" "$runs" 2 "$HEALTHY" proc:hly-st-absent
+answers "churn: a stable long name (argv[0] read from exiting processes) answers 0" "rc0=*" "$runs" 2 \
 	"$HEALTHY" proc:hly-st-stable-longname
-answers "churn: an absent long name whose 15 bytes churn answers 1" "rc0=0 rc1=*" "$runs" \
+answers "churn: an absent long name whose 15 bytes churn answers 1" "rc0=0 rc1=*" "$runs" 2 \
 	"$HEALTHY" proc:hly-st-absent-longname
-answers "churn: pid: of the stable process answers 0" "rc0=*" $((runs / 2)) "$HEALTHY" "pid:$stable"
-answers "churn: one run with both: the same one line every time" "rc0=0 rc1=*" $((runs / 2)) \
+answers "churn: pid: of the stable process answers 0" "rc0=*" $((runs / 2)) 2 "$HEALTHY" "pid:$stable"
+answers "churn: one run with both: the same one line every time" "rc0=0 rc1=*" $((runs / 2)) 2 \
 	"$HEALTHY" proc:hly-st-stable proc:hly-st-absent proc:hly-st-stable-longname
 check "... and it is always 'not running' for the absent one alone" 0 -- bash -c \
 	'[ ! -e "$0/rc.1.1" ] && [ "$(cat "$0/rc.1.0")" = "healthy: proc:hly-st-absent: not running" ]' "$TMP/rep"
 # The same with a deadline no run can miss: every answer exactly right.
-answers "churn, -t 30s: proc: of the stable process, all 0" "rc0=$((runs / 2))" $((runs / 2)) \
+answers "churn, -t 30s: proc: of the stable process, all 0" "rc0=$((runs / 2))" $((runs / 2)) 2 \
 	"$HEALTHY" -t 30s proc:hly-st-stable proc:hly-st-stable-longname
-answers "churn, -t 30s: proc: of the absent names, all 1 (two lines)" "rc1=$((runs / 2)) multiline=$((runs / 2))" $((runs / 2)) \
+answers "churn, -t 30s: proc: of the absent names, all 1 (two lines)" "rc1=$((runs / 2)) multiline=$((runs / 2))" $((runs / 2)) 2 \
 	"$HEALTHY" -t 30s proc:hly-st-absent proc:hly-st-absent-longname
 kill -TERM "$churner"; wait_bounded "the churner ends on SIGTERM" "$churner"
 stats=$(cat "$churn_ready.stats" 2>/dev/null)
@@ -138,9 +107,9 @@ else
 	if [ ! -e "/proc/$dead" ]; then
 		check "scale: pid: of one that exited" 1 --err "healthy: pid:$dead: not running" -- "$HEALTHY" "pid:$dead"
 	fi
-	answers "scale: proc: of the stable process, again and again" "rc0=*" $((runs / 20 + 5)) \
+	answers "scale: proc: of the stable process, again and again" "rc0=*" $((runs / 20 + 5)) 2 \
 		"$HEALTHY" proc:hly-st-stable
-	answers "scale: an absent name, again and again" "rc0=0 rc1=*" $((runs / 20 + 5)) "$HEALTHY" proc:hly-sc-absent
+	answers "scale: an absent name, again and again" "rc0=0 rc1=*" $((runs / 20 + 5)) 2 "$HEALTHY" proc:hly-sc-absent
 fi
 
 echo "# processes at scale: ${SECONDS}s so far"
@@ -185,9 +154,9 @@ for src in sock_diag /proc/net; do
 done
 check "scale: processes, sockets and pids in one run" 0 --out "" --err "" -- "${in_ns[@]}" "$HEALTHY" \
 	proc:hly-st-stable "${crowd_check[@]}" "tcp:$pl" "udp:$pu" "pid:$stable" "tcp:127.0.0.1:${busy[0]}"
-answers "scale: tcp: among the connections, again and again" "rc0=*" $((runs / 20 + 5)) \
+answers "scale: tcp: among the connections, again and again" "rc0=*" $((runs / 20 + 5)) 2 \
 	"${in_ns[@]}" "$HEALTHY" "tcp:$pl" "tcp:127.0.0.1:${busy[0]}"
-answers "scale: a closed port among them, again and again" "rc0=0 rc1=*" $((runs / 20 + 5)) \
+answers "scale: a closed port among them, again and again" "rc0=0 rc1=*" $((runs / 20 + 5)) 2 \
 	"${in_ns[@]}" "$HEALTHY" "tcp:$pest"
 echo "# sockets at scale: ${SECONDS}s in all"
 
