@@ -382,6 +382,32 @@ static void command_stop(const char *cmd, pid_t child, int sigfd, uint64_t grace
 		;
 }
 
+bool watch_count(const struct check *checks, size_t n, const bool *ran, unsigned retries, unsigned *fails, bool *soon)
+{
+	bool stop = false;
+	size_t k;
+
+	/*
+	 * Failing runs in a row, each check on its own count; a run it passes
+	 * starts it again. A check healthy cannot make (3: EACCES, a name server
+	 * that does not answer) is no failure: the service may be fine, and
+	 * stopping it would make healthy's own trouble the service's.
+	 */
+	*soon = false;
+	for (k = 0; k < n; k++) {
+		if (!ran[k])
+			continue;
+		/* A run that could not check is no evidence either way: the count stands. */
+		if (checks[k].verdict == VERDICT_FAIL)
+			fails[k]++;
+		else if (checks[k].verdict == VERDICT_PASS)
+			fails[k] = 0;
+		stop |= fails[k] >= retries;
+		*soon |= fails[k] == 1;
+	}
+	return stop;
+}
+
 static int watch_all(struct options *o)
 {
 	const char *env = getenv(WATCH_NO_PIDFD_ENV);
@@ -442,7 +468,7 @@ static int watch_all(struct options *o)
 	}
 	for (;;) {
 		uint64_t due = clock_ms() + pause;
-		bool rerun = false, ran[MAX_CHECKS] = { false }, stop = false, soon = false;
+		bool rerun = false, ran[MAX_CHECKS] = { false }, stop, soon;
 		int n;
 
 		bool gone = false;
@@ -503,23 +529,7 @@ static int watch_all(struct options *o)
 			checks_run(o->checks, o->nchecks, false, o->timeout_ms);
 			memset(ran, true, sizeof(ran));
 		}
-		/*
-		 * Failing runs in a row, each check on its own count; a run it passes
-		 * starts it again. A check healthy cannot make (3: EACCES, a name server
-		 * that does not answer) is no failure: the service may be fine, and
-		 * stopping it would make healthy's own trouble the service's.
-		 */
-		for (k = 0; k < o->nchecks; k++) {
-			if (!ran[k])
-				continue;
-			/* A run that could not check is no evidence either way: the count stands. */
-			if (o->checks[k].verdict == VERDICT_FAIL)
-				fails[k]++;
-			else if (o->checks[k].verdict == VERDICT_PASS)
-				fails[k] = 0;
-			stop |= fails[k] >= o->retries;
-			soon |= fails[k] == 1;
-		}
+		stop = watch_count(o->checks, o->nchecks, ran, o->retries, fails, &soon);
 		if (stop) {
 			checks_report(o->checks, o->nchecks, false, o->quiet);
 			if (child) {

@@ -7,6 +7,9 @@
 #ifndef HEALTHY_WATCH_H
 #define HEALTHY_WATCH_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "opts.h"
 
 /* The environment variable that makes --watch poll every interval instead of using pidfds. */
@@ -22,6 +25,15 @@
  * on SIGTERM or SIGINT. Returns the exit code.
  */
 int watch_pause(void);
+
+/*
+ * What --watch makes of a run of the checks that ran (ran[k]): each one's
+ * failing runs in a row in fails[k], which a pass ends and a run that could
+ * not check leaves as it was. Returns whether one has failed retries runs
+ * in a row (the watch ends); *soon, whether one has just started failing
+ * (its retry comes sooner). Pure.
+ */
+bool watch_count(const struct check *checks, size_t n, const bool *ran, unsigned retries, unsigned *fails, bool *soon);
 
 /* Runs --wait and/or --watch as the options say. Returns the exit code; does not return when it execs COMMAND. */
 int watch_main(struct options *o);
