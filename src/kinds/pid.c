@@ -164,15 +164,16 @@ static void not_the_service(struct check *c, pid_t pid, enum lineage_kind k, con
 
 /*
  * Whether the process at dfd has the check's name=, by proc:'s rules. Returns
- * 0 when it has, 1 when not (c failed), -1 when c has its answer otherwise.
+ * 0 when it has, 1 when not, with the name it has in *name (valid until the
+ * next call), -1 when c has its answer otherwise (it cannot be read).
  */
-static int name_check(struct check *c, pid_t pid, int dfd, pid_t via, const struct proc_stat *st)
+static int name_check(struct check *c, pid_t pid, int dfd, pid_t via, const struct proc_stat *st,
+		      const char **name, size_t *name_len)
 {
 	const struct pid_check *p = c->state;
 	enum name_match m = name_match_comm(&p->name, st->comm, st->comm_len);
 	const char *full = st->comm;
 	size_t full_len = st->comm_len;
-	struct line *l;
 
 	if (m == NAME_NEED_FULL) {
 		int r = proc_full_name(dfd, via != pid ? via : 0, st, &full, &full_len);
@@ -201,30 +202,42 @@ static int name_check(struct check *c, pid_t pid, int dfd, pid_t via, const stru
 		}
 		m = name_match_full(&p->name, full, full_len) ? NAME_YES : NAME_NO;
 	}
-	if (m == NAME_YES)
-		return 0;
-	l = fail(c, pid);
-	line_str(l, "is ");
-	line_escaped(l, full, full_len);
-	line_str(l, ", not ");
-	line_escaped(l, p->name.s, p->name.len);
-	return 1;
+	*name = full;
+	*name_len = full_len;
+	return m != NAME_YES;
 }
 
-static void process_check(struct check *c, pid_t pid)
+enum pid_outcome pid_outcome(const struct pid_check *p, bool track, pid_t pid, const struct pid_facts *f)
 {
-	struct pid_check *p = c->state;
+	if (f->tgid && f->tgid != pid)
+		return PID_THREAD;
+	if (f->lineage != LINEAGE_NONE)
+		return f->lineage == LINEAGE_SELF ? PID_SELF : PID_ANCESTOR;
+	if (f->other_name)
+		return PID_OTHER_NAME;
+	if (!proc_state_live(f->state))
+		return PID_NOT_RUNNING;
+	/* --watch: the process is (pid, start time); a PID reused by another process is not it. */
+	if (track && p->seen_pid && p->seen_pid != pid)
+		return PID_NOT_WATCHED;
+	if (track && p->seen_pid && p->seen_start != f->start)
+		return PID_REUSED;
+	return PID_RUNNING;
+}
+
+/*
+ * Reads what process_check() needs of the process at pid, status and stat
+ * from one directory fd. Returns that fd, or -1 when c has its answer (gone,
+ * hidden, unreadable).
+ */
+static int process_read(struct check *c, pid_t pid, struct lineage *lineage, struct proc_status *st,
+			struct proc_stat *ps)
+{
 	static char buf[STATUS_SIZE], stat_buf[STAT_SIZE];
-	static struct lineage lineage;
 	char path[16];
-	struct proc_status st;
-	struct proc_stat ps;
 	struct line err;
 	ssize_t n = -1;
-	int sr = -1;
-	pid_t via;
-	char state;
-	int procfd, dfd, e;
+	int sr = -1, procfd, dfd, e;
 
 	confine_doing(c->spec, " reading /proc");
 	line_reset(&err);
@@ -233,24 +246,24 @@ static void process_check(struct check *c, pid_t pid)
 		/* Without a /proc, getpid() still knows healthy, and kill(pid, 0) "no such process". */
 		if (pid == getpid() || (pid == getppid() && pid > 1)) {
 			not_the_service(c, pid, pid == getpid() ? LINEAGE_SELF : LINEAGE_ANCESTOR, NULL, 0);
-			return;
+			return -1;
 		}
 		if (kill(pid, 0) && errno == ESRCH) {
 			not_running(c, pid);
-			return;
+			return -1;
 		}
 		c->verdict = VERDICT_ERROR;
 		c->why = err;
-		return;
+		return -1;
 	}
-	lineage_start(&lineage, procfd);
+	lineage_start(lineage, procfd);
 	proc_path(path, pid, "");
 	dfd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		/* Both from one directory fd: they concern one process, even should its PID be reused meanwhile. */
 		n = io_read_at(dfd, "status", buf, sizeof(buf));
 		if (n >= 0)
-			sr = proc_read_stat(dfd, "stat", stat_buf, &ps);
+			sr = proc_read_stat(dfd, "stat", stat_buf, ps);
 		e = errno;
 		if (n < 0 || sr < 0)
 			close(dfd);
@@ -262,7 +275,7 @@ static void process_check(struct check *c, pid_t pid)
 		/* kill(pid, 0) knows whether the PID exists, even where /proc hides it. */
 		if (kill(pid, 0) && errno == ESRCH) {
 			not_running(c, pid);
-			return;
+			return -1;
 		}
 		c->verdict = VERDICT_ERROR;
 		line_str(&c->why, "cannot tell: pid ");
@@ -272,67 +285,96 @@ static void process_check(struct check *c, pid_t pid)
 			procfs_hidden_reason(&c->why);
 		else
 			line_errno(&c->why, "/proc does not show it", saved);
-		return;
+		return -1;
 	}
 	if (n < 0 || sr < 0) {
 		c->verdict = VERDICT_ERROR;
 		line_str(&c->why, "read /proc/");
 		proc_path(path, pid, n < 0 ? "/status" : "/stat");
 		line_errno(&c->why, path, errno);
-		return;
+		return -1;
 	}
-	if (status_parse(buf, (size_t)n, &st) || sr != PROC_STAT_OK) {
+	if (status_parse(buf, (size_t)n, st) || sr != PROC_STAT_OK) {
 		close(dfd);
 		/* Empty: the process exited between the open and the read. */
 		if (n == 0 || sr == PROC_STAT_EMPTY) {
 			not_running(c, pid);
-			return;
+			return -1;
 		}
 		c->verdict = VERDICT_ERROR;
 		line_str(&c->why, "read /proc/");
 		proc_path(path, pid, "/status");
 		line_str(&c->why, path);
 		line_str(&c->why, ": no State line");
-		return;
+		return -1;
 	}
-	if (st.have_tgid && st.tgid != pid) {
-		close(dfd);
+	return dfd;
+}
+
+static void process_check(struct check *c, pid_t pid)
+{
+	static struct lineage lineage;
+	struct pid_check *p = c->state;
+	struct proc_status st;
+	struct proc_stat ps;
+	struct pid_facts f;
+	const char *name = NULL;
+	size_t name_len = 0;
+	struct line *l;
+	pid_t via;
+	int dfd = process_read(c, pid, &lineage, &st, &ps);
+
+	if (dfd < 0)
+		return;
+	f = (struct pid_facts){ .tgid = st.have_tgid ? st.tgid : 0, .state = st.state, .start = ps.starttime };
+	f.lineage = !f.tgid || f.tgid == pid ? lineage_of(&lineage, pid) : LINEAGE_NONE;
+	/* Its threads' state and its whole name matter only for a process that is not healthy's own. */
+	if ((!f.tgid || f.tgid == pid) && f.lineage == LINEAGE_NONE) {
+		int r = 0;
+
+		f.state = proc_group_state(dfd, pid, st.state, st.threads, &via);
+		if (p->by_name)
+			r = name_check(c, pid, dfd, via, &ps, &name, &name_len);
+		if (r < 0) {
+			close(dfd);
+			return;
+		}
+		f.other_name = r;
+	}
+	close(dfd);
+	switch (pid_outcome(p, c->track, pid, &f)) {
+	case PID_THREAD:
 		line_str(fail(c, pid), "is a thread of process ");
 		line_uint(&c->why, (unsigned long long)st.tgid);
 		line_str(&c->why, ", not a process");
 		return;
-	}
-	{
-		enum lineage_kind k = lineage_of(&lineage, pid);
-
-		if (k != LINEAGE_NONE) {
-			close(dfd);
-			not_the_service(c, pid, k, ps.comm, ps.comm_len);
-			return;
-		}
-	}
-	state = proc_group_state(dfd, pid, st.state, st.threads, &via);
-	if (p->by_name && name_check(c, pid, dfd, via, &ps)) {
-		close(dfd);
+	case PID_SELF:
+	case PID_ANCESTOR:
+		not_the_service(c, pid, f.lineage, ps.comm, ps.comm_len);
 		return;
-	}
-	close(dfd);
-	if (!proc_state_live(state)) {
+	case PID_OTHER_NAME:
+		l = fail(c, pid);
+		line_str(l, "is ");
+		line_escaped(l, name, name_len);
+		line_str(l, ", not ");
+		line_escaped(l, p->name.s, p->name.len);
+		return;
+	case PID_NOT_RUNNING:
 		line_str(fail(c, pid), "not running (");
-		line_str(&c->why, proc_state_word(state));
+		line_str(&c->why, proc_state_word(f.state));
 		append_name(&c->why, ", ", ps.comm, ps.comm_len);
 		return;
+	case PID_NOT_WATCHED:
+	case PID_REUSED:
+		l = fail(c, pid);
+		line_str(l, p->seen_pid != pid ? "is not the one watched (pid " : "is another process now (pid ");
+		line_uint(l, (unsigned long long)p->seen_pid);
+		line_str(l, p->seen_pid != pid ? " was)" : " had another start time)");
+		return;
+	case PID_RUNNING:
+		break;
 	}
-	/* --watch: the process is (pid, start time); a PID reused by another process is not it. */
 	if (c->track) {
-		if (p->seen_pid && (p->seen_pid != pid || p->seen_start != ps.starttime)) {
-			struct line *l = fail(c, pid);
-
-			line_str(l, p->seen_pid != pid ? "is not the one watched (pid " : "is another process now (pid ");
-			line_uint(l, (unsigned long long)p->seen_pid);
-			line_str(l, p->seen_pid != pid ? " was)" : " had another start time)");
-			return;
-		}
 		p->seen_pid = pid;
 		p->seen_start = ps.starttime;
 	}
@@ -340,7 +382,7 @@ static void process_check(struct check *c, pid_t pid)
 	line_str(&c->why, "ok: running (pid ");
 	line_uint(&c->why, (unsigned long long)pid);
 	line_str(&c->why, " ");
-	line_mem(&c->why, &state, 1);
+	line_mem(&c->why, &f.state, 1);
 	append_name(&c->why, ", ", ps.comm, ps.comm_len);
 }
 

@@ -40,4 +40,27 @@ struct pid_check {
 	unsigned long long seen_start;
 };
 
+/* What process_check() read of the process at a pid: or pidfile: check's PID. */
+struct pid_facts {
+	pid_t tgid;             /* its thread group; 0 when status does not say */
+	enum lineage_kind lineage;
+	bool other_name;        /* name= given, and it goes by another */
+	char state;             /* its group's state (proc_group_state()) */
+	unsigned long long start;
+};
+
+enum pid_outcome {
+	PID_RUNNING,
+	PID_THREAD,             /* a thread of another process */
+	PID_SELF,               /* healthy itself */
+	PID_ANCESTOR,           /* healthy's ancestor: the shell that runs it */
+	PID_OTHER_NAME,
+	PID_NOT_RUNNING,        /* a zombie, stopped, traced, dead */
+	PID_NOT_WATCHED,        /* --watch: the pid file names another process than the one watched */
+	PID_REUSED,             /* --watch: the PID is another process's now (another start time) */
+};
+
+/* Whether the process is the running service, and if not why: in this order. Pure. */
+enum pid_outcome pid_outcome(const struct pid_check *p, bool track, pid_t pid, const struct pid_facts *f);
+
 #endif

@@ -332,9 +332,85 @@ static void pid_run_bad_pidfiles_fail_with_reason(void **state)
 	}
 }
 
+/* ---- pid_outcome ---- */
+
+/* The state and start time of a process as its recorded stat line gives them (tests/fixtures/stat-real-*). */
+static struct pid_facts recorded(const char *fixture)
+{
+	static char buf[STAT_SIZE];
+	struct proc_stat st;
+	size_t len = fixture_load(fixture, buf, sizeof(buf));
+
+	assert_int_equal(stat_parse(buf, len, &st), 0);
+	return (struct pid_facts){ .state = st.state, .start = st.starttime };
+}
+
+static void pid_outcome_from_recorded_processes(void **state)
+{
+	static const struct {
+		const char *fixture;
+		pid_t tgid;
+		enum lineage_kind lineage;
+		bool other_name;
+		enum pid_outcome want;
+	} rows[] = {
+		{ "stat-real-sleep", 0, LINEAGE_NONE, false, PID_RUNNING },
+		{ "stat-real-sleep", 42, LINEAGE_NONE, false, PID_RUNNING },
+		{ "stat-real-kworker-long", 0, LINEAGE_NONE, false, PID_RUNNING },
+		{ "stat-real-zombie", 0, LINEAGE_NONE, false, PID_NOT_RUNNING },
+		{ "stat-real-zombie-leader", 0, LINEAGE_NONE, false, PID_NOT_RUNNING },
+		/* In this order: a thread, healthy's own, another name, then the state. */
+		{ "stat-real-sleep", 7, LINEAGE_SELF, true, PID_THREAD },
+		{ "stat-real-zombie", 0, LINEAGE_SELF, true, PID_SELF },
+		{ "stat-real-sleep", 0, LINEAGE_ANCESTOR, false, PID_ANCESTOR },
+		{ "stat-real-zombie", 0, LINEAGE_NONE, true, PID_OTHER_NAME },
+		{ "stat-real-sleep", 0, LINEAGE_NONE, true, PID_OTHER_NAME },
+	};
+	struct pid_check p;
+	size_t i;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct pid_facts f = recorded(rows[i].fixture);
+
+		f.tgid = rows[i].tgid;
+		f.lineage = rows[i].lineage;
+		f.other_name = rows[i].other_name;
+		ROW_INT(rows[i].fixture, pid_outcome(&p, false, 42, &f), rows[i].want);
+		ROW_INT(rows[i].fixture, pid_outcome(&p, true, 42, &f), rows[i].want);
+	}
+}
+
+/* --watch: once seen, the process is (pid, start time); without --watch a pass is a pass. */
+static void pid_outcome_watch_holds_to_the_process_seen(void **state)
+{
+	struct pid_facts f = recorded("stat-real-sleep");
+	struct pid_check p;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(pid_outcome(&p, true, 42, &f), PID_RUNNING);
+	p.seen_pid = 42;
+	p.seen_start = f.start;
+	assert_int_equal(pid_outcome(&p, true, 42, &f), PID_RUNNING);
+	/* A pid file that names another process now. */
+	assert_int_equal(pid_outcome(&p, true, 43, &f), PID_NOT_WATCHED);
+	assert_int_equal(pid_outcome(&p, false, 43, &f), PID_RUNNING);
+	/* The same PID, another process: another start time. */
+	p.seen_start = f.start + 1;
+	assert_int_equal(pid_outcome(&p, true, 42, &f), PID_REUSED);
+	assert_int_equal(pid_outcome(&p, false, 42, &f), PID_RUNNING);
+	/* Dead is dead, whoever it was. */
+	f = recorded("stat-real-zombie");
+	assert_int_equal(pid_outcome(&p, true, 42, &f), PID_NOT_RUNNING);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(pid_outcome_from_recorded_processes),
+		cmocka_unit_test(pid_outcome_watch_holds_to_the_process_seen),
 		cmocka_unit_test(check_parse_pid_and_pidfile),
 		cmocka_unit_test(pidfile_parse_first_line_blanks_and_ranges),
 		cmocka_unit_test(pidfile_parse_fixtures),
