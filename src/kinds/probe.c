@@ -648,134 +648,146 @@ static void explain_targets(struct run *r, uint64_t timeout_ms)
 	}
 }
 
+/* What the poll loop waits on: each run's resolver, or its targets, or the one that answered. */
+static nfds_t poll_set(size_t nruns, struct pollfd *fds, struct run **owner, int *target_of)
+{
+	nfds_t nfds = 0;
+	size_t i;
+
+	for (i = 0; i < nruns; i++) {
+		struct run *r = &runs[i];
+		int j;
+
+		if (r->phase == P_RESOLVING) {
+			fds[nfds] = (struct pollfd){ r->rfd, POLLIN, 0 };
+			owner[nfds] = r;
+			target_of[nfds++] = -1;
+		}
+		for (j = 0; j < r->ntargets && (r->phase == P_CONNECTING || r->phase == P_READING); j++) {
+			if (r->t[j].fd < 0 || r->t[j].err || (r->phase == P_READING && j != r->winner))
+				continue;
+			fds[nfds] = (struct pollfd){ r->t[j].fd, r->phase == P_READING ? POLLIN : POLLOUT, 0 };
+			owner[nfds] = r;
+			target_of[nfds++] = j;
+		}
+	}
+	return nfds;
+}
+
+/* One ready descriptor of run r: its resolver's answer (j -1), target j's connect, or the status line. */
+static void poll_event(struct run *r, int j)
+{
+	if (r->phase == P_RESOLVING) {
+		ssize_t got = read(r->rfd, (char *)&r->res + r->res_got, sizeof(r->res) - r->res_got);
+
+		if (got > 0)
+			r->res_got += (size_t)got;
+		if (got == 0 || (got < 0 && errno != EINTR) || r->res_got == sizeof(r->res))
+			resolved(r);
+	} else if (r->phase == P_CONNECTING && r->t[j].fd >= 0) {
+		int e = 0;
+		socklen_t len = sizeof(e);
+
+		if (getsockopt(r->t[j].fd, SOL_SOCKET, SO_ERROR, &e, &len))
+			e = errno;
+		if (e == 0) {
+			connected(r, j);
+		} else {
+			int k;
+			bool pending = false;
+
+			r->t[j].err = e;
+			close(r->t[j].fd);
+			r->t[j].fd = -1;
+			for (k = 0; k < r->ntargets; k++)
+				pending |= r->t[k].fd >= 0;
+			if (!pending)
+				finish(r, VERDICT_FAIL);
+		}
+	} else if (r->phase == P_READING && j == r->winner) {
+		read_status(r);
+	}
+}
+
+/* The answer of a run the deadline ended, or that ended without words: what it was waiting for. */
+static void run_end(struct run *r, uint64_t timeout_ms)
+{
+	if (r->resolver > 0) {
+		/*
+		 * Out of time while resolving: the name server did not answer
+		 * in time, which says nothing of the service (exit 3). The child
+		 * goes, and is reaped, so no zombie outlives the probe.
+		 */
+		kill(r->resolver, SIGKILL);
+		waitpid(r->resolver, NULL, 0);
+		close(r->rfd);
+		timed_out(&r->c->why, timeout_ms, " resolving the host");
+		finish(r, VERDICT_ERROR);
+		return;
+	}
+	if (r->phase == P_READING) {
+		timed_out(&r->c->why, timeout_ms, " waiting for the status line from ");
+		line_addr(&r->c->why, r->t[r->winner].family, r->t[r->winner].a, probe_of(r->c)->port);
+		if (r->ninterim) {
+			line_str(&r->c->why, " (after ");
+			line_uint(&r->c->why, r->ninterim);
+			line_str(&r->c->why, r->ninterim == 1 ? " interim 1xx answer)" : " interim 1xx answers)");
+		}
+		finish(r, VERDICT_FAIL);
+		return;
+	}
+	if (r->phase != P_DONE)
+		finish(r, VERDICT_FAIL);
+	if (!r->c->why.len)
+		explain_targets(r, timeout_ms);
+}
+
 static void probe_run(struct check **cs, size_t n, const struct run_opts *ro)
 {
-	uint64_t deadline_ms = ro->deadline_ms, timeout_ms = ro->timeout_ms;
 	static struct pollfd fds[MAX_CHECKS * PROBE_MAX_ADDRS];
 	static struct run *owner[MAX_CHECKS * PROBE_MAX_ADDRS];
 	static int target_of[MAX_CHECKS * PROBE_MAX_ADDRS];
-	size_t i, nruns = 0;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
-		struct run *r = &runs[nruns];
+		struct run *r = &runs[i];
 
 		memset(r, 0, sizeof(*r));
 		r->c = cs[i];
 		r->rfd = -1;
-		nruns++;
 		resolve_start(r);
 	}
 	/* Every resolver is forked before any socket opens: none of them holds a connection open. */
-	for (i = 0; i < nruns; i++) {
+	for (i = 0; i < n; i++) {
 		if (runs[i].phase == P_RESOLVING && runs[i].resolver == 0)
 			connect_all(&runs[i]);
 	}
 	for (;;) {
-		nfds_t nfds = 0;
+		nfds_t nfds = poll_set(n, fds, owner, target_of);
 		uint64_t now = clock_ms();
 		int ready;
 
-		for (i = 0; i < nruns; i++) {
-			struct run *r = &runs[i];
-			int j;
-
-			if (r->phase == P_RESOLVING) {
-				fds[nfds] = (struct pollfd){ r->rfd, POLLIN, 0 };
-				owner[nfds] = r;
-				target_of[nfds++] = -1;
-			}
-			for (j = 0; j < r->ntargets && (r->phase == P_CONNECTING || r->phase == P_READING); j++) {
-				if (r->t[j].fd < 0 || r->t[j].err || (r->phase == P_READING && j != r->winner))
-					continue;
-				fds[nfds] = (struct pollfd){ r->t[j].fd, r->phase == P_READING ? POLLIN : POLLOUT, 0 };
-				owner[nfds] = r;
-				target_of[nfds++] = j;
-			}
-		}
 		if (!nfds)
 			break;
 		/* Past the deadline, one look without waiting: what is done already counts. */
-		ready = poll(fds, nfds, now >= deadline_ms ? 0 : (int)(deadline_ms - now));
+		ready = poll(fds, nfds, now >= ro->deadline_ms ? 0 : (int)(ro->deadline_ms - now));
 		if (ready < 0 && errno != EINTR) {
-			for (i = 0; i < nruns; i++) {
+			for (i = 0; i < n; i++) {
 				if (runs[i].phase != P_DONE)
 					fail_errno(&runs[i], "poll", errno);
 			}
 			break;
 		}
 		for (i = 0; ready > 0 && i < nfds; i++) {
-			struct run *r = owner[i];
-			int j = target_of[i];
-
-			if (!fds[i].revents || r->phase == P_DONE)
-				continue;
-			if (r->phase == P_RESOLVING) {
-				ssize_t got = read(r->rfd, (char *)&r->res + r->res_got, sizeof(r->res) - r->res_got);
-
-				if (got > 0)
-					r->res_got += (size_t)got;
-				if (got == 0 || (got < 0 && errno != EINTR) || r->res_got == sizeof(r->res))
-					resolved(r);
-			} else if (r->phase == P_CONNECTING && r->t[j].fd >= 0) {
-				int e = 0;
-				socklen_t len = sizeof(e);
-
-				if (getsockopt(r->t[j].fd, SOL_SOCKET, SO_ERROR, &e, &len))
-					e = errno;
-				if (e == 0) {
-					connected(r, j);
-				} else {
-					int k;
-					bool pending = false;
-
-					r->t[j].err = e;
-					close(r->t[j].fd);
-					r->t[j].fd = -1;
-					for (k = 0; k < r->ntargets; k++)
-						pending |= r->t[k].fd >= 0;
-					if (!pending)
-						finish(r, VERDICT_FAIL);
-				}
-			} else if (r->phase == P_READING && j == r->winner) {
-				read_status(r);
-			}
+			if (fds[i].revents && owner[i]->phase != P_DONE)
+				poll_event(owner[i], target_of[i]);
 		}
 		/* A server that keeps sending keeps poll ready for ever: past the deadline, that one look was the last. */
-		if (now >= deadline_ms)
+		if (now >= ro->deadline_ms)
 			break;
 	}
-	for (i = 0; i < nruns; i++) {
-		struct run *r = &runs[i];
-
-		if (r->resolver > 0) {
-			/*
-			 * Out of time while resolving: the name server did not answer
-			 * in time, which says nothing of the service (exit 3). The child
-			 * goes, and is reaped, so no zombie outlives the probe.
-			 */
-			kill(r->resolver, SIGKILL);
-			waitpid(r->resolver, NULL, 0);
-			close(r->rfd);
-			timed_out(&r->c->why, timeout_ms, " resolving the host");
-			finish(r, VERDICT_ERROR);
-			continue;
-		}
-		if (r->phase == P_READING) {
-			timed_out(&r->c->why, timeout_ms, " waiting for the status line from ");
-			line_addr(&r->c->why, r->t[r->winner].family, r->t[r->winner].a, probe_of(r->c)->port);
-			if (r->ninterim) {
-				line_str(&r->c->why, " (after ");
-				line_uint(&r->c->why, r->ninterim);
-				line_str(&r->c->why, r->ninterim == 1 ? " interim 1xx answer)" : " interim 1xx answers)");
-			}
-			finish(r, VERDICT_FAIL);
-			continue;
-		}
-		if (r->phase != P_DONE)
-			finish(r, VERDICT_FAIL);
-		if (!r->c->why.len)
-			explain_targets(r, timeout_ms);
-	}
+	for (i = 0; i < n; i++)
+		run_end(&runs[i], ro->timeout_ms);
 }
 
 /* TLS would multiply the binary's size. */
