@@ -408,6 +408,52 @@ bool watch_count(const struct check *checks, size_t n, const bool *ran, unsigned
 	return stop;
 }
 
+/*
+ * A blip and its end are said: "failure 1 of 2: why", then "ok again after
+ * 104ms"; a check that cannot be made, once, not every run. since[k] is when
+ * check k started failing (0: it passes), unsure[k] whether it was last said
+ * to be uncheckable.
+ */
+static void say_changes(const struct options *o, const bool *ran, const unsigned *fails, uint64_t *since,
+			bool *unsure)
+{
+	uint64_t now = clock_ms();
+	size_t k;
+
+	for (k = 0; k < o->nchecks; k++) {
+		const struct check *c = &o->checks[k];
+		struct line l;
+		bool was = unsure[k];
+
+		if (!ran[k])
+			continue;
+		if (c->verdict == VERDICT_PASS) {
+			if (since[k])
+				say_check(c, "ok again after ", now - since[k]);
+			since[k] = 0;
+			unsure[k] = false;
+			continue;
+		}
+		if (!since[k])
+			since[k] = now;
+		unsure[k] = c->verdict != VERDICT_FAIL;
+		check_line_start(c, &l);
+		if (!unsure[k]) {
+			line_str(&l, "failure ");
+			line_uint(&l, fails[k]);
+			line_str(&l, " of ");
+			line_uint(&l, o->retries);
+			line_str(&l, ": ");
+		} else if (was) {
+			continue;
+		} else {
+			line_str(&l, "cannot check, still watching: ");
+		}
+		line_mem(&l, c->why.buf, c->why.len);
+		say(&l);
+	}
+}
+
 static int watch_all(struct options *o)
 {
 	const char *env = getenv(WATCH_NO_PIDFD_ENV);
@@ -542,44 +588,7 @@ static int watch_all(struct options *o)
 			}
 			return EXIT_UNHEALTHY;
 		}
-		/*
-		 * A blip and its end are said: "failure 1 of 2: why", then "ok again
-		 * after 104ms"; a check that cannot be made, once, not every run.
-		 */
-		now = clock_ms();
-		for (k = 0; k < o->nchecks; k++) {
-			struct check *c = &o->checks[k];
-			struct line l;
-
-			bool was = unsure[k];
-
-			if (!ran[k])
-				continue;
-			if (c->verdict == VERDICT_PASS) {
-				if (since[k])
-					say_check(c, "ok again after ", now - since[k]);
-				since[k] = 0;
-				unsure[k] = false;
-				continue;
-			}
-			if (!since[k])
-				since[k] = now;
-			unsure[k] = c->verdict != VERDICT_FAIL;
-			check_line_start(c, &l);
-			if (!unsure[k]) {
-				line_str(&l, "failure ");
-				line_uint(&l, fails[k]);
-				line_str(&l, " of ");
-				line_uint(&l, o->retries);
-				line_str(&l, ": ");
-			} else if (was) {
-				continue;
-			} else {
-				line_str(&l, "cannot check, still watching: ");
-			}
-			line_mem(&l, c->why.buf, c->why.len);
-			say(&l);
-		}
+		say_changes(o, ran, fails, since, unsure);
 		pause = soon && WATCH_RETRY_MS < o->interval_ms ? WATCH_RETRY_MS : o->interval_ms;
 	}
 }
