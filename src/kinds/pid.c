@@ -207,7 +207,7 @@ static int name_check(struct check *c, pid_t pid, int dfd, pid_t via, const stru
 	return m != NAME_YES;
 }
 
-enum pid_outcome pid_outcome(const struct pid_check *p, bool track, pid_t pid, const struct pid_facts *f)
+enum pid_outcome pid_decide(const struct pid_check *p, bool track, pid_t pid, const struct pid_facts *f)
 {
 	if (f->tgid && f->tgid != pid)
 		return PID_THREAD;
@@ -342,7 +342,7 @@ static void process_check(struct check *c, pid_t pid)
 		f.other_name = r;
 	}
 	close(dfd);
-	switch (pid_outcome(p, c->track, pid, &f)) {
+	switch (pid_decide(p, c->track, pid, &f)) {
 	case PID_THREAD:
 		line_str(fail(c, pid), "is a thread of process ");
 		line_uint(&c->why, (unsigned long long)st.tgid);

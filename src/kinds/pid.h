@@ -61,6 +61,6 @@ enum pid_outcome {
 };
 
 /* Whether the process is the running service, and if not why: in this order. Pure. */
-enum pid_outcome pid_outcome(const struct pid_check *p, bool track, pid_t pid, const struct pid_facts *f);
+enum pid_outcome pid_decide(const struct pid_check *p, bool track, pid_t pid, const struct pid_facts *f);
 
 #endif

@@ -37,7 +37,7 @@ enum phase {
 };
 
 /* What the resolver child writes to its pipe: one write, under PIPE_BUF, so it arrives whole or not at all. */
-struct resolved {
+struct resolver_answer {
 	int32_t status;         /* getaddrinfo()'s return */
 	int32_t sys_errno;      /* errno, for EAI_SYSTEM */
 	int32_t count;
@@ -54,12 +54,12 @@ struct target {
 	int err;                /* 0: pending or connected; else why it failed */
 };
 
-struct run {
+struct probe {
 	struct check *c;
 	enum phase phase;
 	pid_t resolver;
 	int rfd;
-	struct resolved res;
+	struct resolver_answer res;
 	size_t res_got;
 	int ntargets;
 	struct target t[PROBE_MAX_ADDRS];
@@ -73,7 +73,8 @@ struct run {
 	size_t last1xx_len;
 };
 
-static struct run runs[MAX_CHECKS];
+/* Each probe of a run, under way. */
+static struct probe probes[MAX_CHECKS];
 
 static struct probe_check pool[MAX_CHECKS];
 static unsigned pool_next;
@@ -165,7 +166,7 @@ static int probe_parse(struct check *c, const char *body, struct line *err)
 	return 0;
 }
 
-static void finish(struct run *r, enum verdict v)
+static void finish(struct probe *r, enum verdict v)
 {
 	int i;
 
@@ -186,7 +187,7 @@ static void timed_out(struct line *l, uint64_t timeout_ms, const char *doing)
 	line_str(l, doing);
 }
 
-static void fail_errno(struct run *r, const char *what, int err)
+static void fail_errno(struct probe *r, const char *what, int err)
 {
 	line_errno(&r->c->why, what, err);
 	finish(r, VERDICT_ERROR);
@@ -200,7 +201,7 @@ static bool is_localhost(const char *h)
 	return !strcasecmp(h, "localhost") || (n > 10 && !strcasecmp(h + n - 10, ".localhost"));
 }
 
-static void target_add(struct run *r, int family, const unsigned char *a)
+static void target_add(struct probe *r, int family, const unsigned char *a)
 {
 	int i;
 
@@ -218,10 +219,10 @@ static void target_add(struct run *r, int family, const unsigned char *a)
 	r->ntargets++;
 }
 
-static void connected(struct run *r, int i);
+static void connected(struct probe *r, int i);
 
 /* Starts a non-blocking connect to every address at once: the first to answer wins. */
-static void connect_all(struct run *r)
+static void connect_all(struct probe *r)
 {
 	int i, pending = 0, unsupported = 0;
 
@@ -288,7 +289,7 @@ void http_host_header(const struct check *c, struct line *l)
 	}
 }
 
-static void send_request(struct run *r)
+static void send_request(struct probe *r)
 {
 	/* The path is at most PATH_MAX_LEN, the Host header at most HOST_SIZE + 8: it fits. */
 	static char req[PATH_MAX_LEN + HOST_SIZE + 128];
@@ -335,7 +336,7 @@ static bool connected_to_self(int fd)
 	       la == lb && !memcmp(&a, &b, la);
 }
 
-static void connected(struct run *r, int i)
+static void connected(struct probe *r, int i)
 {
 	int j;
 
@@ -371,7 +372,7 @@ static void connected(struct run *r, int i)
 	send_request(r);
 }
 
-static void resolve_start(struct run *r)
+static void resolve_start(struct probe *r)
 {
 	const char *host = probe_of(r->c)->host;
 	unsigned char a[16];
@@ -405,7 +406,7 @@ static void resolve_start(struct run *r)
 		}
 		if (r->resolver == 0) {
 			struct addrinfo hints, *ai = NULL, *it;
-			struct resolved res;
+			struct resolver_answer res;
 
 			/* Not --wait's handlers (one "interrupted" line is enough), and gone with healthy. */
 			signal(SIGINT, SIG_DFL);
@@ -431,7 +432,7 @@ static void resolve_start(struct run *r)
 	}
 }
 
-static void resolved(struct run *r)
+static void resolve_done(struct probe *r)
 {
 	int i;
 
@@ -470,7 +471,7 @@ static void resolved(struct run *r)
 }
 
 /* Drops a 1xx answer's header lines from the buffer; true once its blank line has gone by. */
-static bool skip_interim(struct run *r)
+static bool skip_interim(struct probe *r)
 {
 	size_t i;
 
@@ -493,7 +494,7 @@ static bool skip_interim(struct run *r)
 	return false;
 }
 
-static void read_status(struct run *r)
+static void read_status(struct probe *r)
 {
 	struct target *t = &r->t[r->winner];
 	const char *reason;
@@ -612,7 +613,7 @@ static const char *errno_phrase(int e)
 }
 
 /* "connection refused (127.0.0.1:5432, [::1]:5432); timed out after 800ms (10.0.0.1:5432)" */
-static void explain_targets(struct run *r, uint64_t timeout_ms)
+static void explain_targets(struct probe *r, uint64_t timeout_ms)
 {
 	struct line *l = &r->c->why;
 	const char *sep = "";
@@ -649,13 +650,13 @@ static void explain_targets(struct run *r, uint64_t timeout_ms)
 }
 
 /* What the poll loop waits on: each run's resolver, or its targets, or the one that answered. */
-static nfds_t poll_set(size_t nruns, struct pollfd *fds, struct run **owner, int *target_of)
+static nfds_t poll_set(size_t n, struct pollfd *fds, struct probe **owner, int *target_of)
 {
 	nfds_t nfds = 0;
 	size_t i;
 
-	for (i = 0; i < nruns; i++) {
-		struct run *r = &runs[i];
+	for (i = 0; i < n; i++) {
+		struct probe *r = &probes[i];
 		int j;
 
 		if (r->phase == P_RESOLVING) {
@@ -675,7 +676,7 @@ static nfds_t poll_set(size_t nruns, struct pollfd *fds, struct run **owner, int
 }
 
 /* One ready descriptor of run r: its resolver's answer (j -1), target j's connect, or the status line. */
-static void poll_event(struct run *r, int j)
+static void poll_event(struct probe *r, int j)
 {
 	if (r->phase == P_RESOLVING) {
 		ssize_t got = read(r->rfd, (char *)&r->res + r->res_got, sizeof(r->res) - r->res_got);
@@ -683,7 +684,7 @@ static void poll_event(struct run *r, int j)
 		if (got > 0)
 			r->res_got += (size_t)got;
 		if (got == 0 || (got < 0 && errno != EINTR) || r->res_got == sizeof(r->res))
-			resolved(r);
+			resolve_done(r);
 	} else if (r->phase == P_CONNECTING && r->t[j].fd >= 0) {
 		int e = 0;
 		socklen_t len = sizeof(e);
@@ -709,8 +710,8 @@ static void poll_event(struct run *r, int j)
 	}
 }
 
-/* The answer of a run the deadline ended, or that ended without words: what it was waiting for. */
-static void run_end(struct run *r, uint64_t timeout_ms)
+/* The answer of a probe the deadline ended, or that ended without words: what it was waiting for. */
+static void probe_end(struct probe *r, uint64_t timeout_ms)
 {
 	if (r->resolver > 0) {
 		/*
@@ -745,12 +746,12 @@ static void run_end(struct run *r, uint64_t timeout_ms)
 static void probe_run(struct check **cs, size_t n, const struct run_opts *ro)
 {
 	static struct pollfd fds[MAX_CHECKS * PROBE_MAX_ADDRS];
-	static struct run *owner[MAX_CHECKS * PROBE_MAX_ADDRS];
+	static struct probe *owner[MAX_CHECKS * PROBE_MAX_ADDRS];
 	static int target_of[MAX_CHECKS * PROBE_MAX_ADDRS];
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		struct run *r = &runs[i];
+		struct probe *r = &probes[i];
 
 		memset(r, 0, sizeof(*r));
 		r->c = cs[i];
@@ -759,8 +760,8 @@ static void probe_run(struct check **cs, size_t n, const struct run_opts *ro)
 	}
 	/* Every resolver is forked before any socket opens: none of them holds a connection open. */
 	for (i = 0; i < n; i++) {
-		if (runs[i].phase == P_RESOLVING && runs[i].resolver == 0)
-			connect_all(&runs[i]);
+		if (probes[i].phase == P_RESOLVING && probes[i].resolver == 0)
+			connect_all(&probes[i]);
 	}
 	for (;;) {
 		nfds_t nfds = poll_set(n, fds, owner, target_of);
@@ -773,8 +774,8 @@ static void probe_run(struct check **cs, size_t n, const struct run_opts *ro)
 		ready = poll(fds, nfds, now >= ro->deadline_ms ? 0 : (int)(ro->deadline_ms - now));
 		if (ready < 0 && errno != EINTR) {
 			for (i = 0; i < n; i++) {
-				if (runs[i].phase != P_DONE)
-					fail_errno(&runs[i], "poll", errno);
+				if (probes[i].phase != P_DONE)
+					fail_errno(&probes[i], "poll", errno);
 			}
 			break;
 		}
@@ -787,7 +788,7 @@ static void probe_run(struct check **cs, size_t n, const struct run_opts *ro)
 			break;
 	}
 	for (i = 0; i < n; i++)
-		run_end(&runs[i], ro->timeout_ms);
+		probe_end(&probes[i], ro->timeout_ms);
 }
 
 /* TLS would multiply the binary's size. */

@@ -377,8 +377,8 @@ static void pid_outcome_from_recorded_processes(void **state)
 		f.tgid = rows[i].tgid;
 		f.lineage = rows[i].lineage;
 		f.other_name = rows[i].other_name;
-		ROW_INT(rows[i].fixture, pid_outcome(&p, false, 42, &f), rows[i].want);
-		ROW_INT(rows[i].fixture, pid_outcome(&p, true, 42, &f), rows[i].want);
+		ROW_INT(rows[i].fixture, pid_decide(&p, false, 42, &f), rows[i].want);
+		ROW_INT(rows[i].fixture, pid_decide(&p, true, 42, &f), rows[i].want);
 	}
 }
 
@@ -390,20 +390,20 @@ static void pid_outcome_watch_holds_to_the_process_seen(void **state)
 
 	(void)state;
 	memset(&p, 0, sizeof(p));
-	assert_int_equal(pid_outcome(&p, true, 42, &f), PID_RUNNING);
+	assert_int_equal(pid_decide(&p, true, 42, &f), PID_RUNNING);
 	p.seen_pid = 42;
 	p.seen_start = f.start;
-	assert_int_equal(pid_outcome(&p, true, 42, &f), PID_RUNNING);
+	assert_int_equal(pid_decide(&p, true, 42, &f), PID_RUNNING);
 	/* A pid file that names another process now. */
-	assert_int_equal(pid_outcome(&p, true, 43, &f), PID_NOT_WATCHED);
-	assert_int_equal(pid_outcome(&p, false, 43, &f), PID_RUNNING);
+	assert_int_equal(pid_decide(&p, true, 43, &f), PID_NOT_WATCHED);
+	assert_int_equal(pid_decide(&p, false, 43, &f), PID_RUNNING);
 	/* The same PID, another process: another start time. */
 	p.seen_start = f.start + 1;
-	assert_int_equal(pid_outcome(&p, true, 42, &f), PID_REUSED);
-	assert_int_equal(pid_outcome(&p, false, 42, &f), PID_RUNNING);
+	assert_int_equal(pid_decide(&p, true, 42, &f), PID_REUSED);
+	assert_int_equal(pid_decide(&p, false, 42, &f), PID_RUNNING);
 	/* Dead is dead, whoever it was. */
 	f = recorded("stat-real-zombie");
-	assert_int_equal(pid_outcome(&p, true, 42, &f), PID_NOT_RUNNING);
+	assert_int_equal(pid_decide(&p, true, 42, &f), PID_NOT_RUNNING);
 }
 
 int main(void)
