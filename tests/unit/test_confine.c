@@ -1,5 +1,5 @@
 /*
- * confine.c: the seccomp filter and the watchdog, each in a forked child
+ * lib/confine.c: the seccomp filter and the watchdog, each in a forked child
  * (a filter cannot be taken off, and the watchdog ends its process). The
  * child reports what it saw as a byte per finding over its exit status;
  * the parent asserts.

@@ -1,5 +1,5 @@
 /*
- * file.c: file_spec_parse as check_parse() reaches it (file:PATH,
+ * kinds/file.c: file_parse as check_parse() reaches it (file:PATH,
  * file:PATH,maxage=DURATION, paths that hold commas, the exact usage line of
  * every error), and file_run on real files in a mkdtemp directory, their
  * mtimes set with utimensat.
@@ -116,7 +116,7 @@ static void want_why_at(const char *row, const struct check *c, enum verdict v, 
 	want_why(row, c, v, why);
 }
 
-static void file_spec_parse_path_and_maxage(void **state)
+static void file_parse_path_and_maxage(void **state)
 {
 	static const struct {
 		const char *spec;
@@ -166,7 +166,7 @@ static void file_spec_parse_path_and_maxage(void **state)
 	}
 }
 
-static void file_spec_parse_errors_give_exact_usage_line(void **state)
+static void file_parse_errors_give_exact_usage_line(void **state)
 {
 	static const char *const rows[][2] = {
 		{ "file:", "healthy: file:: empty path" },
@@ -199,7 +199,7 @@ static void file_spec_parse_errors_give_exact_usage_line(void **state)
 }
 
 /* stat() takes PATH_MAX with its NUL: a path of PATH_MAX - 1 bytes is parsed, PATH_MAX is not. */
-static void file_spec_parse_path_max_minus_1_fits(void **state)
+static void file_parse_path_max_minus_1_fits(void **state)
 {
 	static char spec[PATH_MAX + 64];
 	static const char prefix[] = "healthy: file:/aaa";
@@ -449,9 +449,9 @@ int main(void)
 {
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(file_run_maxage_just_over_does_not_read_equal),
-		cmocka_unit_test(file_spec_parse_path_and_maxage),
-		cmocka_unit_test(file_spec_parse_errors_give_exact_usage_line),
-		cmocka_unit_test(file_spec_parse_path_max_minus_1_fits),
+		cmocka_unit_test(file_parse_path_and_maxage),
+		cmocka_unit_test(file_parse_errors_give_exact_usage_line),
+		cmocka_unit_test(file_parse_path_max_minus_1_fits),
 		cmocka_unit_test(file_run_exists_or_not),
 		cmocka_unit_test(file_run_unreachable_path_is_an_error),
 		cmocka_unit_test(file_run_no_search_permission_is_an_error),

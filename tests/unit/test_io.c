@@ -1,5 +1,5 @@
 /*
- * io.c: io_read_fd, io_read_at and io_lines on pipes and fixtures. The
+ * lib/io.c: io_read_fd, io_read_at and io_lines on pipes and fixtures. The
  * lines-* fixtures are written by hand around io_lines' 4 KiB buffer.
  */
 #include "fixture.h"

@@ -1,6 +1,7 @@
 /*
- * pid.c: pidfile_parse, and pid_run on this process, its zombie child, its
- * thread and the pidfile-* fixtures.
+ * kinds/pid.c: pidfile_parse, pid_parse as check_parse() reaches it,
+ * pid_decide() fed recorded stat lines, and pid: and pidfile: checks run on
+ * this process, its zombie child, its thread and the pidfile-* fixtures.
  */
 #include "fixture.h"
 

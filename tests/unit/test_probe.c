@@ -1,5 +1,5 @@
 /*
- * probe.c's parser: probe_spec_parse as check_parse() reaches it for
+ * kinds/probe.c's parser: probe_parse as check_parse() reaches it for
  * connect:, http:// and https://.
  */
 #include "fixture.h"
@@ -79,7 +79,7 @@ static void probe_bad_rows(const char *const (*rows)[2], size_t n)
 	}
 }
 
-static void probe_spec_parse_connect_host_port(void **state)
+static void probe_parse_connect_host_port(void **state)
 {
 	static const struct probe_row rows[] = {
 		{ "connect:127.0.0.1:5432", &kind_connect, "127.0.0.1", 5432, NULL, NULL },
@@ -103,7 +103,7 @@ static void probe_spec_parse_connect_host_port(void **state)
 	probe_good_rows(rows, ROWS(rows));
 }
 
-static void probe_spec_parse_connect_errors_give_exact_usage_line(void **state)
+static void probe_parse_connect_errors_give_exact_usage_line(void **state)
 {
 	static const char *const rows[][2] = {
 		{ "connect:db", "healthy: connect:db: needs HOST:PORT" },
@@ -138,7 +138,7 @@ static void probe_spec_parse_connect_errors_give_exact_usage_line(void **state)
 	probe_bad_rows(rows, ROWS(rows));
 }
 
-static void probe_spec_parse_connect_host_255_bytes_fit_256_do_not(void **state)
+static void probe_parse_connect_host_255_bytes_fit_256_do_not(void **state)
 {
 	static char spec[HOST_SIZE + 64], want[LINE_SIZE];
 	struct check c;
@@ -172,7 +172,7 @@ static void probe_spec_parse_connect_host_255_bytes_fit_256_do_not(void **state)
 	assert_memory_equal(err.buf, want, err.len);
 }
 
-static void probe_spec_parse_http_url(void **state)
+static void probe_parse_http_url(void **state)
 {
 	static const struct probe_row rows[] = {
 		{ "http://example.com", &kind_http, "example.com", 80, "example.com", "" },
@@ -206,7 +206,7 @@ static void probe_spec_parse_http_url(void **state)
 	probe_good_rows(rows, ROWS(rows));
 }
 
-static void probe_spec_parse_http_errors_give_exact_usage_line(void **state)
+static void probe_parse_http_errors_give_exact_usage_line(void **state)
 {
 	static const char *const rows[][2] = {
 		{ "http:", "healthy: http:: write http://HOST[:PORT][/PATH]" },
@@ -255,7 +255,7 @@ static char *long_path_spec(size_t n)
 	return spec;
 }
 
-static void probe_spec_parse_http_path_2048_bytes_fit_2049_do_not(void **state)
+static void probe_parse_http_path_2048_bytes_fit_2049_do_not(void **state)
 {
 	static const char prefix[] = "healthy: http://h/aaaa";
 	char *spec;
@@ -291,7 +291,7 @@ static void probe_spec_parse_http_path_2048_bytes_fit_2049_do_not(void **state)
  * file: with a PATH_MAX path ("path too long"). Expected: the line ends in
  * ": path too long" (the spec cut short instead); actual: the reason is lost.
  */
-static void probe_spec_parse_http_path_too_long_says_why(void **state)
+static void probe_parse_http_path_too_long_says_why(void **state)
 {
 	static const char why[] = ": path too long";
 	const char *spec = long_path_spec(HTTP_PATH_MAX_LEN + 1);
@@ -306,7 +306,7 @@ static void probe_spec_parse_http_path_too_long_says_why(void **state)
 }
 
 /*
- * Was a bug (probe.c, probe_spec_parse): the path is refused when it holds a
+ * Was a bug (probe.c, probe_parse): the path is refused when it holds a
  * space or a control byte (they "would end the request line, or start
  * another"), but the host is not, and the authority goes into the Host
  * header as typed. A name under .localhost needs no resolver (is_localhost),
@@ -317,7 +317,7 @@ static void probe_spec_parse_http_path_too_long_says_why(void **state)
  * rule.) A space ("http://a b.localhost/") sends a Host header RFC 9112 3.2
  * says to answer with 400. Expected: -1 with a usage error; actual: 0.
  */
-static void probe_spec_parse_http_host_with_space_or_control_byte_is_refused(void **state)
+static void probe_parse_http_host_with_space_or_control_byte_is_refused(void **state)
 {
 	static const char *const rows[] = {
 		"http://x\r\ny.localhost:8080/",
@@ -340,14 +340,14 @@ static void probe_spec_parse_http_host_with_space_or_control_byte_is_refused(voi
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
-		cmocka_unit_test(probe_spec_parse_http_path_too_long_says_why),
-		cmocka_unit_test(probe_spec_parse_http_host_with_space_or_control_byte_is_refused),
-		cmocka_unit_test(probe_spec_parse_connect_host_port),
-		cmocka_unit_test(probe_spec_parse_connect_errors_give_exact_usage_line),
-		cmocka_unit_test(probe_spec_parse_connect_host_255_bytes_fit_256_do_not),
-		cmocka_unit_test(probe_spec_parse_http_url),
-		cmocka_unit_test(probe_spec_parse_http_errors_give_exact_usage_line),
-		cmocka_unit_test(probe_spec_parse_http_path_2048_bytes_fit_2049_do_not),
+		cmocka_unit_test(probe_parse_http_path_too_long_says_why),
+		cmocka_unit_test(probe_parse_http_host_with_space_or_control_byte_is_refused),
+		cmocka_unit_test(probe_parse_connect_host_port),
+		cmocka_unit_test(probe_parse_connect_errors_give_exact_usage_line),
+		cmocka_unit_test(probe_parse_connect_host_255_bytes_fit_256_do_not),
+		cmocka_unit_test(probe_parse_http_url),
+		cmocka_unit_test(probe_parse_http_errors_give_exact_usage_line),
+		cmocka_unit_test(probe_parse_http_path_2048_bytes_fit_2049_do_not),
 	};
 
 	return cmocka_run_group_tests_name("probe", tests, NULL, NULL);

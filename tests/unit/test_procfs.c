@@ -1,5 +1,5 @@
 /*
- * procfs.c: mountinfo_line_parse and hidepid_level. The mountinfo-*
+ * lib/procfs.c: mountinfo_line_parse and hidepid_level. The mountinfo-*
  * fixtures are lines of /proc/self/mountinfo: mountinfo-real-self from a
  * Debian 12 VM (less one line of its test sandbox), most others from a private mount namespace
  * (unshare -m; mount -t proc -o OPTIONS proc /proc, --make-shared,

@@ -61,7 +61,7 @@ static void good_rows(const struct good_row *rows, size_t n)
 	}
 }
 
-static void sock_spec_parse_tcp_and_udp_port_address_localhost(void **state)
+static void sock_parse_tcp_and_udp_port_address_localhost(void **state)
 {
 	static const struct good_row rows[] = {
 		{ "tcp:80", &kind_tcp, 0, NULL, 80, false, false },
@@ -89,7 +89,7 @@ static void sock_spec_parse_tcp_and_udp_port_address_localhost(void **state)
 	good_rows(rows, ROWS(rows));
 }
 
-static void sock_spec_parse_unix_path_and_abstract_name(void **state)
+static void sock_parse_unix_path_and_abstract_name(void **state)
 {
 	static const struct good_row rows[] = {
 		{ "unix:/run/app.sock", &kind_unix, 0, NULL, 0, false, false },
@@ -116,7 +116,7 @@ static void long_unix_spec(char *buf, size_t size, bool abstract, size_t n)
 	buf[6 + i] = '\0';
 }
 
-static void sock_spec_parse_unix_107_bytes_fit_108_do_not(void **state)
+static void sock_parse_unix_107_bytes_fit_108_do_not(void **state)
 {
 	static const char why[] = ": longer than an abstract socket name can be (107 bytes)";
 	static char spec[256];
@@ -150,7 +150,7 @@ static void sock_spec_parse_unix_107_bytes_fit_108_do_not(void **state)
 	assert_int_equal(check_parse(spec, &c, &err), 0);
 }
 
-static void sock_spec_parse_errors_give_exact_usage_line(void **state)
+static void sock_parse_errors_give_exact_usage_line(void **state)
 {
 	static const struct {
 		const char *spec;
@@ -343,10 +343,10 @@ static void sock_accepts_bound_devices_and_what_procnet_hides(void **state)
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
-		cmocka_unit_test(sock_spec_parse_tcp_and_udp_port_address_localhost),
-		cmocka_unit_test(sock_spec_parse_unix_path_and_abstract_name),
-		cmocka_unit_test(sock_spec_parse_unix_107_bytes_fit_108_do_not),
-		cmocka_unit_test(sock_spec_parse_errors_give_exact_usage_line),
+		cmocka_unit_test(sock_parse_tcp_and_udp_port_address_localhost),
+		cmocka_unit_test(sock_parse_unix_path_and_abstract_name),
+		cmocka_unit_test(sock_parse_unix_107_bytes_fit_108_do_not),
+		cmocka_unit_test(sock_parse_errors_give_exact_usage_line),
 		cmocka_unit_test(sock_accepts_recorded_listeners),
 		cmocka_unit_test(sock_accepts_bound_devices_and_what_procnet_hides),
 	};

@@ -1,5 +1,5 @@
 /*
- * sockdiag.c's pure parts: diag_inet_parse, diag_unix_parse, nl_batch_parse,
+ * lib/sockdiag.c's pure parts: diag_inet_parse, diag_unix_parse, nl_batch_parse,
  * procnet_inet_parse.
  *
  * Real bytes, recorded on Linux 6.18 in a network namespace of their own
