@@ -1,7 +1,8 @@
 /*
  * lib/line.c: line_escaped, line_uint, line_int, line_errno, line_duration,
- * line_ip, line_addr, truncation at LINE_SIZE, and line_write through a pipe. Runs under ASan: an overflow
- * of the fixed buffer is a crash, not a silent pass.
+ * line_ip, line_addr, truncation at LINE_SIZE, and line_write through a
+ * pipe. Runs under ASan: an overflow of the fixed buffer is a crash, not a
+ * silent pass.
  */
 #include "fixture.h"
 
