@@ -40,7 +40,7 @@ struct check {
 	const char *odd_known;
 	enum verdict verdict;
 	struct line why;        /* the reason (fail, error) or the evidence (pass) */
-	bool track;             /* --watch: a kind that can remembers the process it saw, so PID reuse never fools it */
+	bool track;             /* --watch: remember the process seen (where the kind can), so PID reuse never fools it */
 };
 
 /* What a run gives each kind: the one deadline, -t as given (for the words), and -v. */
@@ -62,7 +62,7 @@ struct kind {
 	const char *name;       /* as written before the argument: "proc:", "http://"; the part before ':' finds it */
 	const char *usage;      /* its lines of --help; NULL: not listed (a kind that only says why it is not there) */
 	const char *doing;      /* the watchdog's words while it runs: " reading /proc" */
-	/* Parses the argument after the ':' into c (kind, spec, arg set). Pure. Returns 0, or -1 with the usage error. */
+	/* Parses the argument after the ':' into c (kind, spec, arg set), its state from the kind's pool; no I/O. Returns 0, or -1 with the usage error. */
 	int (*parse)(struct check *c, const char *body, struct line *err);
 	/* The I/O parsing needs, before confinement (user= lookup). Returns 0, or the exit code with the line. May be NULL. */
 	int (*prepare)(struct check *c, struct line *err);
@@ -72,6 +72,12 @@ struct kind {
 	size_t (*pids)(const struct check *c, struct watched_pid *out, size_t max);
 	/* --watch: the death of one of its pids is this check's alone to judge: it runs alone, the others wait. */
 	bool pids_alone;
+	/*
+	 * Its run takes one check at a time, after the kinds that take all
+	 * theirs in one pass, in the order the checks were given (pid:,
+	 * pidfile:, file:: each reads one file, and a hung one is named).
+	 */
+	bool each;
 };
 
 /*

@@ -30,7 +30,7 @@ static const struct kind *kind_find(const char *word, size_t len)
 
 int check_parse(const char *spec, struct check *c, struct line *err)
 {
-	const char *colon = strchr(spec, ':');
+	const char *colon = strchr(spec, ':'), *sep = "";
 	size_t i, word_len;
 
 	memset(c, 0, sizeof(*c));
@@ -62,8 +62,9 @@ int check_parse(const char *spec, struct check *c, struct line *err)
 	for (i = 0; i < nkinds; i++) {
 		if (!kinds[i]->usage)
 			continue;
-		line_str(err, i ? ", " : "");
+		line_str(err, sep);
 		line_str(err, kinds[i]->name);
+		sep = ", ";
 	}
 	line_str(err, ")");
 	return -1;

@@ -11,47 +11,12 @@
 #include "run.h"
 #include "lib/confine.h"
 #include "exitcode.h"
-#include "kind.h"
 #include "lib/io.h"
 #include "watch.h"
 
 #ifndef VERSION
 #define VERSION "unknown"
 #endif
-
-static const char usage[] =
-	"usage: healthy [OPTIONS] CHECK...\n"
-	"       healthy {--wait[=DURATION] | --watch} [OPTIONS] CHECK... [-- COMMAND [ARG...]]\n"
-	"       healthy --pause | --install DIR\n"
-	"Exit 0 when every check passes, 1 when one fails, 2 on a usage error, 3 when it cannot check.\n"
-	"\n"
-	"checks:\n";
-
-/* After the checks' lines, which kind.c's table gives. */
-static const char usage_options[] =
-	"\n"
-	"options:\n"
-	"  -v, --verbose    print every check with its evidence\n"
-	"  -q, --quiet      print nothing\n"
-	"  -t, --timeout DURATION\n"
-	"                   give up after DURATION (500ms, 5s, 2m; default 800ms)\n"
-	"  --wait[=DURATION]\n"
-	"                   run the checks until all pass (default 60s; 0: for ever),\n"
-	"                   then exec COMMAND, or exit 0\n"
-	"  --watch          then block while all pass; exit 1 when one fails,\n"
-	"                   stopping COMMAND, which runs as a child\n"
-	"  -i, --interval DURATION\n"
-	"                   the most time between two runs of the checks (default 1s)\n"
-	"  --retries N      with --watch, end only once a check failed N runs in a row\n"
-	"                   (1-1000, default 1; the first retry 100ms after a failure)\n"
-	"  -g, --grace DURATION\n"
-	"                   how long COMMAND has after SIGTERM before SIGKILL (default 10s)\n"
-	"  --pause          hold shared namespaces as a pause container does: reap,\n"
-	"                   exit 0 on SIGTERM (no CHECK)\n"
-	"  --install DIR    copy this binary to DIR/healthy, mode 0755, and exit\n"
-	"                   (an init container's way into a stock image; no CHECK)\n"
-	"  -h, --help       print this help\n"
-	"  -V, --version    print the version\n";
 
 int main(int argc, char **argv)
 {
@@ -74,13 +39,9 @@ int main(int argc, char **argv)
 	switch (opts_parse(argc, argv, &opts, &err)) {
 	case OPTS_HELP: {
 		static char help[4096];
-		size_t n = sizeof(usage) - 1;
+		size_t n = opts_help(help, sizeof(help));
 
-		/* One write, as before the table: a reader of a pipe sees all of it or nothing. */
-		memcpy(help, usage, n);
-		n += kind_usage(help + n, sizeof(help) - n - (sizeof(usage_options) - 1));
-		memcpy(help + n, usage_options, sizeof(usage_options) - 1);
-		n += sizeof(usage_options) - 1;
+		/* One write: a reader of a pipe sees all of it or nothing. */
 		return io_write_all(STDOUT_FILENO, help, n) ? EXIT_CANNOT_CHECK : EXIT_HEALTHY;
 	}
 	case OPTS_VERSION:

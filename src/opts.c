@@ -8,6 +8,52 @@
 #include "exitcode.h"
 #include "kind.h"
 
+static const char usage[] =
+	"usage: healthy [OPTIONS] CHECK...\n"
+	"       healthy {--wait[=DURATION] | --watch} [OPTIONS] CHECK... [-- COMMAND [ARG...]]\n"
+	"       healthy --pause | --install DIR\n"
+	"Exit 0 when every check passes, 1 when one fails, 2 on a usage error, 3 when it cannot check.\n"
+	"\n"
+	"checks:\n";
+
+/* After the checks' lines, which kind.c's table gives. */
+static const char usage_options[] =
+	"\n"
+	"options:\n"
+	"  -v, --verbose    print every check with its evidence\n"
+	"  -q, --quiet      print nothing\n"
+	"  -t, --timeout DURATION\n"
+	"                   give up after DURATION (500ms, 5s, 2m; default 800ms)\n"
+	"  --wait[=DURATION]\n"
+	"                   run the checks until all pass (default 60s; 0: for ever),\n"
+	"                   then exec COMMAND, or exit 0\n"
+	"  --watch          then block while all pass; exit 1 when one fails,\n"
+	"                   stopping COMMAND, which runs as a child\n"
+	"  -i, --interval DURATION\n"
+	"                   the most time between two runs of the checks (default 1s)\n"
+	"  --retries N      with --watch, end only once a check failed N runs in a row\n"
+	"                   (1-1000, default 1; the first retry 100ms after a failure)\n"
+	"  -g, --grace DURATION\n"
+	"                   how long COMMAND has after SIGTERM before SIGKILL (default 10s)\n"
+	"  --pause          hold shared namespaces as a pause container does: reap,\n"
+	"                   exit 0 on SIGTERM (no CHECK)\n"
+	"  --install DIR    copy this binary to DIR/healthy, mode 0755, and exit\n"
+	"                   (an init container's way into a stock image; no CHECK)\n"
+	"  -h, --help       print this help\n"
+	"  -V, --version    print the version\n";
+
+size_t opts_help(char *buf, size_t size)
+{
+	size_t n = sizeof(usage) - 1, tail = sizeof(usage_options) - 1;
+
+	if (size < n + tail)
+		return 0;
+	memcpy(buf, usage, n);
+	n += kind_usage(buf + n, size - n - tail);
+	memcpy(buf + n, usage_options, tail);
+	return n + tail;
+}
+
 static void usage_line(struct line *err, const char *what, size_t what_len, const char *why)
 {
 	line_reset(err);

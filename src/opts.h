@@ -51,6 +51,9 @@ enum opts_result {
 	OPTS_USAGE,     /* err holds the one line to print */
 };
 
+/* --help's text into buf: the usage, every kind's lines from kind.c's table, the options. Returns its length. */
+size_t opts_help(char *buf, size_t size);
+
 enum opts_result opts_parse(int argc, char **argv, struct options *o, struct line *err);
 
 /*

@@ -32,8 +32,8 @@ void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_m
 
 		for (j = 0; j < k && kinds[j]->run != run; j++)
 			;
-		if (!run || j < k)
-			continue;       /* none, or run already with an earlier kind */
+		if (!run || kinds[k]->each || j < k)
+			continue;       /* none, one check at a time, or run already with an earlier kind */
 		for (nb = 0, i = 0; i < n; i++) {
 			if (checks[i].kind->run == run)
 				batch[nb++] = &checks[i];
@@ -43,6 +43,14 @@ void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_m
 		/* Named by the watchdog's line should the kernel hold this part up; a kind may say more. */
 		confine_doing(batch[0]->spec, batch[0]->kind->doing);
 		run(batch, nb, &ro);
+	}
+	/* Then the kinds that take one check at a time, in the order given. */
+	for (i = 0; i < n; i++) {
+		if (!checks[i].kind->each)
+			continue;
+		batch[0] = &checks[i];
+		confine_doing(checks[i].spec, checks[i].kind->doing);
+		checks[i].kind->run(batch, 1, &ro);
 	}
 }
 

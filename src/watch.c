@@ -300,10 +300,11 @@ static int pidfds_open(const struct options *o, int *fds, size_t *owner, bool *u
 }
 
 /*
- * The process of a pid: or pidfile: check died (its pidfd woke the watch):
- * that check alone is run again, and when it fails, as it all but must, the
- * watch ends on it without walking /proc for the other checks first (with
- * --retries, they run with its retry). Notes in ran which checks ran.
+ * The process of a check whose kind judges its deaths alone (pids_alone:
+ * pid:, pidfile:) died, and its pidfd woke the watch: that check alone is
+ * run again, and when it fails, as it all but must, the watch ends on it
+ * without walking /proc for the other checks first (with --retries, they
+ * run with its retry). Notes in ran which checks ran.
  */
 static bool pid_died(struct options *o, const struct pollfd *pfd, const size_t *owner, int nfds, bool *ran)
 {

@@ -129,4 +129,5 @@ const struct kind kind_file = {
 	.doing = " reading the file's status",
 	.parse = file_parse,
 	.run = file_run,
+	.each = true,
 };

@@ -209,7 +209,7 @@ static int name_check(struct check *c, pid_t pid, int dfd, pid_t via, const stru
 
 enum pid_outcome pid_decide(const struct pid_check *p, bool track, pid_t pid, const struct pid_facts *f)
 {
-	if (f->tgid && f->tgid != pid)
+	if (f->tgid >= 0 && f->tgid != pid)
 		return PID_THREAD;
 	if (f->lineage != LINEAGE_NONE)
 		return f->lineage == LINEAGE_SELF ? PID_SELF : PID_ANCESTOR;
@@ -326,10 +326,10 @@ static void process_check(struct check *c, pid_t pid)
 
 	if (dfd < 0)
 		return;
-	f = (struct pid_facts){ .tgid = st.have_tgid ? st.tgid : 0, .state = st.state, .start = ps.starttime };
-	f.lineage = !f.tgid || f.tgid == pid ? lineage_of(&lineage, pid) : LINEAGE_NONE;
+	f = (struct pid_facts){ .tgid = st.have_tgid ? st.tgid : -1, .state = st.state, .start = ps.starttime };
+	f.lineage = f.tgid < 0 || f.tgid == pid ? lineage_of(&lineage, pid) : LINEAGE_NONE;
 	/* Its threads' state and its whole name matter only for a process that is not healthy's own. */
-	if ((!f.tgid || f.tgid == pid) && f.lineage == LINEAGE_NONE) {
+	if ((f.tgid < 0 || f.tgid == pid) && f.lineage == LINEAGE_NONE) {
 		int r = 0;
 
 		f.state = proc_group_state(dfd, pid, st.state, st.threads, &via);
@@ -500,6 +500,7 @@ const struct kind kind_pid = {
 	.run = pid_run,
 	.pids = pid_pids,
 	.pids_alone = true,
+	.each = true,
 };
 
 const struct kind kind_pidfile = {
@@ -511,4 +512,5 @@ const struct kind kind_pidfile = {
 	.run = pid_run,
 	.pids = pid_pids,
 	.pids_alone = true,
+	.each = true,
 };

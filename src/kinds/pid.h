@@ -40,9 +40,9 @@ struct pid_check {
 	unsigned long long seen_start;
 };
 
-/* What process_check() read of the process at a pid: or pidfile: check's PID. */
+/* What process_read() and process_check() found of the process at a pid: or pidfile: check's PID. */
 struct pid_facts {
-	pid_t tgid;             /* its thread group; 0 when status does not say */
+	pid_t tgid;             /* its thread group; -1 when status does not say */
 	enum lineage_kind lineage;
 	bool other_name;        /* name= given, and it goes by another */
 	char state;             /* its group's state (proc_group_state()) */

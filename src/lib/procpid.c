@@ -206,10 +206,6 @@ const char *full_name_pick(const char *comm, size_t comm_len, const struct argv_
 	return NULL;
 }
 
-/*
- * Reads cmdline under dirfd, feeding it to a (as far as argv[1] goes) or
- * else to m (until its answer is known). Returns 0, or -1 with errno.
- */
 int proc_cmdline_read(int dirfd, struct argv_names *a, struct args_match *m)
 {
 	static char buf[CMDLINE_SIZE];
@@ -232,11 +228,6 @@ int proc_cmdline_read(int dirfd, struct argv_names *a, struct args_match *m)
 	return n < 0 ? -1 : 0;
 }
 
-/*
- * /proc/PID itself, or with via (not 0), its thread via: a zombie leader has
- * no memory left to show, and a thread that lives on shows the process's.
- * Returns the fd (dirfd, or one to close), or -1 with errno.
- */
 int proc_via_dir(int dirfd, pid_t via)
 {
 	char path[24];

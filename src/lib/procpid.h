@@ -26,7 +26,7 @@
 #define STAT_SIZE 2048
 /* status runs ~1.5 KiB; only its first lines matter, a truncated tail is fine. */
 #define STATUS_SIZE 4096
-/* cmdline is read in chunks of this size, as far as argv[1] goes. */
+/* cmdline is read in chunks of this size, as far as argv[2] goes (or args= needs). */
 #define CMDLINE_SIZE 4096
 /* Ancestors deeper than this are not looked for: no real process tree is this deep above a probe. */
 #define MAX_ANCESTORS 64

@@ -20,7 +20,7 @@
 enum {
 	TARGET_STAT = 1, TARGET_STATUS, TARGET_CMDLINE, TARGET_PIDFILE, TARGET_MOUNTINFO, TARGET_PASSWD,
 	TARGET_PROCNET_INET, TARGET_DIAG_INET, TARGET_DIAG_UNIX, TARGET_NL_BATCH,
-	TARGET_CHECK, TARGET_ARGS, TARGET_DURATION, TARGET_HTTP_STATUS, TARGET_GLOB, TARGET_ESCAPE,
+	TARGET_CHECK, TARGET_OPTS, TARGET_DURATION, TARGET_HTTP_STATUS, TARGET_GLOB, TARGET_ESCAPE,
 	TARGET_ARGS_MATCH,
 };
 
@@ -136,7 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		free(s);
 		break;
 	}
-	case TARGET_ARGS: {
+	case TARGET_OPTS: {
 		/* The input's NUL-separated pieces are argv[1..]: every option and check as main() sees them. */
 		static struct options o;
 		char *s = cstr(d, n), *argv[MAX_CHECKS * 2 + 2];

@@ -439,9 +439,28 @@ static void opts_prepare_unknown_option_after_a_path_is_usage_error_unless_the_f
 	rmdir(dir);
 }
 
+/* --help: the usage, then each listed kind's lines from the table, then the options; cut nowhere. */
+static void opts_help_is_usage_kinds_and_options(void **state)
+{
+	static char help[4096], kinds_text[4096];
+	size_t n = opts_help(help, sizeof(help)), k = kind_usage(kinds_text, sizeof(kinds_text));
+	const char *checks = strstr(help, "checks:\n");
+
+	(void)state;
+	assert_true(n > 0 && n < sizeof(help));
+	assert_memory_equal(help, "usage: healthy [OPTIONS] CHECK...\n", 34);
+	assert_non_null(checks);
+	assert_memory_equal(checks + 8, kinds_text, k);
+	assert_memory_equal(checks + 8 + k, "\noptions:\n", 10);
+	assert_memory_equal(help + n - 33, "  -V, --version    print the version\n" + 4, 33);
+	/* A buffer that cannot hold the usage and the options gets nothing, not a part. */
+	assert_int_equal(opts_help(help, 100), 0);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test(opts_help_is_usage_kinds_and_options),
 		cmocka_unit_test(opts_parse_options_before_checks),
 		cmocka_unit_test(opts_parse_checks_keep_order_and_spec),
 		cmocka_unit_test(opts_parse_help_and_version),

@@ -343,7 +343,7 @@ static struct pid_facts recorded(const char *fixture)
 	size_t len = fixture_load(fixture, buf, sizeof(buf));
 
 	assert_int_equal(stat_parse(buf, len, &st), 0);
-	return (struct pid_facts){ .state = st.state, .start = st.starttime };
+	return (struct pid_facts){ .tgid = -1, .state = st.state, .start = st.starttime };
 }
 
 static void pid_outcome_from_recorded_processes(void **state)
@@ -355,17 +355,18 @@ static void pid_outcome_from_recorded_processes(void **state)
 		bool other_name;
 		enum pid_outcome want;
 	} rows[] = {
-		{ "stat-real-sleep", 0, LINEAGE_NONE, false, PID_RUNNING },
+		{ "stat-real-sleep", -1, LINEAGE_NONE, false, PID_RUNNING },
 		{ "stat-real-sleep", 42, LINEAGE_NONE, false, PID_RUNNING },
-		{ "stat-real-kworker-long", 0, LINEAGE_NONE, false, PID_RUNNING },
-		{ "stat-real-zombie", 0, LINEAGE_NONE, false, PID_NOT_RUNNING },
-		{ "stat-real-zombie-leader", 0, LINEAGE_NONE, false, PID_NOT_RUNNING },
+		{ "stat-real-kworker-long", -1, LINEAGE_NONE, false, PID_RUNNING },
+		{ "stat-real-zombie", -1, LINEAGE_NONE, false, PID_NOT_RUNNING },
+		{ "stat-real-zombie-leader", -1, LINEAGE_NONE, false, PID_NOT_RUNNING },
 		/* In this order: a thread, healthy's own, another name, then the state. */
 		{ "stat-real-sleep", 7, LINEAGE_SELF, true, PID_THREAD },
-		{ "stat-real-zombie", 0, LINEAGE_SELF, true, PID_SELF },
-		{ "stat-real-sleep", 0, LINEAGE_ANCESTOR, false, PID_ANCESTOR },
-		{ "stat-real-zombie", 0, LINEAGE_NONE, true, PID_OTHER_NAME },
-		{ "stat-real-sleep", 0, LINEAGE_NONE, true, PID_OTHER_NAME },
+		{ "stat-real-sleep", 0, LINEAGE_NONE, false, PID_THREAD },
+		{ "stat-real-zombie", -1, LINEAGE_SELF, true, PID_SELF },
+		{ "stat-real-sleep", 42, LINEAGE_ANCESTOR, false, PID_ANCESTOR },
+		{ "stat-real-zombie", -1, LINEAGE_NONE, true, PID_OTHER_NAME },
+		{ "stat-real-sleep", -1, LINEAGE_NONE, true, PID_OTHER_NAME },
 	};
 	struct pid_check p;
 	size_t i;
