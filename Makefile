@@ -20,8 +20,10 @@ DEFS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Isrc
 # -z noseparate-code: the default pads a static binary with a page per segment; common-page-size=64
 # lets the data segment follow the text in the file instead of starting on a new page. -z norelro:
 # relro would page-align the data segment (3 KB of padding) to protect a GOT a static binary barely has.
-REL_CFLAGS = $(WFLAGS) $(DEFS) -Os -ffile-prefix-map=$(CURDIR)=. -fstack-protector-strong -ffunction-sections -fdata-sections \
-	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-ident -fno-stack-clash-protection
+# -flto: the source is many small files (lib/, kinds/), and a kind's run is called through the table; the link
+# inlines across them what one file would have (arm64: 2.8 KB smaller, x86-64 0.5 KB).
+REL_CFLAGS = $(WFLAGS) $(DEFS) -Os -flto -ffile-prefix-map=$(CURDIR)=. -fstack-protector-strong -ffunction-sections \
+	-fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-ident -fno-stack-clash-protection
 REL_LDFLAGS = -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,common-page-size=64 \
 	-Wl,--hash-style=gnu -Wl,-z,noexecstack
