@@ -22,7 +22,7 @@ DEFS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Isrc
 # relro would page-align the data segment (3 KB of padding) to protect a GOT a static binary barely has.
 # -flto: the source is many small files (lib/, kinds/), and a kind's run is called through the table; the link
 # inlines across them what one file would have (arm64: 2.8 KB smaller, x86-64 0.5 KB).
-REL_CFLAGS = $(WFLAGS) $(DEFS) -Os -flto -ffile-prefix-map=$(CURDIR)=. -fstack-protector-strong -ffunction-sections \
+REL_CFLAGS = $(WFLAGS) $(DEFS) -Os -flto -flto-partition=one -ffile-prefix-map=$(CURDIR)=. -fstack-protector-strong -ffunction-sections \
 	-fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-ident -fno-stack-clash-protection
 REL_LDFLAGS = -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,common-page-size=64 \

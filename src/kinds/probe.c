@@ -16,6 +16,7 @@
 
 #include "lib/scan.h"
 #include "lib/clock.h"
+#include "lib/resolve.h"
 
 #ifndef VERSION
 #define VERSION "unknown"
@@ -36,17 +37,6 @@ enum phase {
 	P_DONE,
 };
 
-/* What the resolver child writes to its pipe: one write, under PIPE_BUF, so it arrives whole or not at all. */
-struct resolver_answer {
-	int32_t status;         /* getaddrinfo()'s return */
-	int32_t sys_errno;      /* errno, for EAI_SYSTEM */
-	int32_t count;
-	struct {
-		int32_t family;
-		unsigned char a[16];
-	} addr[PROBE_MAX_ADDRS];
-};
-
 struct target {
 	int family;
 	unsigned char a[16];
@@ -57,10 +47,7 @@ struct target {
 struct probe {
 	struct check *c;
 	enum phase phase;
-	pid_t resolver;
-	int rfd;
-	struct resolver_answer res;
-	size_t res_got;
+	struct resolve *lookup;  /* a host name's, while it resolves */
 	int ntargets;
 	struct target t[PROBE_MAX_ADDRS];
 	int winner;             /* http: the target whose connection carries the request */
@@ -372,11 +359,16 @@ static void connected(struct probe *r, int i)
 	send_request(r);
 }
 
-static void resolve_start(struct probe *r)
+/* A host name's lookup, one for each probe that has one: out of struct probe, so that probes to an address never touch it. */
+static struct resolve lookups[MAX_CHECKS];
+/* resolv.conf, read once a run, by the first probe that needs it. */
+static struct dns_conf conf;
+static bool conf_read;
+
+static void resolve_begin(struct probe *r, size_t i, uint64_t now)
 {
 	const char *host = probe_of(r->c)->host;
 	unsigned char a[16];
-	int p[2];
 
 	if (inet_pton(AF_INET, host, a) == 1) {
 		target_add(r, AF_INET, a);
@@ -388,85 +380,51 @@ static void resolve_start(struct probe *r)
 		target_add(r, AF_INET6, lo6);
 		target_add(r, AF_INET, lo4);
 	} else {
-		/*
-		 * getaddrinfo() blocks for as long as resolv.conf lets it: in a
-		 * child, its answer is one more fd in the poll loop, and the
-		 * deadline stops it like any other probe.
-		 */
-		if (pipe2(p, O_CLOEXEC)) {
-			fail_errno(r, "pipe", errno);
-			return;
-		}
-		r->resolver = fork();
-		if (r->resolver < 0) {
-			close(p[0]);
-			close(p[1]);
-			fail_errno(r, "fork", errno);
-			return;
-		}
-		if (r->resolver == 0) {
-			struct addrinfo hints, *ai = NULL, *it;
-			struct resolver_answer res;
-
-			/* Not --wait's handlers (one "interrupted" line is enough), and gone with healthy. */
-			signal(SIGINT, SIG_DFL);
-			signal(SIGTERM, SIG_DFL);
-			prctl(PR_SET_PDEATHSIG, SIGKILL);
-			memset(&hints, 0, sizeof(hints));
-			memset(&res, 0, sizeof(res));
-			hints.ai_socktype = SOCK_STREAM;
-			res.status = getaddrinfo(host, NULL, &hints, &ai);
-			res.sys_errno = errno;
-			for (it = res.status ? NULL : ai; it && res.count < PROBE_MAX_ADDRS; it = it->ai_next) {
-				res.addr[res.count].family = it->ai_family;
-				if (it->ai_family == AF_INET)
-					memcpy(res.addr[res.count++].a, &((struct sockaddr_in *)it->ai_addr)->sin_addr, 4);
-				else if (it->ai_family == AF_INET6)
-					memcpy(res.addr[res.count++].a, &((struct sockaddr_in6 *)it->ai_addr)->sin6_addr, 16);
-			}
-			_exit(write(p[1], &res, sizeof(res)) == (ssize_t)sizeof(res) ? 0 : 1);
-		}
-		close(p[1]);
-		r->rfd = p[0];
+		/* No child, no blocking call: the lookup is more descriptors in the probes' poll loop, under its deadline. */
+		if (!conf_read)
+			resolve_conf_read(&conf);
+		conf_read = true;
+		r->lookup = &lookups[i];
+		resolve_start(r->lookup, &conf, host, now);
 		r->phase = P_RESOLVING;
 	}
 }
 
+/* The lookup has its answer: the addresses to connect to, or why there are none. */
 static void resolve_done(struct probe *r)
 {
-	int i;
+	const struct resolve *l = r->lookup;
+	unsigned i;
 
-	close(r->rfd);
-	r->rfd = -1;
-	waitpid(r->resolver, NULL, 0);
-	r->resolver = 0;
-	if (r->res_got != sizeof(r->res)) {
-		line_str(&r->c->why, "cannot resolve the host: the resolver died");
-		finish(r, VERDICT_ERROR);
-		return;
-	}
-	if (r->res.status == EAI_NONAME
-#ifdef EAI_NODATA
-	    || r->res.status == EAI_NODATA
-#endif
-	    || (r->res.status == 0 && r->res.count == 0)) {
+	r->lookup = NULL;
+	if (l->state == RESOLVE_NONAME) {
 		line_str(&r->c->why, "no such host");
 		finish(r, VERDICT_FAIL);
 		return;
 	}
-	if (r->res.status) {
-		/* The resolver itself failed (no server answered, no memory): healthy cannot tell. */
+	if (l->state == RESOLVE_FAILED) {
+		/* No server answered, or each failed: that says nothing of the service. */
 		line_str(&r->c->why, "cannot resolve the host: ");
-		if (r->res.status == EAI_SYSTEM)
-			line_reason(&r->c->why, r->res.sys_errno);
-		else
-			line_lower(&r->c->why, r->res.status == EAI_AGAIN ? "no answer from the name server"
-					       : gai_strerror(r->res.status));
+		if (l->rcode >= 0) {
+			line_str(&r->c->why, "the name server answered ");
+			if (l->rcode == DNS_SERVFAIL || l->rcode == DNS_REFUSED) {
+				line_str(&r->c->why, l->rcode == DNS_SERVFAIL ? "SERVFAIL" : "REFUSED");
+			} else {
+				line_str(&r->c->why, "rcode ");
+				line_uint(&r->c->why, (unsigned)l->rcode);
+			}
+		} else if (l->rcode == -2) {
+			line_str(&r->c->why, "the name server's answer is malformed");
+		} else if (l->err) {
+			line_reason(&r->c->why, l->err);
+		} else {
+			line_str(&r->c->why, "no answer from the name server");
+		}
 		finish(r, VERDICT_ERROR);
 		return;
 	}
-	for (i = 0; i < r->res.count; i++)
-		target_add(r, r->res.addr[i].family, r->res.addr[i].a);
+	for (i = 0; i < l->naddrs; i++)
+		target_add(r, l->addrs[i].family, l->addrs[i].a);
 	connect_all(r);
 }
 
@@ -649,8 +607,8 @@ static void explain_targets(struct probe *r, uint64_t timeout_ms)
 	}
 }
 
-/* What the poll loop waits on: each run's resolver, or its targets, or the one that answered. */
-static nfds_t poll_set(size_t n, struct pollfd *fds, struct probe **owner, int *target_of)
+/* What the poll loop waits on: each probe's lookup, or its targets, or the one that answered; *due, a lookup's next resend. */
+static nfds_t poll_set(size_t n, struct pollfd *fds, struct probe **owner, int *target_of, uint64_t *due)
 {
 	nfds_t nfds = 0;
 	size_t i;
@@ -660,9 +618,14 @@ static nfds_t poll_set(size_t n, struct pollfd *fds, struct probe **owner, int *
 		int j;
 
 		if (r->phase == P_RESOLVING) {
-			fds[nfds] = (struct pollfd){ r->rfd, POLLIN, 0 };
-			owner[nfds] = r;
-			target_of[nfds++] = -1;
+			uint64_t when = UINT64_MAX;
+			size_t k, m = resolve_fds(r->lookup, fds + nfds, &when);
+
+			for (k = 0; k < m; k++) {
+				owner[nfds] = r;
+				target_of[nfds++] = -1;
+			}
+			*due = when < *due ? when : *due;
 		}
 		for (j = 0; j < r->ntargets && (r->phase == P_CONNECTING || r->phase == P_READING); j++) {
 			if (r->t[j].fd < 0 || r->t[j].err || (r->phase == P_READING && j != r->winner))
@@ -675,17 +638,10 @@ static nfds_t poll_set(size_t n, struct pollfd *fds, struct probe **owner, int *
 	return nfds;
 }
 
-/* One ready descriptor of run r: its resolver's answer (j -1), target j's connect, or the status line. */
+/* One ready descriptor of probe r: target j's connect, or the status line. */
 static void poll_event(struct probe *r, int j)
 {
-	if (r->phase == P_RESOLVING) {
-		ssize_t got = read(r->rfd, (char *)&r->res + r->res_got, sizeof(r->res) - r->res_got);
-
-		if (got > 0)
-			r->res_got += (size_t)got;
-		if (got == 0 || (got < 0 && errno != EINTR) || r->res_got == sizeof(r->res))
-			resolve_done(r);
-	} else if (r->phase == P_CONNECTING && r->t[j].fd >= 0) {
+	if (r->phase == P_CONNECTING && r->t[j].fd >= 0) {
 		int e = 0;
 		socklen_t len = sizeof(e);
 
@@ -713,15 +669,10 @@ static void poll_event(struct probe *r, int j)
 /* The answer of a probe the deadline ended, or that ended without words: what it was waiting for. */
 static void probe_end(struct probe *r, uint64_t timeout_ms)
 {
-	if (r->resolver > 0) {
-		/*
-		 * Out of time while resolving: the name server did not answer
-		 * in time, which says nothing of the service (exit 3). The child
-		 * goes, and is reaped, so no zombie outlives the probe.
-		 */
-		kill(r->resolver, SIGKILL);
-		waitpid(r->resolver, NULL, 0);
-		close(r->rfd);
+	if (r->phase == P_RESOLVING) {
+		/* Out of time while resolving: the name server did not answer in time, which says nothing of the service (exit 3). */
+		resolve_end(r->lookup);
+		r->lookup = NULL;
 		timed_out(&r->c->why, timeout_ms, " resolving the host");
 		finish(r, VERDICT_ERROR);
 		return;
@@ -745,43 +696,60 @@ static void probe_end(struct probe *r, uint64_t timeout_ms)
 
 static void probe_run(struct check **cs, size_t n, const struct run_opts *ro)
 {
-	static struct pollfd fds[MAX_CHECKS * PROBE_MAX_ADDRS];
-	static struct probe *owner[MAX_CHECKS * PROBE_MAX_ADDRS];
-	static int target_of[MAX_CHECKS * PROBE_MAX_ADDRS];
+	static struct pollfd fds[MAX_CHECKS * (PROBE_MAX_ADDRS + RESOLVE_MAX_FDS)];
+	static struct probe *owner[MAX_CHECKS * (PROBE_MAX_ADDRS + RESOLVE_MAX_FDS)];
+	static int target_of[MAX_CHECKS * (PROBE_MAX_ADDRS + RESOLVE_MAX_FDS)];
+	uint64_t now = clock_ms();
 	size_t i;
 
+	conf_read = false;
 	for (i = 0; i < n; i++) {
 		struct probe *r = &probes[i];
 
 		memset(r, 0, sizeof(*r));
 		r->c = cs[i];
-		r->rfd = -1;
-		resolve_start(r);
+		resolve_begin(r, i, now);
 	}
-	/* Every resolver is forked before any socket opens: none of them holds a connection open. */
 	for (i = 0; i < n; i++) {
-		if (probes[i].phase == P_RESOLVING && probes[i].resolver == 0)
-			connect_all(&probes[i]);
+		struct probe *r = &probes[i];
+
+		/* An address to begin with, or one from /etc/hosts: connect now. */
+		if (r->lookup && r->lookup->state != RESOLVE_MORE)
+			resolve_done(r);
+		else if (!r->lookup)
+			connect_all(r);
 	}
 	for (;;) {
-		nfds_t nfds = poll_set(n, fds, owner, target_of);
-		uint64_t now = clock_ms();
+		uint64_t due = ro->deadline_ms;
+		nfds_t nfds = poll_set(n, fds, owner, target_of, &due);
 		int ready;
 
-		if (!nfds)
+		now = clock_ms();
+		if (!nfds && due >= ro->deadline_ms)
 			break;
 		/* Past the deadline, one look without waiting: what is done already counts. */
-		ready = poll(fds, nfds, now >= ro->deadline_ms ? 0 : (int)(ro->deadline_ms - now));
+		ready = poll(fds, nfds, now >= due ? 0 : (int)(due - now));
 		if (ready < 0 && errno != EINTR) {
 			for (i = 0; i < n; i++) {
-				if (probes[i].phase != P_DONE)
+				if (probes[i].phase != P_DONE && !probes[i].lookup)
 					fail_errno(&probes[i], "poll", errno);
 			}
 			break;
 		}
 		for (i = 0; ready > 0 && i < nfds; i++) {
-			if (fds[i].revents && owner[i]->phase != P_DONE)
+			if (fds[i].revents && owner[i]->phase != P_DONE && target_of[i] >= 0)
 				poll_event(owner[i], target_of[i]);
+		}
+		/* The lookups read what came, resend what is due, and those that have their answer connect. */
+		now = clock_ms();
+		for (i = 0; i < n; i++) {
+			struct probe *r = &probes[i];
+
+			if (!r->lookup)
+				continue;
+			resolve_step(r->lookup, now);
+			if (r->lookup->state != RESOLVE_MORE)
+				resolve_done(r);
 		}
 		/* A server that keeps sending keeps poll ready for ever: past the deadline, that one look was the last. */
 		if (now >= ro->deadline_ms)

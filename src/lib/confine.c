@@ -4,9 +4,10 @@
  * A seccomp filter lets through only the system calls the checks make, the
  * way OpenBSD's tools pledge: no exec, no open for writing, no socket but
  * TCP/UDP (probes, the resolver), unix (unix:'s connect) and sock_diag
- * netlink, no ioctl but SIOCGIFNAME, no signal but 0 and
- * SIGKILL. Anything else fails with ENOSYS, which the check that made the
- * call reports as exit 3: an answer, never a silent death.
+ * netlink, no ioctl but SIOCGIFNAME, no signal but 0, no fork: a clone()
+ * only of a thread (the watchdog). Anything else fails with ENOSYS, which
+ * the check that made the call reports as exit 3: an answer, never a
+ * silent death.
  *
  * A watchdog thread bounds the run. The probes and the socket dumps carry
  * their own deadlines, but a read of /proc/PID/cmdline waits for the
@@ -83,11 +84,11 @@ enum {
  */
 static const unsigned short allowed[] = {
 	SYS_read, SYS_close, SYS_getdents64, SYS_fstat, SYS_newfstatat, SYS_lseek,
-	SYS_readlinkat, SYS_fstatfs, SYS_statfs, SYS_statx, SYS_fcntl, SYS_pipe2,
+	SYS_readlinkat, SYS_fstatfs, SYS_statfs, SYS_statx, SYS_fcntl,
 	SYS_write, SYS_writev, SYS_ppoll, SYS_pselect6, SYS_connect, SYS_bind,
 	SYS_sendto, SYS_sendmsg, SYS_sendmmsg, SYS_recvfrom, SYS_recvmsg,
 	SYS_getsockname, SYS_getpeername, SYS_getsockopt, SYS_setsockopt,
-	SYS_shutdown, SYS_clone, SYS_wait4, SYS_waitid, SYS_rt_sigaction,
+	SYS_shutdown, SYS_getrandom, SYS_rt_sigaction,
 	SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_prctl, SYS_gettid, SYS_getpid,
 	SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_getgroups, SYS_capget, SYS_getppid,
 	SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep, SYS_gettimeofday,
@@ -95,7 +96,7 @@ static const unsigned short allowed[] = {
 	SYS_restart_syscall, SYS_sched_yield, SYS_set_robust_list, SYS_rseq,
 	SYS_exit, SYS_exit_group,
 #ifdef __x86_64__
-	SYS_stat, SYS_lstat, SYS_readlink, SYS_poll, SYS_select, SYS_pipe, SYS_fork,
+	SYS_stat, SYS_lstat, SYS_readlink, SYS_poll, SYS_select,
 #endif
 #ifdef __SANITIZE_ADDRESS__
 	/* The sanitizers' runtime: its reports, and LeakSanitizer's stop-the-world at exit. */
@@ -104,6 +105,7 @@ static const unsigned short allowed[] = {
 #endif
 	SYS_sigaltstack, SYS_ptrace, SYS_uname, SYS_sched_getaffinity,
 	SYS_process_vm_readv, SYS_futex, SYS_getrlimit, SYS_prlimit64, SYS_tgkill,
+	SYS_clone, SYS_wait4, SYS_waitid, SYS_pipe2,
 #endif
 };
 
@@ -162,13 +164,21 @@ static size_t filter_build(struct bpf_insn *f)
 	f[i++] = insn(RET_K, RET_DENY, 0, 0);
 	f[i++] = insn(RET_K, RET_ALLOW, 0, 0);
 
-	/* kill(): 0 asks whether a PID exists; SIGKILL ends a resolver out of time. */
-	f[i++] = insn(JEQ_K, SYS_kill, 0, 5);
+	/* kill(): only 0, which asks whether a PID exists. */
+	f[i++] = insn(JEQ_K, SYS_kill, 0, 4);
 	f[i++] = insn(LD_ABS_W, DATA_ARG(1), 0, 0);
-	f[i++] = insn(JEQ_K, 0, 2, 0);
-	f[i++] = insn(JEQ_K, SIGKILL, 1, 0);
+	f[i++] = insn(JEQ_K, 0, 1, 0);
 	f[i++] = insn(RET_K, RET_DENY, 0, 0);
 	f[i++] = insn(RET_K, RET_ALLOW, 0, 0);
+
+#ifndef __SANITIZE_ADDRESS__
+	/* clone(): a thread (the watchdog), never a process: nothing in a check run forks. */
+	f[i++] = insn(JEQ_K, SYS_clone, 0, 4);
+	f[i++] = insn(LD_ABS_W, DATA_ARG(0), 0, 0);
+	f[i++] = insn(JSET_K, CLONE_THREAD, 1, 0);
+	f[i++] = insn(RET_K, RET_DENY, 0, 0);
+	f[i++] = insn(RET_K, RET_ALLOW, 0, 0);
+#endif
 
 	/* The rest: each a jump to the allow at the end, which stays within a jump's 255. */
 	for (k = 0; k < n; k++)
@@ -180,7 +190,7 @@ static size_t filter_build(struct bpf_insn *f)
 
 int confine_syscalls(void)
 {
-	static struct bpf_insn f[sizeof(allowed) / sizeof(allowed[0]) + 48];
+	static struct bpf_insn f[sizeof(allowed) / sizeof(allowed[0]) + 56];
 	struct bpf_prog prog;
 
 	prog.len = (unsigned short)filter_build(f);
