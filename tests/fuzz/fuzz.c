@@ -14,6 +14,7 @@
 #include "kinds/probe.h"
 #include "kinds/proc.h"
 #include "lib/procfs.h"
+#include "lib/dns.h"
 #include "lib/sockdiag.h"
 #include "lib/passwd.h"
 
@@ -21,7 +22,7 @@ enum {
 	TARGET_STAT = 1, TARGET_STATUS, TARGET_CMDLINE, TARGET_PIDFILE, TARGET_MOUNTINFO, TARGET_PASSWD,
 	TARGET_PROCNET_INET, TARGET_DIAG_INET, TARGET_DIAG_UNIX, TARGET_NL_BATCH,
 	TARGET_CHECK, TARGET_OPTS, TARGET_DURATION, TARGET_HTTP_STATUS, TARGET_GLOB, TARGET_ESCAPE,
-	TARGET_ARGS_MATCH,
+	TARGET_ARGS_MATCH, TARGET_DNS_ANSWER, TARGET_DNS_CONF,
 };
 
 static int count(const struct sock_entry *e, void *ctx)
@@ -222,6 +223,49 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 
 		line_reset(&l);
 		line_escaped(&l, b, n);
+		break;
+	}
+	case TARGET_DNS_ANSWER: {
+		/*
+		 * As tests/fixtures/dns-*.bin: two bytes of the query's length, the
+		 * query, the answer. Every address it gives must be of the family
+		 * asked, and no more than DNS_MAX_ADDRS.
+		 */
+		struct dns_answer a;
+		size_t qlen = n >= 2 ? (size_t)d[0] << 8 | d[1] : 0;
+		unsigned k;
+
+		if (n < 2 || qlen > n - 2)
+			break;
+		if (dns_answer_parse(d + 2 + qlen, n - 2 - qlen, d + 2, qlen, &a) == DNS_PARSE_OK) {
+			if (a.count > DNS_MAX_ADDRS)
+				abort();
+			for (k = 0; k < a.count; k++)
+				sink ^= (char)(a.addrs[k].family + a.addrs[k].a[15]);
+		}
+		break;
+	}
+	case TARGET_DNS_CONF: {
+		/* Each line as resolv.conf, and as a hosts line asked for the first word. */
+		static struct dns_conf c;
+		static char names[DNS_MAX_SEARCH + 2][DNS_NAME_SIZE];
+		struct dns_addr a;
+		size_t start = 0, i, first = 0;
+
+		while (first < n && b[first] != ' ' && b[first] != '\t' && b[first] != '\n')
+			first++;
+		dns_conf_start(&c);
+		for (i = 0; i <= n; i++) {
+			if (i < n && b[i] != '\n')
+				continue;
+			dns_conf_line(&c, b + start, i - start);
+			sink ^= (char)dns_hosts_line(b + start, i - start, b, first, &a);
+			start = i + 1;
+		}
+		dns_conf_end(&c);
+		if (c.nservers > DNS_MAX_SERVERS || c.nsearch > DNS_MAX_SEARCH || c.ndots > 15)
+			abort();
+		sink ^= (char)dns_candidates(&c, b, first, names, DNS_MAX_SEARCH + 2);
 		break;
 	}
 	}
