@@ -67,6 +67,21 @@ static void finish(struct resolve *r, enum resolve_state st)
 	r->state = st;
 }
 
+/* The A answer's addresses first, then the AAAA's, however the two answers came: the same words each run. */
+static void family_order(struct resolve *r)
+{
+	struct dns_addr six[DNS_MAX_ADDRS];
+	unsigned i, n4 = 0, n6 = 0;
+
+	for (i = 0; i < r->naddrs; i++) {
+		if (r->addrs[i].family == AF_INET)
+			r->addrs[n4++] = r->addrs[i];
+		else
+			six[n6++] = r->addrs[i];
+	}
+	memcpy(r->addrs + n4, six, n6 * sizeof(six[0]));
+}
+
 /* The server's address, port 53. */
 static socklen_t server_addr(const struct dns_addr *a, struct sockaddr_storage *ss)
 {
@@ -342,6 +357,7 @@ void resolve_step(struct resolve *r, uint64_t now)
 			r->done[t] = true;
 	}
 	if (r->naddrs && (r->done[0] && r->done[1])) {
+		family_order(r);
 		finish(r, RESOLVE_DONE);
 		return;
 	}
@@ -361,6 +377,7 @@ void resolve_step(struct resolve *r, uint64_t now)
 	}
 	if (now >= r->name_deadline) {
 		/* resolv.conf's timeout is over: what came is the answer. */
+		family_order(r);
 		finish(r, r->naddrs ? RESOLVE_DONE : RESOLVE_FAILED);
 		return;
 	}
