@@ -1,7 +1,7 @@
 /*
  * probe: the active checks, connect:HOST:PORT and http://HOST[:PORT][/PATH].
  * Every probe of a run goes at once, non-blocking, in one poll loop bounded
- * by the run's deadline; names resolve with the libc resolver in a child, so
+ * by the run's deadline; names resolve in the same loop (lib/resolve.c), so
  * a slow DNS server is cut off by the same deadline.
  */
 #ifndef HEALTHY_PROBE_H
