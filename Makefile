@@ -138,9 +138,15 @@ check-man: man/healthy.1
 check-size: healthy
 	tests/size/run ./healthy $$(test -x build/healthy-aarch64 && echo build/healthy-aarch64)
 
-size: healthy
-	@echo "healthy: $$(stat -c %s healthy) bytes (x86-64)"
+# The sizes, and where the bytes go: the largest symbols and libc objects of the same build, unstripped, with a map.
+size: healthy build/healthy-unstripped
+	@echo "healthy: $$(stat -c %s healthy) bytes (x86-64; the finished program aims at 131072)"
 	@if test -x build/healthy-aarch64; then echo "build/healthy-aarch64: $$(stat -c %s build/healthy-aarch64) bytes"; fi
+	@tests/size/top build/healthy-unstripped build/healthy.map
+
+build/healthy-unstripped: $(SRCS) $(HDRS) Makefile
+	@mkdir -p $(@D)
+	$(MUSLCC) $(REL_CFLAGS) $(CFLAGS) -o $@ $(SRCS) $(filter-out -s,$(REL_LDFLAGS)) -Wl,-Map=build/healthy.map $(LDFLAGS)
 
 # libFuzzer targets for every pure parser, FUZZ_SECONDS each (needs clang).
 fuzz:
