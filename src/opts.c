@@ -1,6 +1,7 @@
 #include "opts.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -224,7 +225,8 @@ enum opts_result opts_parse(int argc, char **argv, struct options *o, struct lin
 	bool dashdash = false;
 	enum opts_result r;
 
-	memset(o, 0, sizeof(*o));
+	/* Not the checks: 40 KB of page faults for a run of one. check_parse() clears each it fills. */
+	memset(o, 0, offsetof(struct options, checks));
 	o->timeout_ms = DEFAULT_TIMEOUT_MS;
 	o->wait_ms = DEFAULT_WAIT_MS;
 	o->interval_ms = DEFAULT_INTERVAL_MS;

@@ -40,8 +40,8 @@ struct options {
 	char **command;         /* after "--" that follows the checks; NULL if none */
 	bool pause;             /* --pause: hold a shared namespace, reap, exit 0 on SIGTERM */
 	const char *install;    /* --install DIR: copy this binary to DIR/healthy; NULL if not given */
-	struct check checks[MAX_CHECKS];
 	size_t nchecks;
+	struct check checks[MAX_CHECKS];        /* last: opts_parse() clears what comes before it */
 };
 
 enum opts_result {
