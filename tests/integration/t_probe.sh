@@ -96,13 +96,13 @@ if [ -z "$(ldd "$HEALTHY" 2>&1 | grep -v 'not a dynamic')" ]; then
 	check "no /etc: connect:localhost" 0 -- chroot "$root" /healthy "connect:localhost:$p4"
 	check "no /etc: http://localhost" 0 -- chroot "$root" /healthy "http://localhost:$hp/200"
 	mkdir -p "$root/etc"; printf '127.0.0.1 hly-db\n' > "$root/etc/hosts"
-	check "a name from /etc/hosts, through the libc resolver" 0 -- chroot "$root" /healthy "connect:hly-db:$p4"
+	check "a name from /etc/hosts, through healthy's resolver, in a root of nothing else" 0 -- chroot "$root" /healthy "connect:hly-db:$p4"
 	rm -r "$root/etc"
 else
 	skip "an empty root" "this healthy is dynamically linked; the release binary is tested"
 fi
 
-# A DNS server that never answers: the deadline stops the resolver too, and no zombie is left.
+# A DNS server that never answers: the deadline stops the lookup too (t_dns.sh has the rest).
 if unshare -nm true 2>/dev/null && command -v ip >/dev/null; then
 	printf 'nameserver 127.0.0.1\noptions timeout:5 attempts:2\n' > "$TMP/resolv.conf"
 	# A name server that does not answer says nothing of the service: exit 3, healthy could not tell.
