@@ -243,12 +243,12 @@ static int process_read(struct check *c, pid_t pid, struct lineage *lineage, str
 	line_reset(&err);
 	procfd = procfs_open(&err);
 	if (procfd < 0) {
-		/* Without a /proc, getpid() still knows healthy, and kill(pid, 0) "no such process". */
+		/* Without a /proc, getpid() still knows healthy, and pidfd_open() "no such process". */
 		if (pid == getpid() || (pid == getppid() && pid > 1)) {
 			not_the_service(c, pid, pid == getpid() ? LINEAGE_SELF : LINEAGE_ANCESTOR, NULL, 0);
 			return -1;
 		}
-		if (kill(pid, 0) && errno == ESRCH) {
+		if (proc_pid_exists(pid) == 0) {
 			not_running(c, pid);
 			return -1;
 		}
@@ -272,8 +272,8 @@ static int process_read(struct check *c, pid_t pid, struct lineage *lineage, str
 	if ((n < 0 || sr < 0) && (proc_gone(errno) || errno == EACCES || errno == EPERM)) {
 		int saved = errno;
 
-		/* kill(pid, 0) knows whether the PID exists, even where /proc hides it. */
-		if (kill(pid, 0) && errno == ESRCH) {
+		/* pidfd_open() knows whether the PID exists, even where /proc hides it. */
+		if (proc_pid_exists(pid) == 0) {
 			not_running(c, pid);
 			return -1;
 		}

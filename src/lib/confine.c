@@ -4,8 +4,8 @@
  * A seccomp filter lets through only the system calls the checks make, the
  * way OpenBSD's tools pledge: no exec, no open for writing, no socket but
  * TCP/UDP (probes, the resolver), unix (unix:'s connect) and sock_diag
- * netlink, no ioctl but SIOCGIFNAME, no signal but 0, no fork: a clone()
- * only of a thread (the watchdog). Anything else fails with ENOSYS, which
+ * netlink, no ioctl but SIOCGIFNAME, no signal at all (pidfd_open() asks
+ * whether a PID exists), no fork: a clone() only of a thread (the watchdog). Anything else fails with ENOSYS, which
  * the check that made the call reports as exit 3: an answer, never a
  * silent death.
  *
@@ -88,7 +88,7 @@ static const unsigned short allowed[] = {
 	SYS_write, SYS_writev, SYS_ppoll, SYS_pselect6, SYS_connect, SYS_bind,
 	SYS_sendto, SYS_sendmsg, SYS_sendmmsg, SYS_recvfrom, SYS_recvmsg,
 	SYS_getsockname, SYS_getpeername, SYS_getsockopt, SYS_setsockopt,
-	SYS_shutdown, SYS_getrandom, SYS_rt_sigaction,
+	SYS_shutdown, SYS_getrandom, SYS_pidfd_open, SYS_rt_sigaction,
 	SYS_rt_sigprocmask, SYS_rt_sigreturn, SYS_prctl, SYS_gettid, SYS_getpid,
 	SYS_getuid, SYS_geteuid, SYS_getgid, SYS_getegid, SYS_getgroups, SYS_capget, SYS_getppid,
 	SYS_clock_gettime, SYS_clock_nanosleep, SYS_nanosleep, SYS_gettimeofday,
@@ -105,7 +105,7 @@ static const unsigned short allowed[] = {
 #endif
 	SYS_sigaltstack, SYS_ptrace, SYS_uname, SYS_sched_getaffinity,
 	SYS_process_vm_readv, SYS_futex, SYS_getrlimit, SYS_prlimit64, SYS_tgkill,
-	SYS_clone, SYS_wait4, SYS_waitid, SYS_pipe2,
+	SYS_clone, SYS_wait4, SYS_waitid, SYS_pipe2, SYS_kill,
 #endif
 };
 
@@ -161,13 +161,6 @@ static size_t filter_build(struct bpf_insn *f)
 	f[i++] = insn(JEQ_K, SYS_ioctl, 0, 4);
 	f[i++] = insn(LD_ABS_W, DATA_ARG(1), 0, 0);
 	f[i++] = insn(JEQ_K, SIOCGIFNAME_, 1, 0);
-	f[i++] = insn(RET_K, RET_DENY, 0, 0);
-	f[i++] = insn(RET_K, RET_ALLOW, 0, 0);
-
-	/* kill(): only 0, which asks whether a PID exists. */
-	f[i++] = insn(JEQ_K, SYS_kill, 0, 4);
-	f[i++] = insn(LD_ABS_W, DATA_ARG(1), 0, 0);
-	f[i++] = insn(JEQ_K, 0, 1, 0);
 	f[i++] = insn(RET_K, RET_DENY, 0, 0);
 	f[i++] = insn(RET_K, RET_ALLOW, 0, 0);
 

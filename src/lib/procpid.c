@@ -509,3 +509,14 @@ int proc_read_stat(int dirfd, const char *name, char *buf, struct proc_stat *st)
 		return PROC_STAT_EMPTY;
 	return stat_parse(buf, (size_t)n, st) ? PROC_STAT_BAD : PROC_STAT_OK;
 }
+
+int proc_pid_exists(pid_t pid)
+{
+	long fd = syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd >= 0) {
+		close((int)fd);
+		return 1;
+	}
+	return errno == ESRCH ? 0 : -1;
+}

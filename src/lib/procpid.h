@@ -196,6 +196,14 @@ int proc_cmdline_read(int dirfd, struct argv_names *a, struct args_match *m);
  */
 int proc_via_dir(int dirfd, pid_t via);
 
+/*
+ * Whether PID exists in healthy's PID namespace, asked without /proc and
+ * without a signal: pidfd_open(2), which needs no permission over the
+ * process. Returns 1, 0 (no such process), or -1 when it cannot say (a
+ * kernel before 5.3; a thread's ID, which is no process).
+ */
+int proc_pid_exists(pid_t pid);
+
 enum proc_stat_read {
 	PROC_STAT_OK = 0,
 	PROC_STAT_EMPTY,        /* the process exited between the open and the read */

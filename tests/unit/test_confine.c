@@ -79,6 +79,7 @@ static int confined_denies(void)
 	    (r = denied(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0 /* NETLINK_ROUTE */), 6)) ||
 	    (r = denied(socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0), 7)) ||
 	    (r = denied(kill(getppid(), SIGTERM), 8)) ||
+	    (r = denied(kill(getppid(), 0), 12)) ||
 	    (r = denied(syscall(SYS_unlinkat, AT_FDCWD, "/tmp/healthy-confine-test", 0), 9)) ||
 	    (r = denied(syscall(SYS_mkdirat, AT_FDCWD, "/tmp/healthy-confine-test", 0700), 10)) ||
 	    (r = denied(syscall(SYS_setuid, 0), 11)))
@@ -105,7 +106,9 @@ static int confined_allows(void)
 	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (s < 0 || close(s))
 		return 4;
-	if (kill(getppid(), 0))
+	/* Does a PID exist? pidfd_open(), not kill(): no signal is allowed at all. */
+	s = (int)syscall(SYS_pidfd_open, getppid(), 0);
+	if (s < 0 || close(s))
 		return 5;
 	/* unix:'s connect() and if_indextoname()'s SIOCGIFNAME, which names a bound device. */
 	s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
