@@ -105,7 +105,7 @@ static const unsigned short allowed[] = {
 #endif
 	SYS_sigaltstack, SYS_ptrace, SYS_uname, SYS_sched_getaffinity,
 	SYS_process_vm_readv, SYS_futex, SYS_getrlimit, SYS_prlimit64, SYS_tgkill,
-	SYS_clone, SYS_wait4, SYS_waitid, SYS_pipe2, SYS_kill,
+	SYS_clone, SYS_wait4, SYS_waitid, SYS_pipe2,
 #endif
 };
 
