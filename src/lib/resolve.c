@@ -168,7 +168,7 @@ static void name_start(struct resolve *r, uint64_t now)
 		r->tcp_want[t] = false;
 	}
 	close_fd(&r->tcp);
-	r->tcp_sent = false;
+	r->tcp_sent[0] = r->tcp_sent[1] = false;
 	r->tcp_got = 0;
 	r->name_deadline = now + (uint64_t)r->conf->timeout_s * 1000;
 	send_all(r, now);
@@ -227,14 +227,9 @@ static void answer(struct resolve *r, unsigned t, unsigned s, const unsigned cha
 		break;
 	}
 	if (a.truncated && !tcp) {
+		/* One connection, to the first server that sent a truncated answer; the other question goes on it too. */
 		if (r->tcp >= 0 && r->tcp_server != s)
 			return;
-		/* A connection that asked the other question already asks again, both. */
-		if (r->tcp >= 0 && r->tcp_sent && !r->tcp_want[t]) {
-			close_fd(&r->tcp);
-			r->tcp_sent = false;
-			r->tcp_got = 0;
-		}
 		r->tcp_want[t] = true;
 		r->tcp_server = s;
 		return;
@@ -256,6 +251,8 @@ static void tcp_step(struct resolve *r)
 	ssize_t n = -1;
 
 	if (r->tcp < 0 && (r->tcp_want[0] || r->tcp_want[1])) {
+		r->tcp_sent[0] = r->tcp_sent[1] = false;
+		r->tcp_got = 0;
 		r->tcp = server_socket(r, r->tcp_server, SOCK_STREAM);
 		if (r->tcp < 0) {
 			r->err = errno;
@@ -267,7 +264,7 @@ static void tcp_step(struct resolve *r)
 	}
 	if (r->tcp < 0)
 		return;
-	if (!r->tcp_sent) {
+	if ((r->tcp_want[0] && !r->tcp_sent[0]) || (r->tcp_want[1] && !r->tcp_sent[1])) {
 		unsigned char out[2 * (DNS_QUERY_MAX + 2)];
 		size_t k = 0;
 		int e = 0;
@@ -278,7 +275,7 @@ static void tcp_step(struct resolve *r)
 			goto failed;
 		}
 		for (t = 0; t < 2; t++) {
-			if (!r->tcp_want[t])
+			if (!r->tcp_want[t] || r->tcp_sent[t])
 				continue;
 			out[k++] = (unsigned char)(r->qlen[t] >> 8);
 			out[k++] = (unsigned char)r->qlen[t];
@@ -291,7 +288,8 @@ static void tcp_step(struct resolve *r)
 			return;
 		if (n != (ssize_t)k)
 			goto failed;
-		r->tcp_sent = true;
+		for (t = 0; t < 2; t++)
+			r->tcp_sent[t] |= r->tcp_want[t];
 	}
 	for (;;) {
 		size_t need = r->tcp_got < 2 ? 2 : 2 + ((size_t)r->tcp_buf[0] << 8 | r->tcp_buf[1]);
@@ -397,7 +395,7 @@ size_t resolve_fds(const struct resolve *r, struct pollfd *fds, uint64_t *due)
 			fds[n++] = (struct pollfd){ r->fd[s], POLLIN, 0 };
 	}
 	if (r->tcp >= 0)
-		fds[n++] = (struct pollfd){ r->tcp, (short)(r->tcp_sent ? POLLIN : POLLOUT), 0 };
+		fds[n++] = (struct pollfd){ r->tcp, (short)(r->tcp_sent[0] || r->tcp_sent[1] ? POLLIN : POLLOUT), 0 };
 	*due = r->next_send < r->name_deadline ? r->next_send : r->name_deadline;
 	/* A truncated answer waits for its TCP connection, which the next step opens; a name with no question, the next. */
 	if (((r->tcp_want[0] || r->tcp_want[1]) && r->tcp < 0) || (r->done[0] && r->done[1]))

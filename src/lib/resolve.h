@@ -45,7 +45,7 @@ struct resolve {
 	uint64_t next_send, name_deadline;
 	int tcp;
 	unsigned tcp_server;
-	bool tcp_want[2], tcp_sent;
+	bool tcp_want[2], tcp_sent[2];
 	size_t tcp_got;
 	unsigned char tcp_buf[RESOLVE_TCP_MAX];
 };
