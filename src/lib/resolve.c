@@ -154,17 +154,20 @@ static void name_start(struct resolve *r, uint64_t now)
 {
 	const char *name = r->names[r->name];
 	uint16_t id[2];
-	unsigned t;
+	unsigned s, t, gone;
 
 	if (getrandom(id, sizeof(id), GRND_NONBLOCK) != (ssize_t)sizeof(id)) {
 		/* No entropy yet (early boot): the clock, which the source port still hides. */
 		id[0] = (uint16_t)(now * 2654435761u >> 7);
 		id[1] = (uint16_t)(id[0] ^ 0x5a5a);
 	}
+	/* A server whose socket could not be made, or that refused (ICMP), has failed every question already. */
+	for (s = 0, gone = 0; s < r->conf->nservers; s++)
+		gone |= r->fd[s] < 0 ? 1u << s : 0;
 	for (t = 0; t < 2; t++) {
 		r->qlen[t] = dns_query(r->q[t], id[t], name, strlen(name), t ? DNS_TYPE_AAAA : DNS_TYPE_A);
 		r->done[t] = r->qlen[t] == 0;
-		r->failed[t] = 0;
+		r->failed[t] = gone;
 		r->tcp_want[t] = false;
 	}
 	close_fd(&r->tcp);

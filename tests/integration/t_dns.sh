@@ -90,6 +90,8 @@ asked() {
 printf 'nameserver 127.0.0.53\noptions timeout:2 attempts:2\n' >"$TMP/resolv.one"
 printf 'nameserver 127.0.0.53\nnameserver 127.0.0.54\noptions timeout:2 attempts:2\n' >"$TMP/resolv.two"
 printf 'search svc.hly.test hly.test\nnameserver 127.0.0.53\noptions ndots:2 timeout:2\n' >"$TMP/resolv.search"
+# A first server with no route to it (the namespace has lo alone): it has failed before it is asked.
+printf 'nameserver 2001:db8::53\nnameserver 127.0.0.53\noptions timeout:5\n' >"$TMP/resolv.noroute"
 one=("$TMP/zone@127.0.0.53")
 
 check "a name's A record" 1 --err "healthy: connect:app.hly.test:9: connection refused (127.0.0.1:9)" \
@@ -132,6 +134,11 @@ check "a slow answer within the deadline" 1 --err "healthy: connect:late.hly.tes
 	-- in_ns q14 "$TMP/resolv.one" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 3s connect:late.hly.test:9
 check "a slow answer past the deadline" 3 --err "healthy: connect:late.hly.test:9: timed out after 300ms resolving the host" \
 	-- in_ns q15 "$TMP/resolv.one" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 300ms connect:late.hly.test:9
+check "a server with no route, then one that answers" 1 --err "healthy: connect:app.hly.test:9: connection refused (127.0.0.1:9)" \
+	-- in_ns q40 "$TMP/resolv.noroute" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 3s connect:app.hly.test:9
+check "a server with no route, then one that fails: SERVFAIL at once, not the deadline" 3 \
+	--err "healthy: connect:broken.hly.test:9: cannot resolve the host: the name server answered SERVFAIL" \
+	-- in_ns q41 "$TMP/resolv.noroute" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 3s connect:broken.hly.test:9
 # Lies: taken for no answer at all, never for an address.
 check "an answer with another ID is not taken" 3 --err "healthy: connect:liar.hly.test:9: timed out after 500ms resolving the host" \
 	-- in_ns q16 "$TMP/resolv.one" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 500ms connect:liar.hly.test:9
