@@ -578,6 +578,9 @@ static bool alone(struct walk *w, const struct proc_tally *t)
 
 	if (t->zombies || t->unlive || t->other_users || t->other_args || t->ancestors || t->unsure)
 		return false;
+	/* healthy and its ancestors are at most 1 + MAX_ANCESTORS: more than that and FEW_PROCS is not alone. */
+	if (w->procs > 1 + MAX_ANCESTORS + FEW_PROCS)
+		return false;
 	mine = (unsigned)lineage_size(&w->lineage);
 	return w->procs <= mine + FEW_PROCS;
 }

@@ -225,6 +225,15 @@ bool procfs_sees_all(int procfd)
 
 	if (known >= 0)
 		return known;
+	/*
+	 * fs/proc/base.c has_pid_permissions(): CAP_SYS_PTRACE sees all, however
+	 * /proc is mounted. One capget() then spares the reads of fdinfo and of
+	 * mountinfo, which the kernel builds line by line for every mount.
+	 */
+	if (has_ptrace_cap()) {
+		known = 1;
+		return known;
+	}
 	memset(&ms, 0, sizeof(ms));
 	ms.want_id = fd_mount_id(procfd);
 	if (io_lines("/proc/self/mountinfo", proc_mount_line, &ms)) {
@@ -234,11 +243,8 @@ bool procfs_sees_all(int procfd)
 	}
 	mount = ms.found;
 	hide = hidepid_level(mount.hidepid);
-	/*
-	 * fs/proc/base.c has_pid_permissions(): CAP_SYS_PTRACE sees all; below
-	 * "ptraceable", so do members of the gid= group (gid 0 when not given).
-	 */
-	known = hide == 0 || has_ptrace_cap() || (hide != 4 && in_group(mount.has_gid ? mount.gid : 0));
+	/* Below "ptraceable", members of the gid= group (gid 0 when not given) see all too. */
+	known = hide == 0 || (hide != 4 && in_group(mount.has_gid ? mount.gid : 0));
 	return known;
 }
 void procfs_hidden_reason(struct line *l)
