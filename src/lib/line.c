@@ -270,9 +270,94 @@ void line_lower(struct line *l, const char *why)
 	line_str(l, why);
 }
 
+/*
+ * The errno texts healthy can meet, in musl's words, so that a line reads
+ * as it did with strerror(): musl's table of all 130-odd is 2 KiB, this one
+ * half that. Any other number is said as "errno N", which a search finds.
+ */
+static const unsigned char reason_codes[] = {
+	EPERM, ENOENT, ESRCH, EINTR, EIO, ENXIO, E2BIG, ENOEXEC, EBADF, ECHILD, EAGAIN, ENOMEM, EACCES,
+	EFAULT, EBUSY, EEXIST, EXDEV, ENODEV, ENOTDIR, EISDIR, EINVAL, ENFILE, EMFILE, ENOTTY, ETXTBSY,
+	EFBIG, ENOSPC, EROFS, EMLINK, EPIPE, EDEADLK, ENAMETOOLONG, ENOSYS, ENOTEMPTY, ELOOP, EPROTO,
+	EOVERFLOW, ENOTSOCK, EMSGSIZE, EPROTOTYPE, ENOPROTOOPT, EPROTONOSUPPORT, EOPNOTSUPP, EAFNOSUPPORT,
+	EADDRINUSE, EADDRNOTAVAIL, ENETDOWN, ENETUNREACH, ECONNABORTED, ECONNRESET, ENOBUFS, ENOTCONN,
+	ETIMEDOUT, ECONNREFUSED, EHOSTDOWN, EHOSTUNREACH, ESTALE, EDQUOT, ENOMEDIUM
+};
+
+static const char reason_texts[] =
+	"Operation not permitted\0"
+	"No such file or directory\0"
+	"No such process\0"
+	"Interrupted system call\0"
+	"I/O error\0"
+	"No such device or address\0"
+	"Argument list too long\0"
+	"Exec format error\0"
+	"Bad file descriptor\0"
+	"No child process\0"
+	"Resource temporarily unavailable\0"
+	"Out of memory\0"
+	"Permission denied\0"
+	"Bad address\0"
+	"Resource busy\0"
+	"File exists\0"
+	"Cross-device link\0"
+	"No such device\0"
+	"Not a directory\0"
+	"Is a directory\0"
+	"Invalid argument\0"
+	"Too many open files in system\0"
+	"No file descriptors available\0"
+	"Not a tty\0"
+	"Text file busy\0"
+	"File too large\0"
+	"No space left on device\0"
+	"Read-only file system\0"
+	"Too many links\0"
+	"Broken pipe\0"
+	"Resource deadlock would occur\0"
+	"Filename too long\0"
+	"Function not implemented\0"
+	"Directory not empty\0"
+	"Symbolic link loop\0"
+	"Protocol error\0"
+	"Value too large for data type\0"
+	"Not a socket\0"
+	"Message too large\0"
+	"Protocol wrong type for socket\0"
+	"Protocol not available\0"
+	"Protocol not supported\0"
+	"Not supported\0"
+	"Address family not supported by protocol\0"
+	"Address in use\0"
+	"Address not available\0"
+	"Network is down\0"
+	"Network unreachable\0"
+	"Connection aborted\0"
+	"Connection reset by peer\0"
+	"No buffer space available\0"
+	"Socket not connected\0"
+	"Operation timed out\0"
+	"Connection refused\0"
+	"Host is down\0"
+	"Host is unreachable\0"
+	"Stale file handle\0"
+	"Quota exceeded\0"
+	"No medium found\0";
+
 void line_reason(struct line *l, int err)
 {
-	line_lower(l, strerror(err));
+	const char *t = reason_texts;
+	size_t i;
+
+	for (i = 0; i < sizeof(reason_codes); i++, t += strlen(t) + 1) {
+		if (reason_codes[i] == err) {
+			line_lower(l, t);
+			return;
+		}
+	}
+	line_str(l, "errno ");
+	line_uint(l, (unsigned long long)(unsigned)err);
 }
 
 void line_errno(struct line *l, const char *what, int err)

@@ -163,6 +163,36 @@ static void line_errno_is_what_colon_strerror(void **state)
 	assert_memory_equal(l.buf, "healthy: open /proc/42/stat: permission denied", l.len);
 }
 
+/* line_reason: musl's words for the errnos healthy meets, whichever libc built it; "errno N" for the rest. */
+static void line_reason_says_musls_words_or_the_number(void **state)
+{
+	static const struct { int err; const char *text; } rows[] = {
+		{ EPERM, "operation not permitted" },           /* the table's first */
+		{ ENOENT, "no such file or directory" },
+		{ EIO, "I/O error" },                           /* not lower-cased: an acronym */
+		{ EMFILE, "no file descriptors available" },
+		{ ELOOP, "symbolic link loop" },
+		{ ETIMEDOUT, "operation timed out" },           /* glibc says "connection timed out" */
+		{ ECONNREFUSED, "connection refused" },
+		{ EHOSTUNREACH, "host is unreachable" },
+		{ ENOMEDIUM, "no medium found" },               /* the table's last: codes and texts in step */
+		{ 0, "errno 0" },
+		{ EUCLEAN, "errno 117" },
+		{ 4095, "errno 4095" },
+		{ -1, "errno 4294967295" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct line l;
+
+		line_reset(&l);
+		line_reason(&l, rows[i].err);
+		ROW_MEM(rows[i].text, l.buf, l.len, rows[i].text, strlen(rows[i].text));
+	}
+}
+
 static void line_reset_empties_and_clears_truncated(void **state)
 {
 	static char big[LINE_SIZE * 2];
@@ -456,6 +486,7 @@ int main(void)
 		cmocka_unit_test(line_escaped_real_stat_comm_bytes),
 		cmocka_unit_test(line_uint_and_line_int_edge_values),
 		cmocka_unit_test(line_errno_is_what_colon_strerror),
+		cmocka_unit_test(line_reason_says_musls_words_or_the_number),
 		cmocka_unit_test(line_reset_empties_and_clears_truncated),
 		cmocka_unit_test(line_overflowing_line_size_is_cut_and_flagged),
 		cmocka_unit_test(line_write_adds_newline_and_marks_a_cut_line),
