@@ -334,6 +334,9 @@ check "healthy does not count itself" 1 -- "$TMP/bin/hly-self" proc:hly-self
 cp /bin/sh "$TMP/bin/hly-shell"
 check "nor its ancestors, and says so" 1 --err-has "not counting healthy's own ancestor, pid" \
 	-- "$TMP/bin/hly-shell" -c "\"$HEALTHY\" proc:hly-shell; exit \$?"
+# Two shells up, past a younger one: the walk up the parents stops only at one that started before the name's process.
+check "nor an ancestor two shells up" 1 --err-has "not counting healthy's own ancestor, pid" \
+	-- "$TMP/bin/hly-shell" -c "sh -c '\"$HEALTHY\" proc:hly-shell; exit \$?'; exit \$?"
 check "pid 1 is never excluded as an ancestor" 0 -- "$HEALTHY" "proc:$(cat /proc/1/comm)"
 
 finish
