@@ -327,7 +327,7 @@ static void process_check(struct check *c, pid_t pid)
 	if (dfd < 0)
 		return;
 	f = (struct pid_facts){ .tgid = st.have_tgid ? st.tgid : -1, .state = st.state, .start = ps.starttime };
-	f.lineage = f.tgid < 0 || f.tgid == pid ? lineage_of(&lineage, pid, ps.starttime) : LINEAGE_NONE;
+	f.lineage = f.tgid < 0 || f.tgid == pid ? lineage_of(&lineage, pid) : LINEAGE_NONE;
 	/* Its threads' state and its whole name matter only for a process that is not healthy's own. */
 	if ((f.tgid < 0 || f.tgid == pid) && f.lineage == LINEAGE_NONE) {
 		int r = 0;

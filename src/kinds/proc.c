@@ -365,7 +365,7 @@ static int candidate(struct walk *w, struct check **cs, size_t n, pid_t pid, con
 		if (m != NAME_YES)
 			continue;
 		facts = (struct proc_facts){ .state = state, .unsure = unsure };
-		facts.ancestor = lineage_of(&w->lineage, pid, st.starttime) != LINEAGE_NONE;
+		facts.ancestor = lineage_of(&w->lineage, pid) != LINEAGE_NONE;
 		if (proc_of(c)->by_user) {
 			if (!have_status) {
 				len = io_read_at(dfd, "status", status_buf, sizeof(status_buf));

@@ -383,61 +383,49 @@ void lineage_start(struct lineage *l, int procfd)
 {
 	l->procfd = procfd;
 	l->self = self_pid(procfd);
-	l->n = 0;
-	l->next = l->self;
-	l->below_start = ~0ULL;
+	l->n = -1;
 }
 
-/*
- * One step up the parents from healthy itself: reads the stat of the last
- * one found for its parent. Returns false at the top. PID 1 is never "the
- * shell of the probe": in a container it is the service or its init, and
- * on a host everything descends from it.
- */
-static bool ancestor_next(struct lineage *l)
+static void ancestors_load(struct lineage *l)
 {
 	static char buf[STAT_SIZE];
 	char path[32];
-	struct proc_stat st;
+	pid_t p = l->self;
 
-	if (l->next <= 0 || l->n >= MAX_ANCESTORS)
-		return false;
-	proc_path(path, l->next, "/stat");
-	if (proc_read_stat(l->procfd, path, buf, &st) != PROC_STAT_OK || st.ppid <= 1) {
-		l->next = 0;
-		return false;
+	l->n = 0;
+	/*
+	 * Up the parents from healthy itself. PID 1 is never "the shell of the
+	 * probe": in a container it is the service or its init, and on a host
+	 * everything descends from it.
+	 */
+	while (p > 0 && l->n < MAX_ANCESTORS) {
+		struct proc_stat st;
+
+		proc_path(path, p, "/stat");
+		if (proc_read_stat(l->procfd, path, buf, &st) != PROC_STAT_OK || st.ppid <= 1)
+			break;
+		p = st.ppid;
+		l->up[l->n++] = p;
 	}
-	l->below_start = st.starttime;
-	l->next = st.ppid;
-	l->up[l->n++] = st.ppid;
-	return true;
 }
 
 int lineage_size(struct lineage *l)
 {
-	while (ancestor_next(l))
-		;
+	if (l->n < 0)
+		ancestors_load(l);
 	return (l->self != 0) + l->n;
 }
 
-enum lineage_kind lineage_of(struct lineage *l, pid_t pid, unsigned long long start)
+enum lineage_kind lineage_of(struct lineage *l, pid_t pid)
 {
 	int i;
 
 	if (pid == l->self)
 		return LINEAGE_SELF;
+	if (l->n < 0)
+		ancestors_load(l);
 	for (i = 0; i < l->n; i++) {
 		if (l->up[i] == pid)
-			return LINEAGE_ANCESTOR;
-	}
-	/*
-	 * A parent started no later than its child (one that outlives it goes
-	 * to an older ancestor), so once the last one found started before
-	 * PID did, PID is none of those above: the walk up stops there, most
-	 * often at once, where it would read every ancestor's stat.
-	 */
-	while (l->below_start >= start && ancestor_next(l)) {
-		if (l->up[l->n - 1] == pid)
 			return LINEAGE_ANCESTOR;
 	}
 	return LINEAGE_NONE;

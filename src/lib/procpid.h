@@ -158,9 +158,7 @@ struct lineage {
 	int procfd;
 	pid_t self;             /* 0 when that /proc does not show healthy */
 	pid_t up[MAX_ANCESTORS];
-	int n;                  /* the ancestors found so far, nearest first */
-	pid_t next;             /* whose stat names the next one up; 0 at the top */
-	unsigned long long below_start; /* the start time of up[n-1]'s child: up[n-1] started no later */
+	int n;                  /* -1: the ancestors are not looked up yet */
 };
 
 enum lineage_kind {
@@ -170,8 +168,7 @@ enum lineage_kind {
 };
 
 void lineage_start(struct lineage *l, int procfd);
-/* Whether PID, which started at START (stat's field 22; 0 if unknown), is healthy or one of its ancestors. */
-enum lineage_kind lineage_of(struct lineage *l, pid_t pid, unsigned long long start);
+enum lineage_kind lineage_of(struct lineage *l, pid_t pid);
 /* How many PIDs lineage_of() finds: healthy itself (when shown) and its ancestors. */
 int lineage_size(struct lineage *l);
 
