@@ -274,76 +274,73 @@ void line_lower(struct line *l, const char *why)
  * The errno texts healthy can meet, in musl's words, so that a line reads
  * as it did with strerror(): musl's table of all 130-odd is 2 KiB, this one
  * half that. Any other number is said as "errno N", which a search finds.
+ * One list makes both arrays, so that codes and texts stay in step.
  */
-static const unsigned char reason_codes[] = {
-	EPERM, ENOENT, ESRCH, EINTR, EIO, ENXIO, E2BIG, ENOEXEC, EBADF, ECHILD, EAGAIN, ENOMEM, EACCES,
-	EFAULT, EBUSY, EEXIST, EXDEV, ENODEV, ENOTDIR, EISDIR, EINVAL, ENFILE, EMFILE, ENOTTY, ETXTBSY,
-	EFBIG, ENOSPC, EROFS, EMLINK, EPIPE, EDEADLK, ENAMETOOLONG, ENOSYS, ENOTEMPTY, ELOOP, EPROTO,
-	EOVERFLOW, ENOTSOCK, EMSGSIZE, EPROTOTYPE, ENOPROTOOPT, EPROTONOSUPPORT, EOPNOTSUPP, EAFNOSUPPORT,
-	EADDRINUSE, EADDRNOTAVAIL, ENETDOWN, ENETUNREACH, ECONNABORTED, ECONNRESET, ENOBUFS, ENOTCONN,
-	ETIMEDOUT, ECONNREFUSED, EHOSTDOWN, EHOSTUNREACH, ESTALE, EDQUOT, ENOMEDIUM
-};
+#define REASONS(X) \
+	X(EPERM, "Operation not permitted") \
+	X(ENOENT, "No such file or directory") \
+	X(ESRCH, "No such process") \
+	X(EINTR, "Interrupted system call") \
+	X(EIO, "I/O error") \
+	X(ENXIO, "No such device or address") \
+	X(E2BIG, "Argument list too long") \
+	X(ENOEXEC, "Exec format error") \
+	X(EBADF, "Bad file descriptor") \
+	X(ECHILD, "No child process") \
+	X(EAGAIN, "Resource temporarily unavailable") \
+	X(ENOMEM, "Out of memory") \
+	X(EACCES, "Permission denied") \
+	X(EFAULT, "Bad address") \
+	X(EBUSY, "Resource busy") \
+	X(EEXIST, "File exists") \
+	X(EXDEV, "Cross-device link") \
+	X(ENODEV, "No such device") \
+	X(ENOTDIR, "Not a directory") \
+	X(EISDIR, "Is a directory") \
+	X(EINVAL, "Invalid argument") \
+	X(ENFILE, "Too many open files in system") \
+	X(EMFILE, "No file descriptors available") \
+	X(ENOTTY, "Not a tty") \
+	X(ETXTBSY, "Text file busy") \
+	X(EFBIG, "File too large") \
+	X(ENOSPC, "No space left on device") \
+	X(EROFS, "Read-only file system") \
+	X(EMLINK, "Too many links") \
+	X(EPIPE, "Broken pipe") \
+	X(EDEADLK, "Resource deadlock would occur") \
+	X(ENAMETOOLONG, "Filename too long") \
+	X(ENOSYS, "Function not implemented") \
+	X(ENOTEMPTY, "Directory not empty") \
+	X(ELOOP, "Symbolic link loop") \
+	X(EPROTO, "Protocol error") \
+	X(EOVERFLOW, "Value too large for data type") \
+	X(ENOTSOCK, "Not a socket") \
+	X(EMSGSIZE, "Message too large") \
+	X(EPROTOTYPE, "Protocol wrong type for socket") \
+	X(ENOPROTOOPT, "Protocol not available") \
+	X(EPROTONOSUPPORT, "Protocol not supported") \
+	X(EOPNOTSUPP, "Not supported") \
+	X(EAFNOSUPPORT, "Address family not supported by protocol") \
+	X(EADDRINUSE, "Address in use") \
+	X(EADDRNOTAVAIL, "Address not available") \
+	X(ENETDOWN, "Network is down") \
+	X(ENETUNREACH, "Network unreachable") \
+	X(ECONNABORTED, "Connection aborted") \
+	X(ECONNRESET, "Connection reset by peer") \
+	X(ENOBUFS, "No buffer space available") \
+	X(ENOTCONN, "Socket not connected") \
+	X(ETIMEDOUT, "Operation timed out") \
+	X(ECONNREFUSED, "Connection refused") \
+	X(EHOSTDOWN, "Host is down") \
+	X(EHOSTUNREACH, "Host is unreachable") \
+	X(ESTALE, "Stale file handle") \
+	X(EDQUOT, "Quota exceeded") \
+	X(ENOMEDIUM, "No medium found")
 
-static const char reason_texts[] =
-	"Operation not permitted\0"
-	"No such file or directory\0"
-	"No such process\0"
-	"Interrupted system call\0"
-	"I/O error\0"
-	"No such device or address\0"
-	"Argument list too long\0"
-	"Exec format error\0"
-	"Bad file descriptor\0"
-	"No child process\0"
-	"Resource temporarily unavailable\0"
-	"Out of memory\0"
-	"Permission denied\0"
-	"Bad address\0"
-	"Resource busy\0"
-	"File exists\0"
-	"Cross-device link\0"
-	"No such device\0"
-	"Not a directory\0"
-	"Is a directory\0"
-	"Invalid argument\0"
-	"Too many open files in system\0"
-	"No file descriptors available\0"
-	"Not a tty\0"
-	"Text file busy\0"
-	"File too large\0"
-	"No space left on device\0"
-	"Read-only file system\0"
-	"Too many links\0"
-	"Broken pipe\0"
-	"Resource deadlock would occur\0"
-	"Filename too long\0"
-	"Function not implemented\0"
-	"Directory not empty\0"
-	"Symbolic link loop\0"
-	"Protocol error\0"
-	"Value too large for data type\0"
-	"Not a socket\0"
-	"Message too large\0"
-	"Protocol wrong type for socket\0"
-	"Protocol not available\0"
-	"Protocol not supported\0"
-	"Not supported\0"
-	"Address family not supported by protocol\0"
-	"Address in use\0"
-	"Address not available\0"
-	"Network is down\0"
-	"Network unreachable\0"
-	"Connection aborted\0"
-	"Connection reset by peer\0"
-	"No buffer space available\0"
-	"Socket not connected\0"
-	"Operation timed out\0"
-	"Connection refused\0"
-	"Host is down\0"
-	"Host is unreachable\0"
-	"Stale file handle\0"
-	"Quota exceeded\0"
-	"No medium found\0";
+#define REASON_CODE(e, text) e,
+#define REASON_TEXT(e, text) text "\0"
+static const unsigned char reason_codes[] = { REASONS(REASON_CODE) };
+static const char reason_texts[] = REASONS(REASON_TEXT);
 
 void line_reason(struct line *l, int err)
 {
@@ -357,7 +354,7 @@ void line_reason(struct line *l, int err)
 		}
 	}
 	line_str(l, "errno ");
-	line_uint(l, (unsigned long long)(unsigned)err);
+	line_int(l, err);
 }
 
 void line_errno(struct line *l, const char *what, int err)

@@ -31,7 +31,7 @@ void line_addr(struct line *l, int family, const unsigned char *a, unsigned port
 void line_duration(struct line *l, unsigned long long ms);
 /* A libc message with its first word lower-cased, as healthy's own lines are. */
 void line_lower(struct line *l, const char *why);
-/* strerror(err), its first word lower-cased: "permission denied". */
+/* err in musl strerror()'s words, the first lower-cased: "permission denied"; "errno N" for a rare one. */
 void line_reason(struct line *l, int err);
 /* what + ": " + line_reason(err) */
 void line_errno(struct line *l, const char *what, int err);
