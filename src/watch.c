@@ -225,11 +225,12 @@ static void command_exec(char **argv)
  * fork() as the kernel does it, without musl's: that one runs atfork
  * handlers and resets the locks of other threads, which a watch (one
  * thread) has none of, and links 1.5 KB of thread machinery for it. The
- * child only sets its death signal and its signal mask, and execs.
+ * child only sets its death signal, its signal mask and SIGPIPE's
+ * disposition, and execs: plain system calls, none of musl's state.
  */
 static pid_t fork_plain(void)
 {
-	return (pid_t)syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	return (pid_t)syscall(SYS_clone, (long)SIGCHLD, 0L, 0L, 0L, 0L);
 }
 
 static int exit_status(int status)
