@@ -338,8 +338,12 @@ enum dns_parse dns_answer_parse(const unsigned char *buf, size_t len, const unsi
 	a->truncated = (buf[2] & 0x02) != 0;
 	qdcount = get16(buf + 4);
 	ancount = get16(buf + 6);
-	/* A server that refuses a query may leave the question out (FORMERR, REFUSED): the rcode is all it says. */
-	if (qdcount == 0 && a->rcode != DNS_NOERROR)
+	/*
+	 * A server that refuses a query may leave the question out (FORMERR,
+	 * REFUSED): the rcode is all it says. Not "no such name", which fails
+	 * the check: that is taken only for the question asked.
+	 */
+	if (qdcount == 0 && a->rcode != DNS_NOERROR && a->rcode != DNS_NXDOMAIN)
 		return DNS_PARSE_OK;
 	if (qdcount != 1 || len < qlen)
 		return DNS_PARSE_NOT_OURS;

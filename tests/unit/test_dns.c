@@ -291,6 +291,10 @@ static void dns_answer_parse_rcodes_and_truncation(void **state)
 	p.b[5] = 0;
 	assert_int_equal(dns_answer_parse(p.b, p.n, q, qlen, &a), DNS_PARSE_OK);
 	assert_int_equal(a.rcode, DNS_REFUSED);
+	/* NXDOMAIN without the question says of no name which: a lie or a stray, never "no such host". */
+	answer_start(&p, q, 12, 0x8183, 0);
+	p.b[5] = 0;
+	assert_int_equal(dns_answer_parse(p.b, p.n, q, qlen, &a), DNS_PARSE_NOT_OURS);
 }
 
 /* Not the answer waited for: another ID, a query, another opcode, another question; it is ignored. */
