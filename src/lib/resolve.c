@@ -337,7 +337,16 @@ void resolve_step(struct resolve *r, uint64_t now)
 	for (s = 0; s < r->conf->nservers; s++) {
 		ssize_t n;
 
-		while (r->fd[s] >= 0 && (n = recv(r->fd[s], buf, sizeof(buf), 0)) >= 0) {
+		/*
+		 * MSG_TRUNC: the datagram's whole length. A server that sends more
+		 * than 512 bytes without TC (Docker Desktop's proxy did) was cut
+		 * short here: it is truncated, and asked again over TCP.
+		 */
+		while (r->fd[s] >= 0 && (n = recv(r->fd[s], buf, sizeof(buf), MSG_TRUNC)) >= 0) {
+			if ((size_t)n > sizeof(buf)) {
+				n = sizeof(buf);
+				buf[2] |= 0x02;
+			}
 			for (t = 0; t < 2; t++) {
 				if (!r->done[t])
 					answer(r, t, s, buf, (size_t)n, false);

@@ -47,9 +47,11 @@ trailing dot is optional. Several rules may be given for one name.
     NAME ptrloop         every answer record's owner is a compression pointer
                          to itself
     NAME manya N         N A records 10.0.0.1 .. 10.0.0.N (N <= 100)
+    NAME nocut           over UDP, an answer over 512 bytes is sent whole,
+                         without TC (as Docker Desktop's DNS proxy once did)
   For badptr and ptrloop with no records of the asked type, one record is made
   up (A 192.0.2.1, AAAA 2001:db8::1, else A 192.0.2.1).
-  A UDP answer over 512 bytes is cut to the header, the question and as many
+  Else a UDP answer over 512 bytes is cut to the header, the question and as many
   whole records as fit, with TC=1; TCP answers are sent whole.
 
 Answers: QR=1 AA=1 RA=1, RD copied, the question copied byte for byte from the
@@ -60,7 +62,7 @@ import argparse, ipaddress, os, selectors, signal, socket, struct, sys, threadin
 
 T_A, T_CNAME, T_AAAA = 1, 5, 28
 FLAGS = {'nxdomain', 'servfail', 'refused', 'truncate', 'silent', 'wrongid',
-         'othersrc', 'wrongname', 'badptr', 'ptrloop'}
+         'othersrc', 'wrongname', 'badptr', 'ptrloop', 'nocut'}
 log_lock = threading.Lock()
 
 
@@ -185,7 +187,7 @@ def answer(zone, q, proto):
     tc = 0
     if proto == 'udp' and 'truncate' in fl:
         tc, recs = 1, []
-    if proto == 'udp':
+    if proto == 'udp' and 'nocut' not in fl:
         room = 512 - 12 - len(question)
         for i, r in enumerate(recs):
             room -= len(r)

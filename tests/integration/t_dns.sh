@@ -36,6 +36,8 @@ askew.hly.test A 127.0.0.1
 loop.hly.test ptrloop
 past.hly.test badptr
 many.hly.test manya 40
+wide.hly.test nocut
+wide.hly.test manya 40
 db.svc.hly.test A 127.0.0.4
 db.hly.test A 127.0.0.5
 api.example.hly.test A 127.0.0.6
@@ -118,6 +120,10 @@ big.hly.test AAAA" -- sh -c "awk '\$1 == \"tcp\" { print \$3, \$4 }' '$TMP/dns.l
 check "40 addresses, over TCP: the first 8 are tried" 1 --err "healthy: connect:many.hly.test:9: network unreachable \
 (10.0.0.1:9, 10.0.0.2:9, 10.0.0.3:9, 10.0.0.4:9, 10.0.0.5:9, 10.0.0.6:9, 10.0.0.7:9, 10.0.0.8:9)" \
 	-- in_ns q9 "$TMP/resolv.one" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 3s connect:many.hly.test:9
+check "40 addresses in 700 bytes over UDP without TC: cut at 512, so asked again over TCP" 1 \
+	--err "healthy: connect:wide.hly.test:9: network unreachable \
+(10.0.0.1:9, 10.0.0.2:9, 10.0.0.3:9, 10.0.0.4:9, 10.0.0.5:9, 10.0.0.6:9, 10.0.0.7:9, 10.0.0.8:9)" \
+	-- in_ns q9w "$TMP/resolv.one" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 3s connect:wide.hly.test:9
 check "a server that never answers: the deadline ends it, exit 3" 3 \
 	--err "healthy: connect:never.hly.test:9: timed out after 500ms resolving the host" \
 	-- in_ns q10 "$TMP/resolv.one" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 500ms connect:never.hly.test:9
