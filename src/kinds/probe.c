@@ -415,6 +415,8 @@ static void resolve_done(struct probe *r)
 			}
 		} else if (l->rcode == -2) {
 			line_str(&r->c->why, "the name server's answer is malformed");
+		} else if (l->rcode == RESOLVE_CLOSED) {
+			line_str(&r->c->why, "the name server closed the TCP connection before it answered");
 		} else if (l->err) {
 			line_reason(&r->c->why, l->err);
 		} else {

@@ -289,20 +289,36 @@ static void tcp_step(struct resolve *r)
 		n = send(r->tcp, out, k, MSG_NOSIGNAL);
 		if (n < 0 && errno == EAGAIN)
 			return;
-		if (n != (ssize_t)k)
+		if (n != (ssize_t)k) {
+			/* A new connection's buffer takes two questions whole: a short send is a broken one. */
+			if (n >= 0)
+				errno = EIO;
 			goto failed;
+		}
 		for (t = 0; t < 2; t++)
 			r->tcp_sent[t] |= r->tcp_want[t];
 	}
 	for (;;) {
 		size_t need = r->tcp_got < 2 ? 2 : 2 + ((size_t)r->tcp_buf[0] << 8 | r->tcp_buf[1]);
 
-		if (need > sizeof(r->tcp_buf))
+		/* Longer than any answer taken, or empty: garbage, not an answer. */
+		if (need > sizeof(r->tcp_buf) || (r->tcp_got >= 2 && need == 2)) {
+			if (r->rcode == -1)
+				r->rcode = -2;
+			errno = 0;
 			goto failed;
+		}
 		n = recv(r->tcp, r->tcp_buf + r->tcp_got, need - r->tcp_got, 0);
 		if (n < 0 && errno == EAGAIN)
 			return;
-		if (n <= 0)
+		if (n == 0) {
+			/* Closed with a question unanswered: the server's choice, no errno of ours. */
+			if (r->rcode == -1)
+				r->rcode = RESOLVE_CLOSED;
+			errno = 0;
+			goto failed;
+		}
+		if (n < 0)
 			goto failed;
 		r->tcp_got += (size_t)n;
 		if (r->tcp_got < 2 || r->tcp_got < need || need == 2)
@@ -320,7 +336,8 @@ static void tcp_step(struct resolve *r)
 		}
 	}
 failed:
-	r->err = n == 0 ? ECONNRESET : errno;
+	if (errno)
+		r->err = errno;
 	for (t = 0; t < 2; t++)
 		r->failed[t] |= r->tcp_want[t] ? 1u << r->tcp_server : 0;
 	r->tcp_want[0] = r->tcp_want[1] = false;

@@ -49,6 +49,8 @@ trailing dot is optional. Several rules may be given for one name.
     NAME manya N         N A records 10.0.0.1 .. 10.0.0.N (N <= 100)
     NAME nocut           over UDP, an answer over 512 bytes is sent whole,
                          without TC (as Docker Desktop's DNS proxy once did)
+    NAME tcpclose        over TCP, the connection is closed (FIN) at the query
+    NAME tcphuge         over TCP, the answer's length prefix says 65535
   For badptr and ptrloop with no records of the asked type, one record is made
   up (A 192.0.2.1, AAAA 2001:db8::1, else A 192.0.2.1).
   Else a UDP answer over 512 bytes is cut to the header, the question and as many
@@ -62,7 +64,7 @@ import argparse, ipaddress, os, selectors, signal, socket, struct, sys, threadin
 
 T_A, T_CNAME, T_AAAA = 1, 5, 28
 FLAGS = {'nxdomain', 'servfail', 'refused', 'truncate', 'silent', 'wrongid',
-         'othersrc', 'wrongname', 'badptr', 'ptrloop', 'nocut'}
+         'othersrc', 'wrongname', 'badptr', 'ptrloop', 'nocut', 'tcpclose', 'tcphuge'}
 log_lock = threading.Lock()
 
 
@@ -237,6 +239,8 @@ class Server:
                 pkt = answer(self.zone, q, proto)
                 if pkt is not None:
                     send(pkt, other)
+            except OSError:              # the client went away: its choice
+                pass
             except Exception as err:     # never die on one query
                 print(f'dnsd: {err!r}', file=sys.stderr)
         if e and 'slow' in e:
@@ -265,8 +269,11 @@ class Server:
         lock, pending = threading.Lock(), []
 
         def send(pkt, other):
+            q = parse_query(pkt[:2] + bytes([pkt[2] & 0x7f]) + pkt[3:])  # read as the query it answers
+            e = self.zone.get(q[4]) if q else None
+            huge = bool(e and 'tcphuge' in e['flags'])
             with lock:
-                conn.sendall(struct.pack('!H', len(pkt)) + pkt)
+                conn.sendall(struct.pack('!H', 65535 if huge else len(pkt)) + pkt)
 
         def recv(n):
             buf = b''
@@ -284,6 +291,15 @@ class Server:
                         break
                     data = recv(struct.unpack('!H', hdr)[0])
                     if data is None:
+                        break
+                    q = parse_query(data)
+                    e = self.zone.get(q[4]) if q else None
+                    if e and 'tcpclose' in e['flags']:
+                        # A FIN, not an RST: what the client sent after is read, and dropped.
+                        self.log('tcp', listen, q)
+                        conn.shutdown(socket.SHUT_WR)
+                        while recv(1) is not None:
+                            pass
                         break
                     t = self.handle(data, 'tcp', listen, send)
                     if t:

@@ -37,6 +37,12 @@ loop.hly.test ptrloop
 past.hly.test badptr
 many.hly.test manya 40
 wide.hly.test nocut
+shut.hly.test truncate
+shut.hly.test tcpclose
+shut.hly.test A 127.0.0.1
+huge.hly.test truncate
+huge.hly.test tcphuge
+huge.hly.test A 127.0.0.1
 wide.hly.test manya 40
 db.svc.hly.test A 127.0.0.4
 db.hly.test A 127.0.0.5
@@ -124,6 +130,12 @@ check "40 addresses in 700 bytes over UDP without TC: cut at 512, so asked again
 	--err "healthy: connect:wide.hly.test:9: network unreachable \
 (10.0.0.1:9, 10.0.0.2:9, 10.0.0.3:9, 10.0.0.4:9, 10.0.0.5:9, 10.0.0.6:9, 10.0.0.7:9, 10.0.0.8:9)" \
 	-- in_ns q9w "$TMP/resolv.one" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 3s connect:wide.hly.test:9
+check "the TCP connection closed before the answer: cannot check, and says so" 3 \
+	--err "healthy: connect:shut.hly.test:9: cannot resolve the host: the name server closed the TCP connection before it answered" \
+	-- in_ns q9c "$TMP/resolv.one" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 3s connect:shut.hly.test:9
+check "a TCP answer longer than any taken: malformed, exit 3" 3 \
+	--err "healthy: connect:huge.hly.test:9: cannot resolve the host: the name server's answer is malformed" \
+	-- in_ns q9h "$TMP/resolv.one" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 3s connect:huge.hly.test:9
 check "a server that never answers: the deadline ends it, exit 3" 3 \
 	--err "healthy: connect:never.hly.test:9: timed out after 500ms resolving the host" \
 	-- in_ns q10 "$TMP/resolv.one" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 500ms connect:never.hly.test:9
