@@ -173,6 +173,7 @@ static void name_start(struct resolve *r, uint64_t now)
 	close_fd(&r->tcp);
 	r->tcp_sent[0] = r->tcp_sent[1] = false;
 	r->tcp_got = 0;
+	r->tcp_again = false;
 	r->name_deadline = now + (uint64_t)r->conf->timeout_s * 1000;
 	send_all(r, now);
 }
@@ -256,6 +257,7 @@ static void tcp_step(struct resolve *r)
 	if (r->tcp < 0 && (r->tcp_want[0] || r->tcp_want[1])) {
 		r->tcp_sent[0] = r->tcp_sent[1] = false;
 		r->tcp_got = 0;
+		r->tcp_answered = false;
 		r->tcp = server_socket(r, r->tcp_server, SOCK_STREAM);
 		if (r->tcp < 0) {
 			r->err = errno;
@@ -311,6 +313,13 @@ static void tcp_step(struct resolve *r)
 		n = recv(r->tcp, r->tcp_buf + r->tcp_got, need - r->tcp_got, 0);
 		if (n < 0 && errno == EAGAIN)
 			return;
+		if (n == 0 && r->tcp_answered && !r->tcp_again) {
+			/* One answer a connection, as some servers give (and musl asks): the other on a new one, once. */
+			r->tcp_again = true;
+			close_fd(&r->tcp);
+			tcp_step(r);
+			return;
+		}
 		if (n == 0) {
 			/* Closed with a question unanswered: the server's choice, no errno of ours. */
 			if (r->rcode == -1)
@@ -330,6 +339,7 @@ static void tcp_step(struct resolve *r)
 			}
 		}
 		r->tcp_got = 0;
+		r->tcp_answered = true;
 		if (!r->tcp_want[0] && !r->tcp_want[1]) {
 			close_fd(&r->tcp);
 			return;

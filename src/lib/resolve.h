@@ -49,6 +49,8 @@ struct resolve {
 	int tcp;
 	unsigned tcp_server;
 	bool tcp_want[2], tcp_sent[2];
+	bool tcp_answered;      /* this connection brought an answer */
+	bool tcp_again;         /* this name's questions went on a second connection */
 	size_t tcp_got;
 	unsigned char tcp_buf[RESOLVE_TCP_MAX];
 };

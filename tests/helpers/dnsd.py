@@ -51,6 +51,7 @@ trailing dot is optional. Several rules may be given for one name.
                          without TC (as Docker Desktop's DNS proxy once did)
     NAME tcpclose        over TCP, the connection is closed (FIN) at the query
     NAME tcphuge         over TCP, the answer's length prefix says 65535
+    NAME tcponce         over TCP, the connection is closed (FIN) after one answer
   For badptr and ptrloop with no records of the asked type, one record is made
   up (A 192.0.2.1, AAAA 2001:db8::1, else A 192.0.2.1).
   Else a UDP answer over 512 bytes is cut to the header, the question and as many
@@ -64,7 +65,7 @@ import argparse, ipaddress, os, selectors, signal, socket, struct, sys, threadin
 
 T_A, T_CNAME, T_AAAA = 1, 5, 28
 FLAGS = {'nxdomain', 'servfail', 'refused', 'truncate', 'silent', 'wrongid',
-         'othersrc', 'wrongname', 'badptr', 'ptrloop', 'nocut', 'tcpclose', 'tcphuge'}
+         'othersrc', 'wrongname', 'badptr', 'ptrloop', 'nocut', 'tcpclose', 'tcphuge', 'tcponce'}
 log_lock = threading.Lock()
 
 
@@ -304,6 +305,11 @@ class Server:
                     t = self.handle(data, 'tcp', listen, send)
                     if t:
                         pending.append(t)
+                    if e and 'tcponce' in e['flags']:
+                        conn.shutdown(socket.SHUT_WR)
+                        while recv(1) is not None:
+                            pass
+                        break
                 for t in pending:        # the client may have half-closed:
                     t.join()             # send slow answers before closing
         except OSError:

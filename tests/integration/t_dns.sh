@@ -43,6 +43,9 @@ shut.hly.test A 127.0.0.1
 huge.hly.test truncate
 huge.hly.test tcphuge
 huge.hly.test A 127.0.0.1
+once.hly.test truncate
+once.hly.test tcponce
+once.hly.test AAAA ::1
 wide.hly.test manya 40
 db.svc.hly.test A 127.0.0.4
 db.hly.test A 127.0.0.5
@@ -133,6 +136,9 @@ check "40 addresses in 700 bytes over UDP without TC: cut at 512, so asked again
 check "the TCP connection closed before the answer: cannot check, and says so" 3 \
 	--err "healthy: connect:shut.hly.test:9: cannot resolve the host: the name server closed the TCP connection before it answered" \
 	-- in_ns q9c "$TMP/resolv.one" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 3s connect:shut.hly.test:9
+check "a TCP server that answers one question a connection: the other on a second one" 1 \
+	--err "healthy: connect:once.hly.test:9: connection refused ([::1]:9)" \
+	-- in_ns q9o "$TMP/resolv.one" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 3s connect:once.hly.test:9
 check "a TCP answer longer than any taken: malformed, exit 3" 3 \
 	--err "healthy: connect:huge.hly.test:9: cannot resolve the host: the name server's answer is malformed" \
 	-- in_ns q9h "$TMP/resolv.one" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 3s connect:huge.hly.test:9
