@@ -413,7 +413,7 @@ static void resolve_done(struct probe *r)
 				line_str(&r->c->why, "rcode ");
 				line_uint(&r->c->why, (unsigned)l->rcode);
 			}
-		} else if (l->rcode == -2) {
+		} else if (l->rcode == RESOLVE_MALFORMED) {
 			line_str(&r->c->why, "the name server's answer is malformed");
 		} else if (l->rcode == RESOLVE_CLOSED) {
 			line_str(&r->c->why, "the name server closed the TCP connection before it answered");

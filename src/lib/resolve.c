@@ -225,7 +225,7 @@ static void answer(struct resolve *r, unsigned t, unsigned s, const unsigned cha
 	case DNS_PARSE_BAD:
 		r->failed[t] |= 1u << s;
 		if (r->rcode == -1)
-			r->rcode = -2;
+			r->rcode = RESOLVE_MALFORMED;
 		return;
 	case DNS_PARSE_OK:
 		break;
@@ -240,7 +240,7 @@ static void answer(struct resolve *r, unsigned t, unsigned s, const unsigned cha
 	}
 	if (a.truncated || (a.rcode != DNS_NOERROR && a.rcode != DNS_NXDOMAIN)) {
 		r->failed[t] |= 1u << s;
-		r->rcode = a.truncated ? -2 : a.rcode;
+		r->rcode = a.truncated ? RESOLVE_MALFORMED : a.rcode;
 		return;
 	}
 	r->done[t] = true;
@@ -306,7 +306,7 @@ static void tcp_step(struct resolve *r)
 		/* Longer than any answer taken, or empty: garbage, not an answer. */
 		if (need > sizeof(r->tcp_buf) || (r->tcp_got >= 2 && need == 2)) {
 			if (r->rcode == -1)
-				r->rcode = -2;
+				r->rcode = RESOLVE_MALFORMED;
 			errno = 0;
 			goto failed;
 		}

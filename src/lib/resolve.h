@@ -19,7 +19,8 @@
 #define RESOLVE_MAX_FDS (DNS_MAX_SERVERS + 1)
 /* A DNS answer over TCP longer than this is not read (a hundred addresses fit). */
 #define RESOLVE_TCP_MAX 2048
-/* rcode: a TCP connection the server closed before it answered. */
+/* rcode: an answer that was garbage (or truncated over TCP); a TCP connection closed before it answered. */
+#define RESOLVE_MALFORMED (-2)
 #define RESOLVE_CLOSED (-3)
 
 enum resolve_state {
@@ -31,8 +32,8 @@ enum resolve_state {
 
 struct resolve {
 	enum resolve_state state;
-	int rcode;              /* FAILED: the last error a server answered; -1 none answered; -2 only garbage;
-				   RESOLVE_CLOSED a TCP connection closed before its answer */
+	int rcode;              /* FAILED: the last error a server answered; -1 none answered;
+				   RESOLVE_MALFORMED, RESOLVE_CLOSED */
 	int err;                /* FAILED: why the sockets failed (errno), or 0 */
 	struct dns_addr addrs[DNS_MAX_ADDRS];
 	unsigned naddrs;
