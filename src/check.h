@@ -78,6 +78,13 @@ struct kind {
 	 * pidfile:, file:: each reads one file, and a hung one is named).
 	 */
 	bool each;
+	/*
+	 * Its run makes no call the kernel can hold past the deadline where only
+	 * a fatal signal reaches: it polls its sockets, reads /proc's comm, stat
+	 * and status, and arms the watchdog itself before anything else
+	 * (cmdline). Other kinds' runs start the watchdog thread (confine_arm()).
+	 */
+	bool bounded;
 };
 
 /*

@@ -40,6 +40,10 @@ void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_m
 		}
 		if (!nb)
 			continue;
+		for (i = 0; i < nb; i++) {
+			if (!batch[i]->kind->bounded)
+				confine_arm();
+		}
 		/* Named by the watchdog's line should the kernel hold this part up; a kind may say more. */
 		confine_doing(batch[0]->spec, batch[0]->kind->doing);
 		run(batch, nb, &ro);
@@ -49,6 +53,8 @@ void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_m
 		if (!checks[i].kind->each)
 			continue;
 		batch[0] = &checks[i];
+		if (!checks[i].kind->bounded)
+			confine_arm();
 		confine_doing(checks[i].spec, checks[i].kind->doing);
 		checks[i].kind->run(batch, 1, &ro);
 	}

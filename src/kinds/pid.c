@@ -501,6 +501,7 @@ const struct kind kind_pid = {
 	.pids = pid_pids,
 	.pids_alone = true,
 	.each = true,
+	.bounded = true,
 };
 
 const struct kind kind_pidfile = {

@@ -746,4 +746,5 @@ const struct kind kind_proc = {
 	.prepare = proc_prepare,
 	.run = proc_run,
 	.pids = proc_pids,
+	.bounded = true,
 };

@@ -716,6 +716,7 @@ const struct kind kind_tcp = {
 	.doing = " reading the socket tables",
 	.parse = sock_parse,
 	.run = sock_run,
+	.bounded = true,
 };
 
 const struct kind kind_udp = {
@@ -724,6 +725,7 @@ const struct kind kind_udp = {
 	.doing = " reading the socket tables",
 	.parse = sock_parse,
 	.run = sock_run,
+	.bounded = true,
 };
 
 const struct kind kind_unix = {

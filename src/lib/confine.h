@@ -15,8 +15,19 @@ int confine_syscalls(void);
 /* The watchdog's time beyond -t: the probes' own deadline answers first, with what it knows. */
 #define WATCHDOG_SLACK_MS 200
 
-/* From now, ms, with no progress in the last ms: "healthy: SPEC: timed out after T DOING" and exit 3. 0, or errno. */
+/*
+ * From now, ms, with no progress in the last ms: "healthy: SPEC: timed out
+ * after T DOING" and exit 3, once confine_arm() has started the watchdog.
+ * 0, or errno.
+ */
 int confine_time(uint64_t ms);
+
+/*
+ * Before a call the kernel may hold where only a fatal signal reaches (a path
+ * on a file system that can hang, another process's memory): starts the
+ * watchdog confine_time() set, once. 0 (also without confine_time()), or errno.
+ */
+int confine_arm(void);
 
 /*
  * Bumped by long work (each process of a /proc walk): the watchdog gives a run

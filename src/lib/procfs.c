@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "confine.h"
 #include "scan.h"
 #include "io.h"
 
@@ -236,6 +237,8 @@ bool procfs_sees_all(int procfd)
 	}
 	memset(&ms, 0, sizeof(ms));
 	ms.want_id = fd_mount_id(procfd);
+	/* The kernel builds mountinfo under the mount table's lock, which a stuck unmount holds. */
+	confine_arm();
 	if (io_lines("/proc/self/mountinfo", proc_mount_line, &ms)) {
 		mountinfo_err = 1;
 		known = 0;

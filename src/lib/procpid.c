@@ -209,9 +209,12 @@ const char *full_name_pick(const char *comm, size_t comm_len, const struct argv_
 int proc_cmdline_read(int dirfd, struct argv_names *a, struct args_match *m)
 {
 	static char buf[CMDLINE_SIZE];
-	int fd = openat(dirfd, "cmdline", O_RDONLY | O_CLOEXEC | O_NOCTTY), saved;
+	int fd, saved;
 	ssize_t n;
 
+	/* The read waits for the process's memory lock: only a fatal signal ends that wait. */
+	confine_arm();
+	fd = openat(dirfd, "cmdline", O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0)
 		return -1;
 	for (;;) {
@@ -398,6 +401,13 @@ static void ancestors_load(struct lineage *l)
 	 * probe": in a container it is the service or its init, and on a host
 	 * everything descends from it.
 	 */
+	/* Where this /proc numbers as healthy's own namespace does, the kernel names the parent without a read. */
+	if (p > 0 && p == getpid()) {
+		p = getppid();
+		if (p <= 1)
+			return;
+		l->up[l->n++] = p;
+	}
 	while (p > 0 && l->n < MAX_ANCESTORS) {
 		struct proc_stat st;
 

@@ -140,7 +140,7 @@ static int stuck(void)
 
 	if (opts_parse(2, (char *[]){ "healthy", "proc:hly-stuck", NULL }, &opts, &err) != OPTS_OK)
 		return 90;
-	if (confine_time(50))
+	if (confine_time(50) || confine_arm())
 		return 91;
 	confine_doing(opts.checks[0].spec, " reading /proc");
 	for (;;)
@@ -167,7 +167,7 @@ static void watchdog_ends_a_stuck_run_with_exit_3_and_one_line(void **state)
 /* A run that ends in time is not cut short by the watchdog. */
 static int prompt(void)
 {
-	if (confine_time(60000))
+	if (confine_time(60000) || confine_arm())
 		return 91;
 	return 7;
 }
@@ -183,7 +183,7 @@ static int answered_then_slow(void)
 {
 	struct timespec late = { 0, 200 * 1000 * 1000 };
 
-	if (confine_time(20))
+	if (confine_time(20) || confine_arm())
 		return 91;
 	confine_answered();
 	nanosleep(&late, NULL);
@@ -202,7 +202,7 @@ static int slow_but_moving(void)
 	struct timespec step = { 0, 5 * 1000 * 1000 };
 	int i;
 
-	if (confine_time(200))
+	if (confine_time(200) || confine_arm())
 		return 91;
 	for (i = 0; i < 100; i++) {
 		confine_progress++;
@@ -217,6 +217,73 @@ static void watchdog_spares_a_run_that_moves(void **state)
 	assert_int_equal(in_child(slow_but_moving, -1), 7);
 }
 
+/* The process's thread count, from /proc/self/status; -1 if it cannot tell. */
+static int threads(void)
+{
+	char buf[2048], *p;
+	FILE *f = fopen("/proc/self/status", "r");
+	size_t n;
+
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strstr(buf, "\nThreads:\t");
+	return p ? atoi(p + 10) : -1;
+}
+
+/* A run that never makes a call the kernel can hold (a proc: walk) never starts the thread, nor ends early. */
+static int never_armed(void)
+{
+	struct timespec past = { 0, 100 * 1000 * 1000 };
+
+	if (confine_time(20))
+		return 91;
+	nanosleep(&past, NULL);
+	return threads() == 1 ? 7 : 92;
+}
+
+static void watchdog_starts_only_when_a_call_needs_it(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(never_armed, -1), 7);
+}
+
+/* Armed past the deadline (a long walk that moved), the call gets an interval of its own, then the line. */
+static int armed_late(void)
+{
+	struct timespec past = { 0, 60 * 1000 * 1000 }, some = { 0, 10 * 1000 * 1000 };
+
+	if (confine_time(30))
+		return 91;
+	nanosleep(&past, NULL);
+	if (confine_arm() || threads() != 2)
+		return 92;
+	nanosleep(&some, NULL);
+	confine_doing("proc:hly-late", " reading /proc");
+	for (;;)
+		pause();
+}
+
+static void watchdog_armed_late_gives_the_call_its_interval(void **state)
+{
+	int p[2];
+	char buf[256];
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(in_child(armed_late, p[1]), EXIT_CANNOT_CHECK);
+	close(p[1]);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	/* Had it fired on arming, the line would say nothing of what was stuck. */
+	assert_string_equal(buf, "healthy: proc:hly-late: timed out after 30ms reading /proc\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +293,8 @@ int main(void)
 		cmocka_unit_test(watchdog_lets_a_run_end_in_time),
 		cmocka_unit_test(watchdog_stands_down_once_the_run_has_its_answer),
 		cmocka_unit_test(watchdog_spares_a_run_that_moves),
+		cmocka_unit_test(watchdog_starts_only_when_a_call_needs_it),
+		cmocka_unit_test(watchdog_armed_late_gives_the_call_its_interval),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
