@@ -401,13 +401,17 @@ void resolve_step(struct resolve *r, uint64_t now)
 	if (r->naddrs && now + RESOLUTION_DELAY_MS < r->name_deadline)
 		r->name_deadline = now + RESOLUTION_DELAY_MS;
 	if (r->done[0] && r->done[1]) {
-		/* No address: a name the servers failed is no evidence; one they do not know, try the next. */
-		if (r->failed[0] == all_servers(r) || r->failed[1] == all_servers(r)) {
-			finish(r, RESOLVE_FAILED);
-			return;
-		}
+		/*
+		 * No address: the next name of the search. A name the servers
+		 * failed (SERVFAIL) is no evidence, so the search goes on, as
+		 * glibc's does: a broken upstream for one domain of Kubernetes'
+		 * list must not hide the name in another; found nowhere, it is
+		 * "cannot check", not "no such host".
+		 */
+		if (r->failed[0] == all_servers(r) || r->failed[1] == all_servers(r))
+			r->name_failed = true;
 		if (++r->name == r->nnames)
-			finish(r, RESOLVE_NONAME);
+			finish(r, r->name_failed ? RESOLVE_FAILED : RESOLVE_NONAME);
 		else
 			name_start(r, now);
 		return;

@@ -52,6 +52,7 @@ struct resolve {
 	bool tcp_want[2], tcp_sent[2];
 	bool tcp_answered;      /* this connection brought an answer */
 	bool tcp_again;         /* this name's questions went on a second connection */
+	bool name_failed;       /* the servers failed a name of the search: not finding the others proves nothing */
 	size_t tcp_got;
 	unsigned char tcp_buf[RESOLVE_TCP_MAX];
 };

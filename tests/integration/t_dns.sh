@@ -49,6 +49,9 @@ once.hly.test AAAA ::1
 wide.hly.test manya 40
 db.svc.hly.test A 127.0.0.4
 db.hly.test A 127.0.0.5
+web.svc.hly.test servfail
+web.hly.test A 127.0.0.10
+sick.svc.hly.test servfail
 api.example.hly.test A 127.0.0.6
 EOF
 # A second server's zone: the same names, where the first is silent or fails.
@@ -194,6 +197,16 @@ check "search: no name in any domain is no such host" 1 --err "healthy: connect:
 check "search: ... after asking each domain, then the name" 0 \
 	--out "nowhere.svc.hly.test nowhere.hly.test nowhere" \
 	-- asked q23 A
+# A domain the server fails is no evidence: the search goes on (as glibc's), and ends in 3 if nothing is found.
+check "search: a SERVFAIL in one domain, the name in the next" 1 \
+	--err "healthy: connect:web:9: connection refused (127.0.0.10:9)" \
+	-- in_ns q29 "$TMP/resolv.search" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 3s connect:web:9
+check "search: ... both asked" 0 --out "web.svc.hly.test web.hly.test" -- asked q29 A
+check "search: a SERVFAIL, and no such name elsewhere: cannot check" 3 \
+	--err "healthy: connect:sick:9: cannot resolve the host: the name server answered SERVFAIL" \
+	-- in_ns q30 "$TMP/resolv.search" "$TMP/hosts.none" "${one[@]}" -- "$HEALTHY" -t 3s connect:sick:9
+check "search: ... after asking each domain, then the name" 0 --out "sick.svc.hly.test sick.hly.test sick" \
+	-- asked q30 A
 
 # /etc/hosts first: no query at all for a name it has.
 check "/etc/hosts first, every address of the name" 1 \
