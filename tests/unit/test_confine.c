@@ -147,21 +147,27 @@ static int stuck(void)
 		pause();
 }
 
-static void watchdog_ends_a_stuck_run_with_exit_3_and_one_line(void **state)
+/* Runs fn in a child whose stderr is a pipe: asserts exit 3 and that the pipe holds exactly line. */
+static void ends_with_exit_3_and(int (*fn)(void), const char *line)
 {
 	int p[2];
 	char buf[256];
 	ssize_t n;
 
-	(void)state;
 	assert_int_equal(pipe(p), 0);
-	assert_int_equal(in_child(stuck, p[1]), EXIT_CANNOT_CHECK);
+	assert_int_equal(in_child(fn, p[1]), EXIT_CANNOT_CHECK);
 	close(p[1]);
 	n = read(p[0], buf, sizeof(buf) - 1);
 	close(p[0]);
 	assert_true(n > 0);
 	buf[n] = '\0';
-	assert_string_equal(buf, "healthy: proc:hly-stuck: timed out after 50ms reading /proc\n");
+	assert_string_equal(buf, line);
+}
+
+static void watchdog_ends_a_stuck_run_with_exit_3_and_one_line(void **state)
+{
+	(void)state;
+	ends_with_exit_3_and(stuck, "healthy: proc:hly-stuck: timed out after 50ms reading /proc\n");
 }
 
 /* A run that ends in time is not cut short by the watchdog. */
@@ -268,20 +274,9 @@ static int armed_late(void)
 
 static void watchdog_armed_late_gives_the_call_its_interval(void **state)
 {
-	int p[2];
-	char buf[256];
-	ssize_t n;
-
 	(void)state;
-	assert_int_equal(pipe(p), 0);
-	assert_int_equal(in_child(armed_late, p[1]), EXIT_CANNOT_CHECK);
-	close(p[1]);
-	n = read(p[0], buf, sizeof(buf) - 1);
-	close(p[0]);
-	assert_true(n > 0);
-	buf[n] = '\0';
 	/* Had it fired on arming, the line would say nothing of what was stuck. */
-	assert_string_equal(buf, "healthy: proc:hly-late: timed out after 30ms reading /proc\n");
+	ends_with_exit_3_and(armed_late, "healthy: proc:hly-late: timed out after 30ms reading /proc\n");
 }
 
 int main(void)
