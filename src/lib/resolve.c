@@ -15,6 +15,12 @@
  * not: wait this much more for it, then go with what came.
  */
 #define RESOLUTION_DELAY_MS 50
+/*
+ * The most datagrams taken from one server's socket, and reads from the TCP
+ * connection, in one step: a flood (spoofed, or a server gone mad) goes back
+ * to the poll loop, where the deadline is looked at, between each handful.
+ */
+#define STEP_READS 16
 
 static int conf_line(const char *line, size_t len, void *ctx)
 {
@@ -251,7 +257,7 @@ static void answer(struct resolve *r, unsigned t, unsigned s, const unsigned cha
 /* The TCP connection to the server whose answer came truncated: connect, ask, read two-byte-prefixed answers. */
 static void tcp_step(struct resolve *r)
 {
-	unsigned t;
+	unsigned t, reads = 0;
 	ssize_t n = -1;
 
 	if (r->tcp < 0 && (r->tcp_want[0] || r->tcp_want[1])) {
@@ -300,7 +306,7 @@ static void tcp_step(struct resolve *r)
 		for (t = 0; t < 2; t++)
 			r->tcp_sent[t] |= r->tcp_want[t];
 	}
-	for (;;) {
+	while (reads++ < STEP_READS) {
 		size_t need = r->tcp_got < 2 ? 2 : 2 + ((size_t)r->tcp_buf[0] << 8 | r->tcp_buf[1]);
 
 		/* Longer than any answer taken, or empty: garbage, not an answer. */
@@ -345,6 +351,7 @@ static void tcp_step(struct resolve *r)
 			return;
 		}
 	}
+	return;
 failed:
 	if (errno)
 		r->err = errno;
@@ -357,19 +364,21 @@ failed:
 void resolve_step(struct resolve *r, uint64_t now)
 {
 	static unsigned char buf[DNS_UDP_MAX];
-	unsigned s, t;
+	unsigned s, t, reads;
 
 	if (r->state != RESOLVE_MORE)
 		return;
 	for (s = 0; s < r->conf->nservers; s++) {
-		ssize_t n;
+		ssize_t n = -1;
 
 		/*
 		 * MSG_TRUNC: the datagram's whole length. A server that sends more
 		 * than 512 bytes without TC (Docker Desktop's proxy did) was cut
 		 * short here: it is truncated, and asked again over TCP.
 		 */
-		while (r->fd[s] >= 0 && (n = recv(r->fd[s], buf, sizeof(buf), MSG_TRUNC)) >= 0) {
+		for (reads = 0; reads < STEP_READS && r->fd[s] >= 0; reads++) {
+			if ((n = recv(r->fd[s], buf, sizeof(buf), MSG_TRUNC)) < 0)
+				break;
 			if ((size_t)n > sizeof(buf)) {
 				n = sizeof(buf);
 				buf[2] |= 0x02;
@@ -380,7 +389,7 @@ void resolve_step(struct resolve *r, uint64_t now)
 			}
 		}
 		/* Nothing listens on the server's port 53 (an ICMP error on the connected socket): it failed. */
-		if (r->fd[s] >= 0 && errno != EAGAIN && errno != EINTR) {
+		if (r->fd[s] >= 0 && n < 0 && errno != EAGAIN && errno != EINTR) {
 			r->err = errno;
 			r->failed[0] |= 1u << s;
 			r->failed[1] |= 1u << s;
