@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,11 +35,19 @@ enum phase {
 	P_RESOLVING,
 	P_CONNECTING,
 	P_READING,
+	P_BODY,
 	P_DONE,
 };
 
+union sockaddr_any {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+	struct sockaddr_un un;
+};
+
 struct target {
-	int family;
+	int family;             /* AF_INET, AF_INET6, or AF_UNIX for unix= */
 	unsigned char a[16];
 	int fd;                 /* -1 once closed */
 	int err;                /* 0: pending or connected; else why it failed */
@@ -58,6 +67,11 @@ struct probe {
 	size_t skipped;         /* their bytes, up to INTERIM_MAX */
 	char last1xx[32];       /* the last one's code and reason, "100 Continue", cut */
 	size_t last1xx_len;
+	/* body=: the message after the status line, and TEXT looked for in it */
+	struct http_msg msg;
+	struct http_find find;
+	size_t body_read;       /* decoded, up to BODY_MAX */
+	struct line status;     /* "200 OK from 127.0.0.1:8080", for the line at the end */
 };
 
 /* Each probe of a run, under way. */
@@ -113,9 +127,178 @@ static int hostport_parse(struct check *c, const char *s, size_t n, uint16_t def
 	return check_port_parse(c, hp.port, hp.port_len, &probe_of(c)->port, err);
 }
 
+/* A character of a header's name (RFC 9110 5.6.2 tchar). */
+static bool tchar(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
+/* Bytes that would end a header line, or the request, early: a control character but tab. */
+static bool has_control(const char *s, size_t n, bool tab_too)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (((unsigned char)s[i] < ' ' && (tab_too || s[i] != '\t')) || s[i] == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+static const char http_options[] = "header=, method=, host=, status=, body=, unix=";
+
+/* One ",key=value" of an http:// check; key_len bytes of key at opt, n bytes in all. */
+static int http_option(struct check *c, const char *opt, size_t n, size_t key_len, struct line *err)
+{
+	static const char *const keys[] = { "header", "method", "host", "status", "body", "unix" };
+	struct probe_check *pc = probe_of(c);
+	const char *v = opt + key_len + 1;
+	size_t vn = n - key_len - 1, name = 0;
+	unsigned k;
+
+	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		if (strlen(keys[k]) == key_len && !memcmp(opt, keys[k], key_len))
+			break;
+	}
+	if (k == sizeof(keys) / sizeof(keys[0]))
+		return check_option_unknown(c, opt, key_len, http_options, false, err);
+	/* header= may come again; each of the others once. */
+	if (k && pc->given & 1u << k) {
+		line_start(err, c->spec);
+		line_mem(err, opt, key_len);
+		line_str(err, "= given twice");
+		return -1;
+	}
+	pc->given |= 1u << k;
+	if (!vn) {
+		line_start(err, c->spec);
+		line_str(err, "empty ");
+		line_mem(err, opt, key_len + 1);
+		return -1;
+	}
+	switch (k) {
+	case 0:
+		while (name < vn && tchar(v[name]))
+			name++;
+		if (!name || name == vn || v[name] != ':') {
+			check_usage(err, c, "header= takes NAME: VALUE");
+			return -1;
+		}
+		if (has_control(v, vn, false)) {
+			check_usage(err, c, "header= holds CR, LF or another control character");
+			return -1;
+		}
+		if (vn > HEADER_MAX || pc->nhdr == PROBE_MAX_HEADERS) {
+			check_usage(err, c, vn > HEADER_MAX ? "header= longer than 1024 bytes" : "more than 8 header= options");
+			return -1;
+		}
+		/* Options come off the right end: the last given first, put in order at the end. */
+		pc->hdr[pc->nhdr] = v;
+		pc->hdr_len[pc->nhdr++] = vn;
+		return 0;
+	case 1:
+		pc->head = vn == 4 && !memcmp(v, "HEAD", 4);
+		if (!pc->head && (vn != 3 || memcmp(v, "GET", 3))) {
+			check_usage(err, c, "method= takes GET or HEAD");
+			return -1;
+		}
+		return 0;
+	case 2:
+		if (vn >= HOST_SIZE + 6 || has_control(v, vn, true) || memchr(v, ' ', vn)) {
+			check_usage(err, c, vn >= HOST_SIZE + 6 ? "host= too long" : "host= holds a space or a control character");
+			return -1;
+		}
+		pc->authority = v;
+		pc->authority_len = vn;
+		return 0;
+	case 3:
+		if (http_status_range_parse(v, vn, &pc->status_lo, &pc->status_hi)) {
+			check_usage(err, c, "status= takes a code (200), a class (2xx) or a range (200-204), from 100 to 599");
+			return -1;
+		}
+		pc->status = v;
+		pc->status_len = vn;
+		return 0;
+	case 4:
+		if (vn > HTTP_FIND_MAX) {
+			check_usage(err, c, "body= longer than 256 bytes");
+			return -1;
+		}
+		pc->body = v;
+		pc->body_len = vn;
+		return 0;
+	default:
+		/* sun_path's 108 bytes, a NUL or the abstract name's leading 0 among them. */
+		if (vn >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+			check_usage(err, c, "unix= path longer than 107 bytes");
+			return -1;
+		}
+		pc->unix_path = v;
+		pc->unix_len = vn;
+		return 0;
+	}
+}
+
+/* A header= of this name (any case) stands in for healthy's own. */
+static bool header_given(const struct probe_check *pc, const char *name)
+{
+	size_t i, n = strlen(name);
+
+	for (i = 0; i < pc->nhdr; i++) {
+		if (pc->hdr_len[i] > n && pc->hdr[i][n] == ':' && !strncasecmp(pc->hdr[i], name, n))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The ",key=value" options off the right end of an http:// check, as
+ * proc: takes them; a piece that is no option (",b") belongs to what is on
+ * its left: a header's value ("header=Accept: a,b"), or the URL. Returns
+ * the URL's length, or -1 with the usage error.
+ */
+static ssize_t http_options_parse(struct check *c, const char *body, size_t n, struct line *err)
+{
+	struct probe_check *pc = probe_of(c);
+	size_t end = n, search = n, i;
+	const char *comma;
+
+	while ((comma = memrchr(body, ',', search)) != NULL) {
+		const char *opt = comma + 1;
+		size_t key_len = scan_option_key(opt, (size_t)(body + end - opt));
+
+		search = (size_t)(comma - body);
+		if (!key_len)
+			continue;
+		if (http_option(c, opt, (size_t)(body + end - opt), key_len, err))
+			return -1;
+		end = search;
+	}
+	for (i = 0; i < pc->nhdr / 2; i++) {
+		const char *h = pc->hdr[i];
+		size_t hl = pc->hdr_len[i];
+
+		pc->hdr[i] = pc->hdr[pc->nhdr - 1 - i];
+		pc->hdr_len[i] = pc->hdr_len[pc->nhdr - 1 - i];
+		pc->hdr[pc->nhdr - 1 - i] = h;
+		pc->hdr_len[pc->nhdr - 1 - i] = hl;
+	}
+	if (pc->authority && header_given(pc, "host")) {
+		check_usage(err, c, "host= and header=Host: both given");
+		return -1;
+	}
+	if (pc->head && pc->body) {
+		check_usage(err, c, "body= needs a body, and method=HEAD has none");
+		return -1;
+	}
+	return (ssize_t)end;
+}
+
 static int probe_parse(struct check *c, const char *body, struct line *err)
 {
 	const char *auth, *end, *frag;
+	ssize_t n;
 	size_t i;
 
 	check_state(c, pool, sizeof(pool[0]), &pool_next);
@@ -125,8 +308,15 @@ static int probe_parse(struct check *c, const char *body, struct line *err)
 		check_usage(err, c, "write http://HOST[:PORT][/PATH]");
 		return -1;
 	}
+	/* "http://" before the URL's host, as a message about an option names the kind. */
+	c->arg = body + 2;
+	n = http_options_parse(c, body, strlen(body), err);
+	if (n < 0)
+		return -1;
 	auth = body + 2;
 	end = auth + strcspn(auth, "/?#");
+	if (end > body + n)
+		end = body + n;
 	if (memchr(auth, '@', (size_t)(end - auth))) {
 		check_usage(err, c, "user:password@ in a URL is not supported");
 		return -1;
@@ -134,9 +324,9 @@ static int probe_parse(struct check *c, const char *body, struct line *err)
 	if (hostport_parse(c, auth, (size_t)(end - auth), HTTP_PORT, err))
 		return -1;
 	/* The fragment is the client's own: it is never sent. */
-	frag = strchr(end, '#');
+	frag = memchr(end, '#', (size_t)(body + n - end));
 	probe_of(c)->path = end;
-	probe_of(c)->path_len = frag ? (size_t)(frag - end) : strlen(end);
+	probe_of(c)->path_len = (size_t)((frag ? frag : body + n) - end);
 	if (probe_of(c)->path_len > PATH_MAX_LEN) {
 		check_usage(err, c, "path too long");
 		return -1;
@@ -180,6 +370,42 @@ static void fail_errno(struct probe *r, const char *what, int err)
 	finish(r, VERDICT_ERROR);
 }
 
+/* Where target t is: "127.0.0.1:80", "[::1]:80", or the unix= path as written. */
+static void target_addr(struct line *l, const struct probe *r, const struct target *t)
+{
+	const struct probe_check *pc = probe_of(r->c);
+
+	if (t->family == AF_UNIX)
+		line_escaped(l, pc->unix_path, pc->unix_len);
+	else
+		line_addr(l, t->family, t->a, pc->port);
+}
+
+/* Target t's socket address into u; returns its length. */
+static socklen_t target_sockaddr(const struct probe *r, const struct target *t, union sockaddr_any *u)
+{
+	const struct probe_check *pc = probe_of(r->c);
+
+	memset(u, 0, sizeof(*u));
+	u->sa.sa_family = (sa_family_t)t->family;
+	if (t->family == AF_UNIX) {
+		memcpy(u->un.sun_path, pc->unix_path, pc->unix_len);
+		/* "@NAME": the abstract socket NAME, whose address is as long as its name. */
+		if (pc->unix_path[0] != '@')
+			return sizeof(u->un);
+		u->un.sun_path[0] = '\0';
+		return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + pc->unix_len);
+	}
+	if (t->family == AF_INET6) {
+		u->in6.sin6_port = htons(pc->port);
+		memcpy(&u->in6.sin6_addr, t->a, 16);
+		return sizeof(u->in6);
+	}
+	u->in.sin_port = htons(pc->port);
+	memcpy(&u->in.sin_addr, t->a, 4);
+	return sizeof(u->in);
+}
+
 /* RFC 6761: "localhost" and names under it are the loopback, whatever /etc/hosts says, and without one. */
 static bool is_localhost(const char *h)
 {
@@ -216,8 +442,8 @@ static void connect_all(struct probe *r)
 	r->phase = P_CONNECTING;
 	for (i = 0; i < r->ntargets && r->phase == P_CONNECTING; i++) {
 		struct target *t = &r->t[i];
-		struct sockaddr_in6 sa6;
-		struct sockaddr_in sa4;
+		union sockaddr_any u;
+		socklen_t len = target_sockaddr(r, t, &u);
 		int fd = socket(t->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 		if (fd < 0) {
@@ -231,19 +457,7 @@ static void connect_all(struct probe *r)
 			return;
 		}
 		t->fd = fd;
-		memset(&sa6, 0, sizeof(sa6));
-		memset(&sa4, 0, sizeof(sa4));
-		if (t->family == AF_INET6) {
-			sa6.sin6_family = AF_INET6;
-			sa6.sin6_port = htons(probe_of(r->c)->port);
-			memcpy(&sa6.sin6_addr, t->a, 16);
-		} else {
-			sa4.sin_family = AF_INET;
-			sa4.sin_port = htons(probe_of(r->c)->port);
-			memcpy(&sa4.sin_addr, t->a, 4);
-		}
-		if ((t->family == AF_INET6 ? connect(fd, (struct sockaddr *)&sa6, sizeof(sa6))
-					   : connect(fd, (struct sockaddr *)&sa4, sizeof(sa4))) == 0) {
+		if (connect(fd, &u.sa, len) == 0) {
 			connected(r, i);
 		} else if (errno == EINPROGRESS) {
 			pending++;
@@ -251,6 +465,12 @@ static void connect_all(struct probe *r)
 			/* healthy's own trouble (a seccomp filter, memory), which says nothing of the service. */
 			fail_errno(r, "connect", errno);
 			close(fd);
+		} else if (t->family == AF_UNIX && (errno == EACCES || errno == EPERM)) {
+			/* A socket healthy may not use says nothing of the service behind it. */
+			t->err = errno;
+			close(fd);
+			t->fd = -1;
+			finish(r, VERDICT_ERROR);
 		} else {
 			t->err = errno;
 			close(fd);
@@ -278,24 +498,43 @@ void http_host_header(const struct check *c, struct line *l)
 
 static void send_request(struct probe *r)
 {
-	/* The path is at most PATH_MAX_LEN, the Host header at most HOST_SIZE + 8: it fits. */
-	static char req[PATH_MAX_LEN + HOST_SIZE + 128];
-	const struct check *c = r->c;
+	/* Every part is bounded (PATH_MAX_LEN, HOST_SIZE, PROBE_MAX_HEADERS of HEADER_MAX): it fits. */
+	static char req[PATH_MAX_LEN + HOST_SIZE + PROBE_MAX_HEADERS * (HEADER_MAX + 2) + 128];
+	const struct probe_check *pc = probe_of(r->c);
 	struct line host;
-	size_t n = 0;
+	size_t n = 0, i;
 	ssize_t w;
 
 	line_reset(&host);
-	http_host_header(c, &host);
+	if (pc->authority)
+		line_mem(&host, pc->authority, pc->authority_len);
+	else
+		http_host_header(r->c, &host);
 #define PUT(s, len) (memcpy(req + n, (s), (len)), n += (len))
-	PUT("GET ", 4);
-	if (!probe_of(c)->path_len || probe_of(c)->path[0] != '/')
-		PUT("/", 1);
-	PUT(probe_of(c)->path, probe_of(c)->path_len);
-	PUT(" HTTP/1.1\r\nHost: ", 17);
-	PUT(host.buf, host.len);
-	PUT("\r\nUser-Agent: healthy/" VERSION "\r\nConnection: close\r\n\r\n",
-	    sizeof("\r\nUser-Agent: healthy/" VERSION "\r\nConnection: close\r\n\r\n") - 1);
+#define PUTS(s) PUT(s, sizeof(s) - 1)
+	if (pc->head)
+		PUTS("HEAD ");
+	else
+		PUTS("GET ");
+	if (!pc->path_len || pc->path[0] != '/')
+		PUTS("/");
+	PUT(pc->path, pc->path_len);
+	PUTS(" HTTP/1.1\r\n");
+	if (!header_given(pc, "host")) {
+		PUTS("Host: ");
+		PUT(host.buf, host.len);
+		PUTS("\r\n");
+	}
+	if (!header_given(pc, "user-agent"))
+		PUTS("User-Agent: healthy/" VERSION "\r\n");
+	if (!header_given(pc, "connection"))
+		PUTS("Connection: close\r\n");
+	for (i = 0; i < pc->nhdr; i++) {
+		PUT(pc->hdr[i], pc->hdr_len[i]);
+		PUTS("\r\n");
+	}
+	PUTS("\r\n");
+#undef PUTS
 #undef PUT
 	/* A fresh socket's send buffer takes a request this small whole. */
 	w = send(r->t[r->winner].fd, req, n, MSG_NOSIGNAL);
@@ -352,7 +591,7 @@ static void connected(struct probe *r, int i)
 	}
 	if (r->c->kind == &kind_connect) {
 		line_str(&r->c->why, "ok: connected to ");
-		line_addr(&r->c->why, r->t[i].family, r->t[i].a, probe_of(r->c)->port);
+		target_addr(&r->c->why, r, &r->t[i]);
 		finish(r, VERDICT_PASS);
 		return;
 	}
@@ -370,7 +609,11 @@ static void resolve_begin(struct probe *r, size_t i, uint64_t now)
 	const char *host = probe_of(r->c)->host;
 	unsigned char a[16];
 
-	if (inet_pton(AF_INET, host, a) == 1) {
+	if (probe_of(r->c)->unix_path) {
+		/* unix=: HOST is only the Host header's. */
+		memset(a, 0, sizeof(a));
+		target_add(r, AF_UNIX, a);
+	} else if (inet_pton(AF_INET, host, a) == 1) {
 		target_add(r, AF_INET, a);
 	} else if (inet_pton(AF_INET6, host, a) == 1) {
 		target_add(r, AF_INET6, a);
@@ -454,6 +697,67 @@ static bool skip_interim(struct probe *r)
 	return false;
 }
 
+static void body_piece(void *ctx, const char *p, size_t n)
+{
+	struct probe *r = ctx;
+
+	if (n > BODY_MAX - r->body_read)
+		n = BODY_MAX - r->body_read;
+	r->body_read += n;
+	http_find_feed(&r->find, p, n);
+}
+
+/* body=: n more bytes of the message (closed: the connection's end); the answer once TEXT or the end is seen. */
+static void body_take(struct probe *r, const char *p, size_t n, bool closed)
+{
+	enum http_msg_result m = closed ? http_msg_close(&r->msg) : http_msg_feed(&r->msg, p, n, body_piece, r);
+	struct line *l = &r->c->why;
+	const struct probe_check *pc = probe_of(r->c);
+
+	if (!r->find.found && m == HTTP_MSG_MORE && r->body_read < BODY_MAX)
+		return;
+	line_str(l, r->find.found ? "ok: " : "");
+	line_mem(l, r->status.buf, r->status.len);
+	line_str(l, r->find.found ? ", \"" : ", but \"");
+	line_escaped(l, pc->body, pc->body_len);
+	if (r->find.found) {
+		line_str(l, "\" in the body");
+	} else if (r->body_read >= BODY_MAX) {
+		line_str(l, "\" is not in the first 64 KiB of the body");
+	} else if (m == HTTP_MSG_END || m == HTTP_MSG_CUT) {
+		line_str(l, m == HTTP_MSG_END ? "\" is not in the body (" : "\" is not in the body before the connection closed (");
+		line_uint(l, r->body_read);
+		line_str(l, r->body_read == 1 ? " byte)" : " bytes)");
+	} else {
+		static const char *const why[] = {
+			[HTTP_MSG_HEADERS_LONG] = "headers longer than 64 KiB",
+			[HTTP_MSG_BAD_LENGTH] = "a malformed Content-Length",
+			[HTTP_MSG_BAD_CODING] = "a Transfer-Encoding or Content-Encoding healthy does not decode",
+			[HTTP_MSG_BAD_CHUNK] = "a malformed chunk",
+		};
+
+		line_str(l, "\" cannot be looked for: ");
+		line_str(l, why[m]);
+	}
+	finish(r, r->find.found ? VERDICT_PASS : VERDICT_FAIL);
+}
+
+/* body=: what came of the message after the status line. */
+static void read_body(struct probe *r)
+{
+	static char buf[16384];
+	ssize_t n = read(r->t[r->winner].fd, buf, sizeof(buf));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n < 0) {
+		r->t[r->winner].err = errno;
+		finish(r, VERDICT_FAIL);
+		return;
+	}
+	body_take(r, buf, (size_t)n, n == 0);
+}
+
 static void read_status(struct probe *r)
 {
 	struct target *t = &r->t[r->winner];
@@ -477,7 +781,7 @@ static void read_status(struct probe *r)
 		/* Endless 1xx answers, or a 1xx whose headers never end: each read is ready, and skipping is bounded. */
 		if (r->skipped > INTERIM_MAX) {
 			line_str(&r->c->why, "more than 64 KiB of 1xx interim answers from ");
-			line_addr(&r->c->why, t->family, t->a, probe_of(r->c)->port);
+			target_addr(&r->c->why, r, t);
 			finish(r, VERDICT_FAIL);
 			return;
 		}
@@ -511,28 +815,45 @@ static void read_status(struct probe *r)
 		static char drain[4096];
 		size_t drained = 0;
 		ssize_t d;
-		bool pass = code >= 200 && code < 400;
+		const struct probe_check *pc = probe_of(r->c);
+		/* curl -f: 2xx and 3xx pass, redirects are not followed; or what status= says. */
+		bool pass = pc->status ? code >= pc->status_lo && code <= pc->status_hi : code >= 200 && code < 400;
+		struct line *l = pass && pc->body ? &r->status : &r->c->why;
 
+		line_str(l, pass && !pc->body ? "ok: " : "");
+		line_uint(l, (unsigned)code);
+		if (reason_len) {
+			line_str(l, " ");
+			line_escaped(l, reason, reason_len > 64 ? 64 : reason_len);
+		}
+		if (pass) {
+			line_str(l, " from ");
+			target_addr(l, r, t);
+		}
+		if (!pass && pc->status) {
+			line_str(l, " (wanted ");
+			line_escaped(l, pc->status, pc->status_len);
+			line_str(l, ")");
+		}
+		if (pass && pc->body) {
+			/* The rest of what came is the headers' start. */
+			size_t off = (size_t)((char *)memchr(r->buf, '\n', r->got) + 1 - r->buf);
+
+			http_msg_start(&r->msg, code == 204 || code == 304);
+			http_find_start(&r->find, pc->body, pc->body_len);
+			r->phase = P_BODY;
+			body_take(r, r->buf + off, r->got - off, false);
+			return;
+		}
 		/* What the server already sent is taken, without waiting, so that closing sends a FIN, not a reset. */
 		while (drained < DRAIN_MAX && (d = read(t->fd, drain, sizeof(drain))) > 0)
 			drained += (size_t)d;
-		line_str(&r->c->why, pass ? "ok: " : "");
-		line_uint(&r->c->why, (unsigned)code);
-		if (reason_len) {
-			line_str(&r->c->why, " ");
-			line_escaped(&r->c->why, reason, reason_len > 64 ? 64 : reason_len);
-		}
-		if (pass) {
-			line_str(&r->c->why, " from ");
-			line_addr(&r->c->why, t->family, t->a, probe_of(r->c)->port);
-		}
-		/* curl -f: 2xx and 3xx pass, redirects are not followed. */
 		finish(r, pass ? VERDICT_PASS : VERDICT_FAIL);
 		return;
 	}
 	if (p == -1) {
 		line_str(&r->c->why, "not an HTTP status line from ");
-		line_addr(&r->c->why, t->family, t->a, probe_of(r->c)->port);
+		target_addr(&r->c->why, r, t);
 		line_str(&r->c->why, ": \"");
 		http_excerpt(&r->c->why, r->buf, r->got);
 		line_str(&r->c->why, "\"");
@@ -541,10 +862,10 @@ static void read_status(struct probe *r)
 		line_str(&r->c->why, "connection closed after a ");
 		line_escaped(&r->c->why, r->last1xx, r->last1xx_len);
 		line_str(&r->c->why, ", without the final answer, by ");
-		line_addr(&r->c->why, t->family, t->a, probe_of(r->c)->port);
+		target_addr(&r->c->why, r, t);
 	} else {
 		line_str(&r->c->why, r->got ? "connection closed in the status line by " : "connection closed without an answer by ");
-		line_addr(&r->c->why, t->family, t->a, probe_of(r->c)->port);
+		target_addr(&r->c->why, r, t);
 	}
 	finish(r, VERDICT_FAIL);
 }
@@ -567,6 +888,10 @@ static const char *errno_phrase(int e)
 		return "address not available here";
 	case EAFNOSUPPORT:
 		return "no IPv6 here";
+	case ENOENT:
+		return "no such socket";
+	case EAGAIN:
+		return "the listener's backlog is full";
 	default:
 		return NULL;
 	}
@@ -601,7 +926,7 @@ static void explain_targets(struct probe *r, uint64_t timeout_ms)
 			if (r->t[j].err != e)
 				continue;
 			line_str(l, inner);
-			line_addr(l, r->t[j].family, r->t[j].a, probe_of(r->c)->port);
+			target_addr(l, r, &r->t[j]);
 			inner = ", ";
 		}
 		line_str(l, ")");
@@ -629,10 +954,10 @@ static nfds_t poll_set(size_t n, struct pollfd *fds, struct probe **owner, int *
 			}
 			*due = when < *due ? when : *due;
 		}
-		for (j = 0; j < r->ntargets && (r->phase == P_CONNECTING || r->phase == P_READING); j++) {
-			if (r->t[j].fd < 0 || r->t[j].err || (r->phase == P_READING && j != r->winner))
+		for (j = 0; j < r->ntargets && r->phase >= P_CONNECTING && r->phase <= P_BODY; j++) {
+			if (r->t[j].fd < 0 || r->t[j].err || (r->phase != P_CONNECTING && j != r->winner))
 				continue;
-			fds[nfds] = (struct pollfd){ r->t[j].fd, r->phase == P_READING ? POLLIN : POLLOUT, 0 };
+			fds[nfds] = (struct pollfd){ r->t[j].fd, r->phase != P_CONNECTING ? POLLIN : POLLOUT, 0 };
 			owner[nfds] = r;
 			target_of[nfds++] = j;
 		}
@@ -665,6 +990,8 @@ static void poll_event(struct probe *r, int j)
 		}
 	} else if (r->phase == P_READING && j == r->winner) {
 		read_status(r);
+	} else if (r->phase == P_BODY && j == r->winner) {
+		read_body(r);
 	}
 }
 
@@ -681,12 +1008,23 @@ static void probe_end(struct probe *r, uint64_t timeout_ms)
 	}
 	if (r->phase == P_READING) {
 		timed_out(&r->c->why, timeout_ms, " waiting for the status line from ");
-		line_addr(&r->c->why, r->t[r->winner].family, r->t[r->winner].a, probe_of(r->c)->port);
+		target_addr(&r->c->why, r, &r->t[r->winner]);
 		if (r->ninterim) {
 			line_str(&r->c->why, " (after ");
 			line_uint(&r->c->why, r->ninterim);
 			line_str(&r->c->why, r->ninterim == 1 ? " interim 1xx answer)" : " interim 1xx answers)");
 		}
+		finish(r, VERDICT_FAIL);
+		return;
+	}
+	if (r->phase == P_BODY) {
+		timed_out(&r->c->why, timeout_ms, " reading the body: ");
+		line_mem(&r->c->why, r->status.buf, r->status.len);
+		line_str(&r->c->why, ", \"");
+		line_escaped(&r->c->why, probe_of(r->c)->body, probe_of(r->c)->body_len);
+		line_str(&r->c->why, "\" not in its first ");
+		line_uint(&r->c->why, r->body_read);
+		line_str(&r->c->why, r->body_read == 1 ? " byte" : " bytes");
 		finish(r, VERDICT_FAIL);
 		return;
 	}
@@ -780,8 +1118,10 @@ const struct kind kind_connect = {
 
 const struct kind kind_http = {
 	.name = "http://",
-	.usage = "  http://HOST[:PORT][/PATH]\n"
-		 "                   GET answers 2xx or 3xx\n",
+	.usage = "  http://HOST[:PORT][/PATH][,header=NAME: VALUE][,method=GET|HEAD][,host=NAME]\n"
+		 "         [,status=200|2xx|200-204][,body=TEXT][,unix=PATH|@NAME]\n"
+		 "                   GET answers 2xx or 3xx (or status=), with TEXT in the\n"
+		 "                   body's first 64 KiB; unix=: over that socket\n",
 	.doing = " probing",
 	.parse = probe_parse,
 	.run = probe_run,

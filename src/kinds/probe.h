@@ -22,12 +22,33 @@ extern const struct kind kind_connect, kind_http, kind_https;
 /* A host name, as DNS bounds it. */
 #define HOST_SIZE 256
 
+/* At most this many header= options a check, each at most HEADER_MAX bytes. */
+#define PROBE_MAX_HEADERS 8
+#define HEADER_MAX 1024
+/* body=TEXT is looked for in this much of the body, decoded. */
+#define BODY_MAX 65536
+
 /* A connect: or http:// check's own state, pointed to by its struct check. */
 struct probe_check {
 	char host[HOST_SIZE];   /* without brackets */
 	uint16_t port;
 	const char *path;       /* http: from the first '/', without a fragment; "" for "/" */
 	size_t path_len;
+	/* http:// options; the strings lie in the check as typed */
+	unsigned given;         /* a bit for each option key seen: none twice */
+	bool head;              /* method=HEAD */
+	uint16_t status_lo, status_hi; /* status=; 0: 2xx or 3xx */
+	const char *status;     /* status= as typed, for the line */
+	size_t status_len;
+	const char *hdr[PROBE_MAX_HEADERS]; /* header=, in the order given; Host: among them replaces the URL's */
+	size_t hdr_len[PROBE_MAX_HEADERS];
+	unsigned nhdr;
+	const char *authority;  /* host=NAME: the Host header's value */
+	size_t authority_len;
+	const char *body;       /* body=TEXT */
+	size_t body_len;
+	const char *unix_path;  /* unix=PATH or @NAME: the socket to ask, instead of HOST:PORT */
+	size_t unix_len;
 };
 
 /* The Host header's value for an http:// check: the host (in brackets if IPv6), and ":PORT" unless it is 80. */

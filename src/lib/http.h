@@ -1,11 +1,14 @@
 /*
- * http: what healthy reads of an HTTP response -- its status line -- and
- * what a line shows of a reply that is none.
+ * http: what healthy reads of an HTTP response -- its status line, and for
+ * a check that looks into the body its headers and body, chunked or not --
+ * and what a line shows of a reply that is none. Bytes in, facts out.
  */
 #ifndef HEALTHY_HTTP_H
 #define HEALTHY_HTTP_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "line.h"
 
@@ -28,5 +31,64 @@ int http_status_parse(const char *buf, size_t len, int *code, const char **reaso
  * most HTTP_EXCERPT_MAX of buf's len bytes.
  */
 void http_excerpt(struct line *l, const char *buf, size_t len);
+
+/* The status codes a check takes, lo to hi: "200", "2xx", "200-204". Returns 0, or -1 when s is none of those. */
+int http_status_range_parse(const char *s, size_t n, uint16_t *lo, uint16_t *hi);
+
+/* The header section (after the status line) is read up to this; a longer one is refused. */
+#define HTTP_HEADERS_MAX 65536
+/* A header line is kept up to this to be read; the rest of a longer one is only counted. */
+#define HTTP_LINE_MAX 128
+
+enum http_msg_result {
+	HTTP_MSG_MORE,          /* the message goes on */
+	HTTP_MSG_END,           /* the message is whole */
+	HTTP_MSG_HEADERS_LONG,  /* more than HTTP_HEADERS_MAX of headers (or trailers) */
+	HTTP_MSG_BAD_LENGTH,    /* a Content-Length that is no number, or two that differ */
+	HTTP_MSG_BAD_CODING,    /* a Transfer-Encoding other than chunked, or a Content-Encoding: not decoded */
+	HTTP_MSG_BAD_CHUNK,     /* a chunk size line or a chunk's end that is malformed */
+	HTTP_MSG_CUT,           /* the connection closed before the message's end */
+};
+
+/* The headers and body of a response after its status line, as they come. */
+struct http_msg {
+	/* private */
+	unsigned char state;
+	bool no_body, chunked, have_length, line_cut;
+	uint64_t left;          /* Content-Length's bytes, or the chunk's, still to come */
+	size_t header_bytes;
+	size_t line_len;
+	char line[HTTP_LINE_MAX];
+};
+
+/* Starts reading a message: no_body for the answer to HEAD, and for 204 and 304, whose headers end it. */
+void http_msg_start(struct http_msg *m, bool no_body);
+
+/*
+ * Takes n bytes of the message; the body's bytes, decoded from chunks, go to
+ * body(ctx, ...). Returns MORE, END (bytes after the end are ignored), or
+ * why the message is malformed.
+ */
+enum http_msg_result http_msg_feed(struct http_msg *m, const char *p, size_t n,
+				   void (*body)(void *ctx, const char *p, size_t n), void *ctx);
+
+/* The connection closed: END for a body that runs to the close, else CUT. */
+enum http_msg_result http_msg_close(const struct http_msg *m);
+
+/* The longest TEXT a body is searched for. */
+#define HTTP_FIND_MAX 256
+
+/* A search for text in bytes that come in pieces: found across a piece's end too. */
+struct http_find {
+	const char *text;
+	size_t len;             /* 1 to HTTP_FIND_MAX */
+	bool found;
+	/* private: the last len - 1 bytes seen */
+	size_t kept;
+	char tail[HTTP_FIND_MAX];
+};
+
+void http_find_start(struct http_find *f, const char *text, size_t len);
+void http_find_feed(struct http_find *f, const char *p, size_t n);
 
 #endif

@@ -5,6 +5,7 @@
 DENY=$HELPERS/deny
 start_port "$HELPERS/httpd"; hp=$PORT
 start "$HELPERS/sockets" unix-listen "$TMP/sock"
+start "$HELPERS/httpd" "$TMP/http.sock"
 start "$NAMED" sleep hly-confined; np=$PID
 echo "$np" >"$TMP/pidfile"
 touch "$TMP/file"
@@ -13,7 +14,7 @@ touch "$TMP/file"
 every_kind=(-v -t 2s "proc:hly-confined" "proc:hly-absent,user=root" "pid:$np" "pidfile:$TMP/pidfile"
 	"pidfile:$TMP/none" "tcp:$hp" "udp:9" "unix:$TMP/sock" "unix:@hly-absent" "connect:localhost:$hp"
 	"connect:127.0.0.1:1" "http://127.0.0.1:$hp/200" "http://[::1]:$hp/404" "connect:hly-absent.invalid:80"
-	"file:$TMP/file,maxage=1h" "file:$TMP/none")
+	"file:$TMP/file,maxage=1h" "file:$TMP/none" "http://localhost/text/up,unix=$TMP/http.sock,body=up,header=X-A: 1")
 
 # strace_calls NAME TRACE: every call healthy made that it must not have.
 # Allowed: opens for reading only; one execve (healthy itself); a clone() of a thread (the watchdog),
@@ -77,6 +78,7 @@ check "--watch: COMMAND runs without healthy's filter" 0 --out "0" \
 check "every kind answers under the filter" 1 --out-has "proc:hly-confined: ok" --out-has "tcp:$hp: ok" \
 	--out-has "unix:$TMP/sock: ok" --out-has "http://127.0.0.1:$hp/200: ok" --out-has "file:$TMP/file,maxage=1h: ok" \
 	--out-has "pid:$np: ok" --out-has "pidfile:$TMP/pidfile: ok" --out-has "connect:localhost:$hp: ok" \
+	--out-has "http://localhost/text/up,unix=$TMP/http.sock,body=up,header=X-A: 1: ok" \
 	--err-has "proc:hly-absent,user=root: not running" --err-has "udp:9: nothing bound" \
 	--err-has "http://[::1]:$hp/404: 404" --err-has "connect:127.0.0.1:1: connection refused" \
 	--err-has "file:$TMP/none: " -- "$HEALTHY" "${every_kind[@]}"

@@ -335,6 +335,246 @@ static void http_excerpt_shows_the_first_line_with_anything_in_it(void **state)
 	}
 }
 
+/* The body a message gave, decoded, kept by the test. */
+struct got_body {
+	char buf[1024];
+	size_t len;
+};
+
+static void keep_body(void *ctx, const char *p, size_t n)
+{
+	struct got_body *b = ctx;
+
+	if (n > sizeof(b->buf) - b->len)
+		fail_msg("more body than the test keeps");
+	memcpy(b->buf + b->len, p, n);
+	b->len += n;
+}
+
+/* Feeds len bytes in pieces of step (each an exact heap copy); *closed: the close after them, if they asked for more. */
+static enum http_msg_result msg_feed_steps(struct http_msg *m, const char *p, size_t len, size_t step, bool close_at_end,
+					   struct got_body *b)
+{
+	enum http_msg_result r = HTTP_MSG_MORE;
+	size_t off;
+
+	for (off = 0; off < len && r == HTTP_MSG_MORE; off += step) {
+		size_t k = len - off < step ? len - off : step;
+		char *copy = malloc(k);
+
+		memcpy(copy, p + off, k);
+		r = http_msg_feed(m, copy, k, keep_body, b);
+		free(copy);
+	}
+	if (r == HTTP_MSG_MORE && close_at_end)
+		r = http_msg_close(m);
+	return r;
+}
+
+/* Real responses, the status line taken off: each in pieces of 1, 2, 7 bytes and whole gives the same result and body. */
+static void http_msg_real_responses_in_any_pieces(void **state)
+{
+	static const struct {
+		const char *name;
+		bool no_body;
+		enum http_msg_result want;
+		const char *body;
+	} rows[] = {
+		{ "http-real-python11-200", false, HTTP_MSG_END, "ok\n" },
+		/* Its first 512 bytes only, of a longer Content-Length: cut. */
+		{ "http-real-python11-503", false, HTTP_MSG_CUT, NULL },
+		{ "http-real-python11-204", true, HTTP_MSG_END, "" },
+		{ "http-real-node-chunked-trailer", false, HTTP_MSG_END, "all systems ready\n" },
+		{ "http-real-node-chunked-empty", false, HTTP_MSG_END, "" },
+		{ "http-real-node-chunked-json", false, HTTP_MSG_END, "{\"status\":\"starting\"}" },
+		/* HTTP/1.0 from Python: no length, the body runs to the close. */
+		{ "http-real-python-200", false, HTTP_MSG_END, NULL },
+	};
+	static const size_t steps[] = { 1, 2, 7, 65536 };
+	static char buf[8192];
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < ROWS(rows); i++) {
+		size_t n = fixture_load(rows[i].name, buf, sizeof(buf));
+		const char *nl = memchr(buf, '\n', n);
+		size_t off = (size_t)(nl + 1 - buf);
+
+		for (j = 0; j < ROWS(steps); j++) {
+			static struct http_msg m;
+			static struct got_body b;
+
+			http_msg_start(&m, rows[i].no_body);
+			b.len = 0;
+			ROW_INT(rows[i].name, msg_feed_steps(&m, buf + off, n - off, steps[j], true, &b), rows[i].want);
+			if (rows[i].body)
+				ROW_MEM(rows[i].name, b.buf, b.len, rows[i].body, strlen(rows[i].body));
+		}
+	}
+}
+
+/* Hostile and odd framings: what each is, whole and byte by byte. */
+static void http_msg_framings(void **state)
+{
+	static const struct {
+		const char *in;
+		bool close, no_body;
+		enum http_msg_result want;
+		const char *body;
+	} rows[] = {
+		{ "Content-Length: 5\r\n\r\nhello, and more", false, false, HTTP_MSG_END, "hello" },
+		{ "content-length:  5  \r\n\r\nhello", false, false, HTTP_MSG_END, "hello" },
+		{ "Content-Length: 0\r\n\r\n", false, false, HTTP_MSG_END, "" },
+		{ "Content-Length: 5\r\nContent-Length: 5\r\n\r\nhello", false, false, HTTP_MSG_END, "hello" },
+		{ "Content-Length: 5\r\nContent-Length: 6\r\n\r\nhello", false, false, HTTP_MSG_BAD_LENGTH, "" },
+		{ "Content-Length: -1\r\n\r\n", false, false, HTTP_MSG_BAD_LENGTH, "" },
+		{ "Content-Length: 5x\r\n\r\n", false, false, HTTP_MSG_BAD_LENGTH, "" },
+		{ "Content-Length:\r\n\r\n", false, false, HTTP_MSG_BAD_LENGTH, "" },
+		{ "Content-Length: 1234567890123456\r\n\r\n", false, false, HTTP_MSG_BAD_LENGTH, "" },
+		{ "Content-Length: 10\r\n\r\nhello", true, false, HTTP_MSG_CUT, "hello" },
+		{ "Content-Length: 5\r\n\r\nhel", false, false, HTTP_MSG_MORE, "hel" },
+		/* Bare LF line ends are taken, as for the status line. */
+		{ "Content-Length: 2\n\nok", false, false, HTTP_MSG_END, "ok" },
+		{ "\r\nall of it", true, false, HTTP_MSG_END, "all of it" },
+		{ "\r\n", true, false, HTTP_MSG_END, "" },
+		{ "X: y\r\n", true, false, HTTP_MSG_CUT, "" },
+		{ "Content-Length: 5\r\n\r\n", false, true, HTTP_MSG_END, "" },
+		/* chunked: extensions, upper-case hex, trailers; chunked wins over a length. */
+		{ "Transfer-Encoding: chunked\r\n\r\n5;a=b\r\nhello\r\nA\r\n0123456789\r\n0\r\nT: 1\r\n\r\n", false, false, HTTP_MSG_END,
+		  "hello0123456789" },
+		{ "Transfer-Encoding: Chunked \r\nContent-Length: 3\r\n\r\n2\r\nok\r\n0\r\n\r\n", false, false, HTTP_MSG_END, "ok" },
+		{ "Transfer-Encoding: chunked\n\n2\nok\n0\n\n", false, false, HTTP_MSG_END, "ok" },
+		{ "Transfer-Encoding: chunked\r\n\r\nzz\r\n", false, false, HTTP_MSG_BAD_CHUNK, "" },
+		{ "Transfer-Encoding: chunked\r\n\r\n\r\n", false, false, HTTP_MSG_BAD_CHUNK, "" },
+		{ "Transfer-Encoding: chunked\r\n\r\n2x\r\n", false, false, HTTP_MSG_BAD_CHUNK, "" },
+		{ "Transfer-Encoding: chunked\r\n\r\n2\r\nokX\r\n", false, false, HTTP_MSG_BAD_CHUNK, "ok" },
+		{ "Transfer-Encoding: chunked\r\n\r\n2\r\nok\rX", false, false, HTTP_MSG_BAD_CHUNK, "ok" },
+		{ "Transfer-Encoding: chunked\r\n\r\n1000000000000000\r\n", false, false, HTTP_MSG_BAD_CHUNK, "" },
+		{ "Transfer-Encoding: chunked\r\n\r\nfffffffffffffff\r\nab", true, false, HTTP_MSG_CUT, "ab" },
+		{ "Transfer-Encoding: chunked\r\n\r\n5\r\nhel", true, false, HTTP_MSG_CUT, "hel" },
+		{ "Transfer-Encoding: gzip, chunked\r\n\r\n", false, false, HTTP_MSG_BAD_CODING, "" },
+		{ "Content-Encoding: gzip\r\nContent-Length: 2\r\n\r\n", false, false, HTTP_MSG_BAD_CODING, "" },
+		{ "Content-Encoding: identity\r\nContent-Length: 2\r\n\r\nok", false, false, HTTP_MSG_END, "ok" },
+		/* No body to read: its coding does not matter. */
+		{ "Content-Encoding: gzip\r\n\r\n", false, true, HTTP_MSG_END, "" },
+	};
+	static const size_t steps[] = { 1, 65536 };
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < ROWS(rows); i++) {
+		for (j = 0; j < ROWS(steps); j++) {
+			static struct http_msg m;
+			static struct got_body b;
+
+			http_msg_start(&m, rows[i].no_body);
+			b.len = 0;
+			ROW_INT(rows[i].in, msg_feed_steps(&m, rows[i].in, strlen(rows[i].in), steps[j], rows[i].close, &b),
+				rows[i].want);
+			ROW_MEM(rows[i].in, b.buf, b.len, rows[i].body, strlen(rows[i].body));
+		}
+	}
+}
+
+/* Headers and trailers are bounded together, at HTTP_HEADERS_MAX bytes; a long line is no trouble but for its count. */
+static void http_msg_headers_are_bounded(void **state)
+{
+	static char big[HTTP_HEADERS_MAX + 64];
+	static struct http_msg m;
+	static struct got_body b;
+	size_t n;
+
+	(void)state;
+	/* One endless header line. */
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "X-Long: ", 8);
+	http_msg_start(&m, false);
+	assert_int_equal(http_msg_feed(&m, big, HTTP_HEADERS_MAX, keep_body, &b), HTTP_MSG_MORE);
+	assert_int_equal(http_msg_feed(&m, big, 1, keep_body, &b), HTTP_MSG_HEADERS_LONG);
+	/* A long line that is not read whole, then the end: fine. */
+	n = 4000;
+	memcpy(big + n, "\r\nContent-Length: 2\r\n\r\nok", 25);
+	http_msg_start(&m, false);
+	b.len = 0;
+	assert_int_equal(http_msg_feed(&m, big, n + 25, keep_body, &b), HTTP_MSG_END);
+	assert_memory_equal(b.buf, "ok", 2);
+	/* A Content-Length line cut short is no length. */
+	memset(big, ' ', 300);
+	memcpy(big, "Content-Length: 1", 17);
+	memcpy(big + 300, "\r\n\r\n", 4);
+	http_msg_start(&m, false);
+	assert_int_equal(http_msg_feed(&m, big, 304, keep_body, &b), HTTP_MSG_BAD_LENGTH);
+	/* Endless trailers. */
+	http_msg_start(&m, false);
+	assert_int_equal(http_msg_feed(&m, "Transfer-Encoding: chunked\r\n\r\n0\r\n", 33, keep_body, &b), HTTP_MSG_MORE);
+	memset(big, 'a', sizeof(big));
+	assert_int_equal(http_msg_feed(&m, big, sizeof(big), keep_body, &b), HTTP_MSG_HEADERS_LONG);
+}
+
+/* TEXT across the ends of the pieces, whatever their sizes. */
+static void http_find_across_pieces(void **state)
+{
+	static const struct {
+		const char *hay, *text;
+		bool found;
+	} rows[] = {
+		{ "all systems ready", "ready", true }, { "all systems ready", "systems ready", true },
+		{ "all systems ready", "all", true },   { "all systems ready", "y", true },
+		{ "all systems ready", "readyx", false }, { "", "a", false },
+		{ "aaab", "aab", true },                { "abababac", "ababac", true },
+		{ "ab", "abc", false },                 { "xready", "ready", true },
+	};
+	size_t i, step;
+
+	(void)state;
+	for (i = 0; i < ROWS(rows); i++) {
+		size_t n = strlen(rows[i].hay);
+
+		for (step = 1; step <= n + 1; step++) {
+			static struct http_find f;
+			size_t off;
+
+			http_find_start(&f, rows[i].text, strlen(rows[i].text));
+			for (off = 0; off < n; off += step) {
+				size_t k = n - off < step ? n - off : step;
+				char *copy = malloc(k);
+
+				memcpy(copy, rows[i].hay + off, k);
+				http_find_feed(&f, copy, k);
+				free(copy);
+			}
+			ROW_INT(rows[i].hay, f.found, rows[i].found);
+		}
+	}
+}
+
+static void http_status_range_forms(void **state)
+{
+	static const struct {
+		const char *in;
+		int ret;
+		unsigned lo, hi;
+	} rows[] = {
+		{ "200", 0, 200, 200 }, { "2xx", 0, 200, 299 }, { "5XX", 0, 500, 599 }, { "200-204", 0, 200, 204 },
+		{ "100", 0, 100, 100 }, { "599", 0, 599, 599 }, { "204-204", 0, 204, 204 },
+		{ "99", -1, 0, 0 }, { "600", -1, 0, 0 }, { "6xx", -1, 0, 0 }, { "0xx", -1, 0, 0 }, { "2x", -1, 0, 0 },
+		{ "204-200", -1, 0, 0 }, { "200-", -1, 0, 0 }, { "-200", -1, 0, 0 }, { "abc", -1, 0, 0 }, { "", -1, 0, 0 },
+		{ "200-204-206", -1, 0, 0 }, { "2xxx", -1, 0, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ROWS(rows); i++) {
+		uint16_t lo = 0, hi = 0;
+
+		ROW_INT(rows[i].in, http_status_range_parse(rows[i].in, strlen(rows[i].in), &lo, &hi), rows[i].ret);
+		if (!rows[i].ret) {
+			ROW_INT(rows[i].in, lo, rows[i].lo);
+			ROW_INT(rows[i].in, hi, rows[i].hi);
+		}
+	}
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -346,6 +586,11 @@ int main(void)
 		cmocka_unit_test(http_status_parse_garbage_is_no_status_line),
 		cmocka_unit_test(http_status_parse_511_bytes_need_more_512_are_not_http),
 		cmocka_unit_test(http_excerpt_shows_the_first_line_with_anything_in_it),
+		cmocka_unit_test(http_msg_real_responses_in_any_pieces),
+		cmocka_unit_test(http_msg_framings),
+		cmocka_unit_test(http_msg_headers_are_bounded),
+		cmocka_unit_test(http_find_across_pieces),
+		cmocka_unit_test(http_status_range_forms),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);

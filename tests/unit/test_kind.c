@@ -29,8 +29,8 @@ static void check_parse_finds_each_kind_by_its_word(void **state)
 
 		ROW_INT(rows[i].spec, check_parse(rows[i].spec, &c, &err), 0);
 		ROW_MEM(rows[i].spec, c.kind->name, strlen(c.kind->name), rows[i].kind, strlen(rows[i].kind));
-		/* The argument is what follows the first ':', and the state the kind's own. */
-		ROW_INT(rows[i].spec, c.arg == strchr(rows[i].spec, ':') + 1, 1);
+		/* The argument is what follows the kind's name ("http://"), and the state the kind's own. */
+		ROW_INT(rows[i].spec, c.arg == rows[i].spec + strlen(rows[i].kind), 1);
 		ROW_INT(rows[i].spec, c.state != NULL, 1);
 	}
 }

@@ -206,6 +206,56 @@ static void probe_parse_http_url(void **state)
 	probe_good_rows(rows, ROWS(rows));
 }
 
+/* The options as parsed: off the right end, a piece that is no option joining what is on its left. */
+static void probe_parse_http_options(void **state)
+{
+	static const struct {
+		const char *spec, *path, *hdrs, *body, *unix_path, *authority;
+		bool head;
+		unsigned lo, hi;
+	} rows[] = {
+		{ "http://h/x,status=2xx", "/x", "", NULL, NULL, NULL, false, 200, 299 },
+		{ "http://h/x,header=A: 1,header=B: 2", "/x", "A: 1|B: 2|", NULL, NULL, NULL, false, 0, 0 },
+		{ "http://h/x,header=Accept: a/b,c/d,method=HEAD", "/x", "Accept: a/b,c/d|", NULL, NULL, NULL, true, 0, 0 },
+		{ "http://h/a,b,body=x,y", "/a,b", "", "x,y", NULL, NULL, false, 0, 0 },
+		{ "http://h/a,body=k=v", "/a", "", "k=v", NULL, NULL, false, 0, 0 },
+		{ "http://h,unix=@docker,host=api", "", "", NULL, "@docker", "api", false, 0, 0 },
+		{ "http://h/p?q=1#f,status=200-204", "/p?q=1", "", NULL, NULL, NULL, false, 200, 204 },
+		{ "http://h/x,", "/x,", "", NULL, NULL, NULL, false, 0, 0 },
+	};
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < ROWS(rows); i++) {
+		struct check c;
+		struct line err, hdrs;
+		const struct probe_check *pc;
+
+		line_reset(&err);
+		ROW_INT(rows[i].spec, check_parse(rows[i].spec, &c, &err), 0);
+		pc = STATE(probe, &c);
+		ROW_MEM(rows[i].spec, pc->path, pc->path_len, rows[i].path, strlen(rows[i].path));
+		line_reset(&hdrs);
+		for (k = 0; k < pc->nhdr; k++) {
+			line_mem(&hdrs, pc->hdr[k], pc->hdr_len[k]);
+			line_str(&hdrs, "|");
+		}
+		ROW_MEM(rows[i].spec, hdrs.buf, hdrs.len, rows[i].hdrs, strlen(rows[i].hdrs));
+		ROW_INT(rows[i].spec, pc->body != NULL, rows[i].body != NULL);
+		if (rows[i].body)
+			ROW_MEM(rows[i].spec, pc->body, pc->body_len, rows[i].body, strlen(rows[i].body));
+		ROW_INT(rows[i].spec, pc->unix_path != NULL, rows[i].unix_path != NULL);
+		if (rows[i].unix_path)
+			ROW_MEM(rows[i].spec, pc->unix_path, pc->unix_len, rows[i].unix_path, strlen(rows[i].unix_path));
+		ROW_INT(rows[i].spec, pc->authority != NULL, rows[i].authority != NULL);
+		if (rows[i].authority)
+			ROW_MEM(rows[i].spec, pc->authority, pc->authority_len, rows[i].authority, strlen(rows[i].authority));
+		ROW_INT(rows[i].spec, pc->head, rows[i].head);
+		ROW_INT(rows[i].spec, pc->status ? pc->status_lo : 0, rows[i].lo);
+		ROW_INT(rows[i].spec, pc->status ? pc->status_hi : 0, rows[i].hi);
+	}
+}
+
 static void probe_parse_http_errors_give_exact_usage_line(void **state)
 {
 	static const char *const rows[][2] = {
@@ -346,6 +396,7 @@ int main(void)
 		cmocka_unit_test(probe_parse_connect_errors_give_exact_usage_line),
 		cmocka_unit_test(probe_parse_connect_host_255_bytes_fit_256_do_not),
 		cmocka_unit_test(probe_parse_http_url),
+		cmocka_unit_test(probe_parse_http_options),
 		cmocka_unit_test(probe_parse_http_errors_give_exact_usage_line),
 		cmocka_unit_test(probe_parse_http_path_2048_bytes_fit_2049_do_not),
 	};
