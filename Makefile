@@ -182,7 +182,7 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		make gcc libc6-dev musl-tools libcmocka-dev libproc2-dev pkg-config \
-		procps util-linux groff-base file strace iproute2 python3-yaml python3-botocore
+		procps util-linux groff-base file strace iproute2 python3-yaml python3-botocore python3-grpcio
 
 # The binary and the man page, the version stamped into it (sbase); uninstall removes exactly those two.
 install: healthy

@@ -17,6 +17,7 @@
 
 #include "lib/scan.h"
 #include "lib/clock.h"
+#include "lib/grpc.h"
 #include "lib/resolve.h"
 
 #ifndef VERSION
@@ -146,23 +147,26 @@ static bool has_control(const char *s, size_t n, bool tab_too)
 	return false;
 }
 
-static const char http_options[] = "header=, method=, host=, status=, body=, unix=";
-
-/* One ",key=value" of an http:// check; key_len bytes of key at opt, n bytes in all. */
+/* One ",key=value" of an http:// or grpc:// check; key_len bytes of key at opt, n bytes in all. */
 static int http_option(struct check *c, const char *opt, size_t n, size_t key_len, struct line *err)
 {
-	static const char *const keys[] = { "header", "method", "host", "status", "body", "unix" };
+	static const char *const keys[] = { "header", "method", "host", "status", "body", "unix", "service" };
 	struct probe_check *pc = probe_of(c);
 	const char *v = opt + key_len + 1;
 	size_t vn = n - key_len - 1, name = 0;
 	unsigned k;
+	bool grpc = c->kind == &kind_grpc;
 
 	for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
 		if (strlen(keys[k]) == key_len && !memcmp(opt, keys[k], key_len))
 			break;
 	}
-	if (k == sizeof(keys) / sizeof(keys[0]))
-		return check_option_unknown(c, opt, key_len, http_options, false, err);
+	/* gRPC's request is a POST with a health message, and its answer a status: no method=, status= or body=. */
+	if (k == sizeof(keys) / sizeof(keys[0]) || (grpc ? k == 1 || k == 3 || k == 4 : k == 6))
+		return check_option_unknown(c, opt, key_len,
+					    grpc ? "header=, host=, service=, unix="
+						 : "header=, method=, host=, status=, body=, unix=",
+					    false, err);
 	/* header= may come again; each of the others once. */
 	if (k && pc->given & 1u << k) {
 		line_start(err, c->spec);
@@ -228,6 +232,14 @@ static int http_option(struct check *c, const char *opt, size_t n, size_t key_le
 		pc->body = v;
 		pc->body_len = vn;
 		return 0;
+	case 6:
+		if (vn > GRPC_SERVICE_MAX) {
+			check_usage(err, c, "service= longer than 255 bytes");
+			return -1;
+		}
+		pc->service = v;
+		pc->service_len = vn;
+		return 0;
 	default:
 		/* sun_path's 108 bytes, a NUL or the abstract name's leading 0 among them. */
 		if (vn >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
@@ -284,6 +296,10 @@ static ssize_t http_options_parse(struct check *c, const char *body, size_t n, s
 		pc->hdr[pc->nhdr - 1 - i] = h;
 		pc->hdr_len[pc->nhdr - 1 - i] = hl;
 	}
+	if (c->kind == &kind_grpc && header_given(pc, "host")) {
+		check_usage(err, c, "gRPC has no Host header: its :authority is host=NAME");
+		return -1;
+	}
 	if (pc->authority && header_given(pc, "host")) {
 		check_usage(err, c, "host= and header=Host: both given");
 		return -1;
@@ -300,12 +316,13 @@ static int probe_parse(struct check *c, const char *body, struct line *err)
 	const char *auth, *end, *frag;
 	ssize_t n;
 	size_t i;
+	bool grpc = c->kind == &kind_grpc;
 
 	check_state(c, pool, sizeof(pool[0]), &pool_next);
 	if (c->kind == &kind_connect)
 		return hostport_parse(c, body, strlen(body), 0, err);
 	if (strncmp(body, "//", 2)) {
-		check_usage(err, c, "write http://HOST[:PORT][/PATH]");
+		check_usage(err, c, grpc ? "write grpc://HOST:PORT" : "write http://HOST[:PORT][/PATH]");
 		return -1;
 	}
 	/* "http://" before the URL's host, as a message about an option names the kind. */
@@ -321,8 +338,13 @@ static int probe_parse(struct check *c, const char *body, struct line *err)
 		check_usage(err, c, "user:password@ in a URL is not supported");
 		return -1;
 	}
-	if (hostport_parse(c, auth, (size_t)(end - auth), HTTP_PORT, err))
+	/* gRPC has no default port; over unix= the port is only :authority's, and left out. */
+	if (hostport_parse(c, auth, (size_t)(end - auth), grpc && !probe_of(c)->unix_path ? 0 : HTTP_PORT, err))
 		return -1;
+	if (grpc && end < body + n && (end[0] != '/' || end + 1 < body + n)) {
+		check_usage(err, c, "grpc:// takes no path: the service is service=NAME");
+		return -1;
+	}
 	/* The fragment is the client's own: it is never sent. */
 	frag = memchr(end, '#', (size_t)(body + n - end));
 	probe_of(c)->path = end;
@@ -496,6 +518,48 @@ void http_host_header(const struct check *c, struct line *l)
 	}
 }
 
+/* The Host header's value, or gRPC's :authority: host=, or the URL's. */
+static void authority(const struct check *c, struct line *l)
+{
+	line_reset(l);
+	if (probe_of(c)->authority)
+		line_mem(l, probe_of(c)->authority, probe_of(c)->authority_len);
+	else
+		http_host_header(c, l);
+}
+
+/* The request, to the connection that won; the answer is read next. */
+static void send_all(struct probe *r, const void *req, size_t n)
+{
+	/* A fresh socket's send buffer takes a request this small whole. */
+	ssize_t w = send(r->t[r->winner].fd, req, n, MSG_NOSIGNAL);
+
+	if (w != (ssize_t)n) {
+		r->t[r->winner].err = w < 0 ? errno : EIO;
+		finish(r, VERDICT_FAIL);
+		return;
+	}
+	r->phase = P_READING;
+}
+
+/* One answer of the health service for each grpc:// probe: out of struct probe, so that other probes never touch it. */
+static struct grpc grpcs[MAX_CHECKS];
+
+static void send_grpc(struct probe *r)
+{
+	static unsigned char req[GRPC_REQUEST_MAX(PROBE_MAX_HEADERS, HEADER_MAX)];
+	const struct probe_check *pc = probe_of(r->c);
+	struct line host;
+	struct grpc_call call = { NULL, 0, pc->service, pc->service_len, pc->hdr, pc->hdr_len, pc->nhdr,
+				  header_given(pc, "user-agent") ? NULL : "healthy/" VERSION };
+
+	authority(r->c, &host);
+	call.authority = host.buf;
+	call.authority_len = host.len;
+	grpc_start(&grpcs[r - probes]);
+	send_all(r, req, grpc_request(req, &call));
+}
+
 static void send_request(struct probe *r)
 {
 	/* Every part is bounded (PATH_MAX_LEN, HOST_SIZE, PROBE_MAX_HEADERS of HEADER_MAX): it fits. */
@@ -503,13 +567,8 @@ static void send_request(struct probe *r)
 	const struct probe_check *pc = probe_of(r->c);
 	struct line host;
 	size_t n = 0, i;
-	ssize_t w;
 
-	line_reset(&host);
-	if (pc->authority)
-		line_mem(&host, pc->authority, pc->authority_len);
-	else
-		http_host_header(r->c, &host);
+	authority(r->c, &host);
 #define PUT(s, len) (memcpy(req + n, (s), (len)), n += (len))
 #define PUTS(s) PUT(s, sizeof(s) - 1)
 	if (pc->head)
@@ -536,14 +595,7 @@ static void send_request(struct probe *r)
 	PUTS("\r\n");
 #undef PUTS
 #undef PUT
-	/* A fresh socket's send buffer takes a request this small whole. */
-	w = send(r->t[r->winner].fd, req, n, MSG_NOSIGNAL);
-	if (w != (ssize_t)n) {
-		r->t[r->winner].err = w < 0 ? errno : EIO;
-		finish(r, VERDICT_FAIL);
-		return;
-	}
-	r->phase = P_READING;
+	send_all(r, req, n);
 }
 
 /*
@@ -595,7 +647,10 @@ static void connected(struct probe *r, int i)
 		finish(r, VERDICT_PASS);
 		return;
 	}
-	send_request(r);
+	if (r->c->kind == &kind_grpc)
+		send_grpc(r);
+	else
+		send_request(r);
 }
 
 /* A host name's lookup, one for each probe that has one: out of struct probe, so that probes to an address never touch it. */
@@ -870,6 +925,116 @@ static void read_status(struct probe *r)
 	finish(r, VERDICT_FAIL);
 }
 
+/* What the health service's answer said, or why there is none. */
+static void grpc_explain(struct probe *r, const struct grpc *g, enum grpc_result res)
+{
+	static const char *const serving[] = { "UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN" };
+	struct line *l = &r->c->why;
+	const struct target *t = &r->t[r->winner];
+	const char *name;
+	bool pass = false;
+
+	if (res == GRPC_NOT_H2) {
+		line_str(l, "not an HTTP/2 server: ");
+		target_addr(l, r, t);
+		line_str(l, " answered \"");
+		http_excerpt(l, (const char *)g->in, g->in_len);
+		line_str(l, "\"");
+	} else if (res == GRPC_RESET || res == GRPC_GOAWAY) {
+		name = grpc_h2_error(g->code);
+		line_str(l, res == GRPC_RESET ? "stream reset by " : "GOAWAY from ");
+		target_addr(l, r, t);
+		line_str(l, name ? " (" : " (error ");
+		if (name)
+			line_str(l, name);
+		else
+			line_uint(l, g->code);
+	} else if (res == GRPC_BROKEN) {
+		line_str(l, "not a gRPC answer from ");
+		target_addr(l, r, t);
+		line_str(l, ": ");
+		line_str(l, g->what);
+	} else if (g->grpc_status < 0) {
+		/* A proxy's or a plain HTTP/2 server's answer, without gRPC's status. */
+		line_str(l, "no grpc-status from ");
+		target_addr(l, r, t);
+		if (g->http_status >= 0 && g->http_status != 200) {
+			line_str(l, " (HTTP status ");
+			line_uint(l, (unsigned)g->http_status);
+			line_str(l, ")");
+		}
+	} else if (g->grpc_status) {
+		name = grpc_status_name((unsigned)g->grpc_status);
+		line_str(l, "grpc-status ");
+		line_uint(l, (unsigned)g->grpc_status);
+		line_str(l, name ? " " : "");
+		line_str(l, name ? name : "");
+		line_str(l, " from ");
+		target_addr(l, r, t);
+		if (g->grpc_status == 12)
+			line_str(l, ": the server has no health service");
+	} else if (g->serving < 0) {
+		line_str(l, "grpc-status 0 OK but no health answer from ");
+		target_addr(l, r, t);
+	} else {
+		pass = g->serving == 1;
+		line_str(l, pass ? "ok: " : "");
+		if (g->serving < 4) {
+			line_str(l, serving[g->serving]);
+		} else {
+			line_str(l, "serving status ");
+			line_uint(l, (unsigned)g->serving);
+		}
+		line_str(l, " from ");
+		target_addr(l, r, t);
+	}
+	/* The server's own words: grpc-message, or GOAWAY's debug data. */
+	if (g->text_len && res != GRPC_NOT_H2 && res != GRPC_BROKEN) {
+		line_str(l, res == GRPC_GOAWAY ? ": \"" : " (\"");
+		line_escaped(l, g->text, g->text_len);
+		line_str(l, "\"");
+		if (res != GRPC_GOAWAY)
+			line_str(l, ")");
+	}
+	if (res == GRPC_RESET || res == GRPC_GOAWAY)
+		line_str(l, ")");
+	finish(r, pass ? VERDICT_PASS : VERDICT_FAIL);
+}
+
+/* grpc://: what came of the answer, and the ACKs it is owed. */
+static void read_grpc(struct probe *r)
+{
+	static unsigned char buf[16384];
+	struct target *t = &r->t[r->winner];
+	struct grpc *g = &grpcs[r - probes];
+	ssize_t n = read(t->fd, buf, sizeof(buf));
+	enum grpc_result res;
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return;
+	if (n < 0) {
+		t->err = errno;
+		finish(r, VERDICT_FAIL);
+		return;
+	}
+	if (n == 0 && (g->started || !g->in_len)) {
+		line_str(&r->c->why, g->started ? "connection closed before the health answer by "
+						: "connection closed without an answer by ");
+		target_addr(&r->c->why, r, t);
+		finish(r, VERDICT_FAIL);
+		return;
+	}
+	/* Closed after fewer bytes than a frame's head: no HTTP/2 server sends that. */
+	res = n ? grpc_feed(g, buf, (size_t)n) : GRPC_NOT_H2;
+	if (g->reply_len) {
+		/* Too small to fill a send buffer; should one be full, the answer still decides. */
+		(void)!send(t->fd, g->reply, g->reply_len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		g->reply_len = 0;
+	}
+	if (res != GRPC_MORE)
+		grpc_explain(r, g, res);
+}
+
 /* The usual reasons in the words of a message; NULL for the rest, which line_reason() says. */
 static const char *errno_phrase(int e)
 {
@@ -989,7 +1154,10 @@ static void poll_event(struct probe *r, int j)
 				finish(r, VERDICT_FAIL);
 		}
 	} else if (r->phase == P_READING && j == r->winner) {
-		read_status(r);
+		if (r->c->kind == &kind_grpc)
+			read_grpc(r);
+		else
+			read_status(r);
 	} else if (r->phase == P_BODY && j == r->winner) {
 		read_body(r);
 	}
@@ -1007,7 +1175,8 @@ static void probe_end(struct probe *r, uint64_t timeout_ms)
 		return;
 	}
 	if (r->phase == P_READING) {
-		timed_out(&r->c->why, timeout_ms, " waiting for the status line from ");
+		timed_out(&r->c->why, timeout_ms,
+			  r->c->kind == &kind_grpc ? " waiting for the health answer from " : " waiting for the status line from ");
 		target_addr(&r->c->why, r, &r->t[r->winner]);
 		if (r->ninterim) {
 			line_str(&r->c->why, " (after ");
@@ -1122,6 +1291,16 @@ const struct kind kind_http = {
 		 "         [,status=200|2xx|200-204][,body=TEXT][,unix=PATH|@NAME]\n"
 		 "                   GET answers 2xx or 3xx (or status=), with TEXT in the\n"
 		 "                   body's first 64 KiB; unix=: over that socket\n",
+	.doing = " probing",
+	.parse = probe_parse,
+	.run = probe_run,
+};
+
+const struct kind kind_grpc = {
+	.name = "grpc://",
+	.usage = "  grpc://HOST:PORT[,service=NAME][,header=NAME: VALUE][,host=NAME][,unix=PATH|@NAME]\n"
+		 "                   grpc.health.v1.Health/Check answers SERVING (HTTP/2,\n"
+		 "                   no TLS); unix=: over that socket\n",
 	.doing = " probing",
 	.parse = probe_parse,
 	.run = probe_run,

@@ -18,6 +18,7 @@
 #include "lib/sockdiag.h"
 #include "lib/passwd.h"
 #include "lib/http.h"
+#include "lib/grpc.h"
 #include "lib/hpack.h"
 
 enum {
@@ -25,6 +26,7 @@ enum {
 	TARGET_PROCNET_INET, TARGET_DIAG_INET, TARGET_DIAG_UNIX, TARGET_NL_BATCH,
 	TARGET_CHECK, TARGET_OPTS, TARGET_DURATION, TARGET_HTTP_STATUS, TARGET_GLOB, TARGET_ESCAPE,
 	TARGET_ARGS_MATCH, TARGET_DNS_ANSWER, TARGET_DNS_CONF, TARGET_HTTP_MSG, TARGET_HPACK,
+	TARGET_GRPC,
 };
 
 /* hpack: the last byte of every name and value given is read (ASan sees a length that lies). */
@@ -223,6 +225,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		hpack_start(&h, n && (d[0] & 1) ? 256 : HPACK_TABLE_MAX);
 		if (hpack_decode(&h, (const unsigned char *)b, half, hpack_touch, NULL) == HPACK_OK)
 			hpack_decode(&h, (const unsigned char *)b + half, n - half, hpack_touch, NULL);
+		break;
+	}
+	case TARGET_GRPC: {
+		/* A server's bytes in reads of as many bytes as the first byte says, as the probe reads them, to the end. */
+		static struct grpc g;
+		static volatile unsigned char sink8;
+		size_t step = n ? (size_t)d[0] + 1 : 1, off = 1;
+		enum grpc_result r = GRPC_MORE;
+
+		grpc_start(&g);
+		while (off < n && r == GRPC_MORE) {
+			size_t k = step < n - off ? step : n - off;
+
+			r = grpc_feed(&g, d + off, k);
+			off += k;
+			/* What the probe sends back and shows: every byte is looked at once. */
+			if (g.reply_len)
+				sink8 = g.reply[g.reply_len - 1];
+			g.reply_len = 0;
+		}
+		if (g.text_len)
+			sink8 = (unsigned char)g.text[g.text_len - 1];
+		if (r == GRPC_NOT_H2 && g.in_len)
+			sink8 = g.in[g.in_len - 1];
+		if (r == GRPC_BROKEN)
+			sink8 = (unsigned char)g.what[0];
+		grpc_serving_parse(d, n);
 		break;
 	}
 	case TARGET_GLOB: {

@@ -1,4 +1,4 @@
-# connect:, http://, file: against real servers, files and a resolver, within a deadline.
+# connect:, http://, grpc://, file: against real servers, files and a resolver, within a deadline.
 . "$(dirname "$0")/lib.sh"
 
 SOCKETS=$HELPERS/sockets

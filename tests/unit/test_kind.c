@@ -17,7 +17,7 @@ static void check_parse_finds_each_kind_by_its_word(void **state)
 	} rows[] = {
 		{ "proc:nginx", "proc:" }, { "pid:1", "pid:" }, { "pidfile:/run/x.pid", "pidfile:" },
 		{ "tcp:80", "tcp:" }, { "udp:53", "udp:" }, { "unix:/run/x.sock", "unix:" },
-		{ "connect:localhost:80", "connect:" }, { "http://localhost/", "http://" },
+		{ "connect:localhost:80", "connect:" }, { "http://localhost/", "http://" }, { "grpc://localhost:50051", "grpc://" },
 		{ "file:/tmp/beat", "file:" },
 	};
 	size_t i;
@@ -43,12 +43,12 @@ static void check_parse_words_for_what_is_no_kind(void **state)
 		{ "", "healthy: an empty argument is not a CHECK" },
 		{ "nginx", "healthy: nginx: not a check (did you mean proc:nginx?)" },
 		{ "foo:x", "healthy: foo:x: unknown check kind 'foo' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, "
-			   "connect:, http://, file:)" },
+			   "connect:, http://, grpc://, file:)" },
 		/* The word must be a whole name: "pro" is not "proc", nor "procs". */
 		{ "pro:x", "healthy: pro:x: unknown check kind 'pro' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, "
-			   "connect:, http://, file:)" },
+			   "connect:, http://, grpc://, file:)" },
 		{ ":x", "healthy: :x: unknown check kind '' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, "
-			"connect:, http://, file:)" },
+			"connect:, http://, grpc://, file:)" },
 		/* A kind the table keeps only to say why it is not there. */
 		{ "https://x/", "healthy: https://x/: https:// is not supported: check the port with tcp:PORT or "
 				"connect:HOST:PORT" },
