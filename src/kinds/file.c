@@ -8,6 +8,7 @@
 
 #include "lib/confine.h"
 #include "lib/scan.h"
+#include "lib/clock.h"
 
 static struct file_check pool[MAX_CHECKS];
 static unsigned pool_next;
@@ -78,7 +79,7 @@ static void file_one(struct check *c)
 		line_str(&c->why, "ok: exists");
 		return;
 	}
-	clock_gettime(CLOCK_REALTIME, &now);
+	clock_now(CLOCK_REALTIME, &now);
 	if (now.tv_sec < st.st_mtim.tv_sec || (now.tv_sec == st.st_mtim.tv_sec && now.tv_nsec < st.st_mtim.tv_nsec)) {
 		unsigned long long ahead_ms = (unsigned long long)(st.st_mtim.tv_sec - now.tv_sec) * 1000 +
 					      (unsigned long long)((st.st_mtim.tv_nsec - now.tv_nsec) / 1000000);

@@ -39,6 +39,7 @@
 
 #include "confine.h"
 #include "exitcode.h"
+#include "clock.h"
 
 /*
  * The kernel's classic BPF and seccomp ABI, spelled out here: musl ships no
@@ -287,7 +288,7 @@ static int watchdog(void *unused)
 int confine_time(uint64_t ms)
 {
 	watch_after_ms = ms;
-	clock_gettime(CLOCK_MONOTONIC, &watch_until);
+	clock_now(CLOCK_MONOTONIC, &watch_until);
 	deadline_add(&watch_until, ms);
 	return 0;
 }
@@ -306,7 +307,7 @@ int confine_arm(void)
 	 * moving): the call about to be made gets an interval of its own, where
 	 * a thread there from the start would have seen the walk move and waited.
 	 */
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_now(CLOCK_MONOTONIC, &now);
 	if (now.tv_sec > watch_until.tv_sec || (now.tv_sec == watch_until.tv_sec && now.tv_nsec >= watch_until.tv_nsec)) {
 		watch_until = now;
 		deadline_add(&watch_until, watch_after_ms);

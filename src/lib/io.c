@@ -10,6 +10,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 /* mountinfo lines are ~100 bytes, passwd lines fewer: 4 KiB holds many at once. */
 #define LINES_BUF_SIZE 4096
 
@@ -40,17 +42,9 @@ void io_write_timeout(uint64_t ms)
 	write_timeout_ms = ms;
 }
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int io_write_all(int fd, const char *s, size_t n)
 {
-	uint64_t end = write_timeout_ms ? now_ms() + write_timeout_ms : 0;
+	uint64_t end = write_timeout_ms ? clock_ms() + write_timeout_ms : 0;
 
 	while (n) {
 		ssize_t w;
@@ -62,7 +56,7 @@ int io_write_all(int fd, const char *s, size_t n)
 		 */
 		if (end) {
 			struct pollfd p = { fd, POLLOUT, 0 };
-			uint64_t now = now_ms();
+			uint64_t now = clock_ms();
 			int r = poll(&p, 1, now >= end ? 0 : (int)(end - now));
 
 			if (r < 0 && errno == EINTR)
