@@ -75,7 +75,7 @@ static int inet_spec_parse(struct check *c, const char *body, struct line *err)
 	}
 	memcpy(buf, addr, addr_len);
 	buf[addr_len] = '\0';
-	if (inet_pton(sock_of(c)->family, buf, sock_of(c)->addr) != 1) {
+	if (scan_ip(sock_of(c)->family, buf, sock_of(c)->addr) != 1) {
 		check_usage(err, c, sock_of(c)->family == AF_INET6 ? "not an IPv6 address"
 				  : "not an IPv4 address (tcp: and udp: look at this machine's sockets)");
 		return -1;

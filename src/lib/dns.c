@@ -48,11 +48,11 @@ static bool addr_parse(const char *w, size_t len, struct dns_addr *out)
 	memcpy(buf, w, len);
 	buf[len] = '\0';
 	memset(out, 0, sizeof(*out));
-	if (!pct && inet_pton(AF_INET, buf, out->a) == 1) {
+	if (!pct && scan_ip(AF_INET, buf, out->a) == 1) {
 		out->family = AF_INET;
 		return true;
 	}
-	if (inet_pton(AF_INET6, buf, out->a) == 1) {
+	if (scan_ip(AF_INET6, buf, out->a) == 1) {
 		out->family = AF_INET6;
 		return true;
 	}

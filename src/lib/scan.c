@@ -1,6 +1,7 @@
 #include "scan.h"
 
 #include <string.h>
+#include <sys/socket.h>
 
 enum scan_error scan_uint(const char *s, size_t n, unsigned long long max, unsigned long long *out)
 {
@@ -154,4 +155,75 @@ bool scan_option_last(const char *s, size_t n, struct scan_opt *o)
 	o->val = o->key + o->key_len + 1;
 	o->val_len = (size_t)(s + n - o->val);
 	return true;
+}
+
+int scan_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 32);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int ip4(const char *s, unsigned char *a)
+{
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned v = 0, j = 0;
+
+		while (j < 3 && s[j] >= '0' && s[j] <= '9')
+			v = v * 10 + (unsigned)(s[j++] - '0');
+		if (!j || v > 255 || (j > 1 && s[0] == '0') || s[j] != (i < 3 ? '.' : '\0'))
+			return 0;
+		a[i] = (unsigned char)v;
+		s += j + 1;
+	}
+	return 1;
+}
+
+int scan_ip(int family, const char *s, unsigned char *out)
+{
+	unsigned char t[16];
+	size_t n = 0, gap = 17;        /* bytes parsed; where "::" stands, in them (17: nowhere) */
+
+	if (family == AF_INET)
+		return ip4(s, out);
+	if (s[0] == ':' && *++s != ':')
+		return 0;
+	while (*s) {
+		unsigned v = 0, j = 0;
+
+		if (*s == ':') {
+			/* A second "::", or a third ':'. */
+			if (gap < 17)
+				return 0;
+			gap = n;
+			s++;
+			continue;
+		}
+		while (j < 4 && scan_hex(s[j]) >= 0)
+			v = v << 4 | (unsigned)scan_hex(s[j++]);
+		if (s[j] == '.') {
+			/* The last 32 bits as IPv4: "::ffff:10.0.0.1". */
+			if (n > 12 || !ip4(s, t + n))
+				return 0;
+			n += 4;
+			break;
+		}
+		if (!j || n == 16 || (s[j] && (s[j] != ':' || !s[j + 1])))
+			return 0;
+		t[n++] = (unsigned char)(v >> 8);
+		t[n++] = (unsigned char)v;
+		s += j + (s[j] == ':');
+	}
+	/* "::" stands for one zero group or more. */
+	if (gap == 17 ? n != 16 : n > 14)
+		return 0;
+	if (gap == 17)
+		gap = n;
+	memset(out, 0, 16);
+	memcpy(out, t, gap);
+	memcpy(out + 16 - (n - gap), t + gap, n - gap);
+	return 1;
 }

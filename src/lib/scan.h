@@ -28,6 +28,18 @@ enum scan_error scan_duration(const char *s, uint64_t *ms);
 /* A port, 1 to 65535. */
 enum scan_error scan_port(const char *s, size_t n, uint16_t *port);
 
+/* A hex digit's value, or -1. */
+int scan_hex(char c);
+
+/*
+ * A numeric address, as inet_pton(family, s, out) reads it (musl's
+ * inet_pton pulls in more than this): IPv4 as four decimal numbers 0-255
+ * without leading zeros; IPv6 as up to eight groups of 1-4 hex digits,
+ * one "::" for a run of zero groups, the last 32 bits as IPv4 if wanted.
+ * NUL-terminated; returns 1, or 0 with out unspecified.
+ */
+int scan_ip(int family, const char *s, unsigned char *out);
+
 /* "HOST:PORT" or "[ADDR6]:PORT" split apart; port is NULL when there is no ":PORT". */
 struct hostport {
 	const char *host;

@@ -4,6 +4,7 @@
  * `make fuzz` builds and runs each for FUZZ_SECONDS, seeded from tests/fixtures.
  * Every crash found becomes a fixture and a unit test before it is fixed.
  */
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@ enum {
 	TARGET_PROCNET_INET, TARGET_DIAG_INET, TARGET_DIAG_UNIX, TARGET_NL_BATCH,
 	TARGET_CHECK, TARGET_OPTS, TARGET_DURATION, TARGET_HTTP_STATUS, TARGET_GLOB, TARGET_ESCAPE,
 	TARGET_ARGS_MATCH, TARGET_DNS_ANSWER, TARGET_DNS_CONF, TARGET_HTTP_MSG, TARGET_HPACK,
-	TARGET_GRPC,
+	TARGET_GRPC, TARGET_IP,
 };
 
 /* hpack: the last byte of every name and value given is read (ASan sees a length that lies). */
@@ -187,6 +188,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		uint64_t ms;
 
 		scan_duration(s, &ms);
+		free(s);
+		break;
+	}
+	case TARGET_IP: {
+		/* scan_ip against the C library's inet_pton: the same answer, the same bytes. */
+		char *s = cstr(d, n);
+		unsigned char a[16], b[16];
+		int f;
+
+		for (f = 0; f < 2; f++) {
+			int fam = f ? AF_INET6 : AF_INET, want;
+
+			memset(a, 0, sizeof(a));
+			memset(b, 0, sizeof(b));
+			want = inet_pton(fam, s, b);
+			if (scan_ip(fam, s, a) != want || (want == 1 && memcmp(a, b, sizeof(a))))
+				abort();
+		}
 		free(s);
 		break;
 	}
