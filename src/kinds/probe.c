@@ -112,7 +112,7 @@ static int hostport_parse(struct check *c, const char *s, size_t n, uint16_t def
 	}
 	memcpy(probe_of(c)->host, hp.host, hp.host_len);
 	probe_of(c)->host[hp.host_len] = '\0';
-	if (hp.bracketed && inet_pton(AF_INET6, probe_of(c)->host, a) != 1) {
+	if (hp.bracketed && scan_ip(AF_INET6, probe_of(c)->host, a) != 1) {
 		check_usage(err, c, "not an IPv6 address");
 		return -1;
 	}
@@ -668,9 +668,9 @@ static void resolve_begin(struct probe *r, size_t i, uint64_t now)
 		/* unix=: HOST is only the Host header's. */
 		memset(a, 0, sizeof(a));
 		target_add(r, AF_UNIX, a);
-	} else if (inet_pton(AF_INET, host, a) == 1) {
+	} else if (scan_ip(AF_INET, host, a) == 1) {
 		target_add(r, AF_INET, a);
-	} else if (inet_pton(AF_INET6, host, a) == 1) {
+	} else if (scan_ip(AF_INET6, host, a) == 1) {
 		target_add(r, AF_INET6, a);
 	} else if (is_localhost(host)) {
 		static const unsigned char lo6[16] = { [15] = 1 }, lo4[4] = { 127, 0, 0, 1 };
@@ -925,79 +925,72 @@ static void read_status(struct probe *r)
 	finish(r, VERDICT_FAIL);
 }
 
-/* What the health service's answer said, or why there is none. */
+/* What the health service's answer said, or why there is none: "WHAT from ADDR[: DETAIL][, "TEXT"]". */
 static void grpc_explain(struct probe *r, const struct grpc *g, enum grpc_result res)
 {
 	static const char *const serving[] = { "UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN" };
 	struct line *l = &r->c->why;
-	const struct target *t = &r->t[r->winner];
-	const char *name;
+	const char *what = "grpc-status ", *detail = NULL, *sep = ": ";
+	int num = -1, detail_num = -1;
 	bool pass = false;
 
 	if (res == GRPC_NOT_H2) {
-		line_str(l, "not an HTTP/2 server: ");
-		target_addr(l, r, t);
-		line_str(l, " answered \"");
-		http_excerpt(l, (const char *)g->in, g->in_len);
-		line_str(l, "\"");
+		what = "not HTTP/2";
 	} else if (res == GRPC_RESET || res == GRPC_GOAWAY) {
-		name = grpc_h2_error(g->code);
-		line_str(l, res == GRPC_RESET ? "stream reset by " : "GOAWAY from ");
-		target_addr(l, r, t);
-		line_str(l, name ? " (" : " (error ");
-		if (name)
-			line_str(l, name);
-		else
-			line_uint(l, g->code);
+		what = res == GRPC_RESET ? "stream reset" : "GOAWAY";
+		detail = grpc_h2_error(g->code);
+		if (!detail) {
+			detail = "error ";
+			detail_num = (int)g->code;
+		}
 	} else if (res == GRPC_BROKEN) {
-		line_str(l, "not a gRPC answer from ");
-		target_addr(l, r, t);
-		line_str(l, ": ");
-		line_str(l, g->what);
+		what = "not a gRPC answer";
+		detail = g->what;
 	} else if (g->grpc_status < 0) {
 		/* A proxy's or a plain HTTP/2 server's answer, without gRPC's status. */
-		line_str(l, "no grpc-status from ");
-		target_addr(l, r, t);
+		what = "no grpc-status";
 		if (g->http_status >= 0 && g->http_status != 200) {
-			line_str(l, " (HTTP status ");
-			line_uint(l, (unsigned)g->http_status);
-			line_str(l, ")");
+			detail = "HTTP status ";
+			detail_num = g->http_status;
 		}
-	} else if (g->grpc_status) {
-		name = grpc_status_name((unsigned)g->grpc_status);
-		line_str(l, "grpc-status ");
-		line_uint(l, (unsigned)g->grpc_status);
-		line_str(l, name ? " " : "");
-		line_str(l, name ? name : "");
-		line_str(l, " from ");
-		target_addr(l, r, t);
-		if (g->grpc_status == 12)
-			line_str(l, ": the server has no health service");
-	} else if (g->serving < 0) {
-		line_str(l, "grpc-status 0 OK but no health answer from ");
-		target_addr(l, r, t);
-	} else {
+	} else if (g->grpc_status || g->serving < 0) {
+		num = g->grpc_status;
+		detail = g->grpc_status == 12 ? "the server has no health service" : g->grpc_status ? NULL : "no health answer";
+	} else if (g->serving < 4) {
 		pass = g->serving == 1;
-		line_str(l, pass ? "ok: " : "");
-		if (g->serving < 4) {
-			line_str(l, serving[g->serving]);
-		} else {
-			line_str(l, "serving status ");
-			line_uint(l, (unsigned)g->serving);
+		what = serving[g->serving];
+	} else {
+		what = "serving status ";
+		num = g->serving;
+	}
+	line_str(l, pass ? "ok: " : "");
+	line_str(l, what);
+	if (num >= 0) {
+		line_uint(l, (unsigned)num);
+		if (what[0] == 'g' && grpc_status_name((unsigned)num)) {
+			line_str(l, " ");
+			line_str(l, grpc_status_name((unsigned)num));
 		}
-		line_str(l, " from ");
-		target_addr(l, r, t);
 	}
-	/* The server's own words: grpc-message, or GOAWAY's debug data. */
-	if (g->text_len && res != GRPC_NOT_H2 && res != GRPC_BROKEN) {
-		line_str(l, res == GRPC_GOAWAY ? ": \"" : " (\"");
-		line_escaped(l, g->text, g->text_len);
+	line_str(l, " from ");
+	target_addr(l, r, &r->t[r->winner]);
+	if (detail) {
+		line_str(l, sep);
+		line_str(l, detail);
+		if (detail_num >= 0)
+			line_uint(l, (unsigned)detail_num);
+		sep = ", ";
+	}
+	/* The server's own words: what it sent instead of HTTP/2, grpc-message, or GOAWAY's debug data. */
+	if (res == GRPC_NOT_H2 || (g->text_len && res != GRPC_BROKEN)) {
+		line_str(l, sep);
 		line_str(l, "\"");
-		if (res != GRPC_GOAWAY)
-			line_str(l, ")");
+		if (res == GRPC_NOT_H2)
+			http_excerpt(l, (const char *)g->in, g->in_len);
+		else
+			line_escaped(l, g->text, g->text_len);
+		line_str(l, "\"");
 	}
-	if (res == GRPC_RESET || res == GRPC_GOAWAY)
-		line_str(l, ")");
 	finish(r, pass ? VERDICT_PASS : VERDICT_FAIL);
 }
 

@@ -2,7 +2,8 @@
 
 #include <stdint.h>
 #include <string.h>
-#include <strings.h>
+
+#include "scan.h"
 
 enum { DATA, HEADERS, PRIORITY, RST_STREAM, SETTINGS, PUSH_PROMISE, PING, GOAWAY, WINDOW_UPDATE, CONTINUATION };
 enum { END_STREAM = 1, ACK = 1, END_HEADERS = 4, PADDED = 8, PRIORITY_FLAG = 0x20 };
@@ -80,26 +81,20 @@ static unsigned char *field(unsigned char *o, unsigned idx, const char *v, size_
 
 size_t grpc_request(unsigned char *out, const struct grpc_call *call)
 {
-	static const char preface[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
-	static const char path[] = "/grpc.health.v1.Health/Check";
-	unsigned char *o = out, *block;
+	/* The pseudo-headers first (RFC 9113 8.3): :authority comes between these two. */
+	static const char head[] = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"
+				   /* SETTINGS_ENABLE_PUSH 0: no PUSH_PROMISE to read. */
+				   "\0\0\6\4\0\0\0\0\0" "\0\2\0\0\0\0"
+				   /* HEADERS, END_HEADERS, stream 1 (its length set below); :method POST, :scheme http */
+				   "\0\0\0\1\4\0\0\0\1" "\x83\x86" "\x04\x1c/grpc.health.v1.Health/Check";
+	static const char tail[] = "\x0f\x10\x10" "application/grpc" "\0\2te\x08trailers";
+	unsigned char *o = out + sizeof(head) - 1, *block = o - 32;
 	size_t i;
 
-	memcpy(o, preface, sizeof(preface) - 1);
-	o += sizeof(preface) - 1;
-	/* SETTINGS_ENABLE_PUSH 0: no PUSH_PROMISE to read. */
-	o = frame_head(o, 6, SETTINGS, 0, 0);
-	memcpy(o, "\0\2\0\0\0\0", 6);
-	o += 6;
-	block = o + 9;
-	o = block;
-	*o++ = 0x83;    /* :method POST */
-	*o++ = 0x86;    /* :scheme http */
-	o = field(o, 4, path, sizeof(path) - 1);
+	memcpy(out, head, sizeof(head) - 1);
 	o = field(o, 1, call->authority, call->authority_len);
-	o = field(o, 31, "application/grpc", 16);
-	*o++ = 0;
-	o = hstr(hstr(o, "te", 2, false), "trailers", 8, false);
+	memcpy(o, tail, sizeof(tail) - 1);
+	o += sizeof(tail) - 1;
 	if (call->user_agent)
 		o = field(o, 58, call->user_agent, strlen(call->user_agent));
 	for (i = 0; i < call->nhdr; i++) {
@@ -195,12 +190,6 @@ static unsigned be32(const unsigned char *p)
 	return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3];
 }
 
-static int hex(char c)
-{
-	c = (char)(c | 32);
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static void text_set(struct grpc *g, const char *s, size_t n, bool percent)
 {
 	size_t i;
@@ -210,8 +199,8 @@ static void text_set(struct grpc *g, const char *s, size_t n, bool percent)
 		char ch = s[i];
 
 		/* grpc-message is percent-encoded (gRPC over HTTP/2, "Responses"). */
-		if (percent && ch == '%' && n - i > 2 && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-			ch = (char)(hex(s[i + 1]) << 4 | hex(s[i + 2]));
+		if (percent && ch == '%' && n - i > 2 && scan_hex(s[i + 1]) >= 0 && scan_hex(s[i + 2]) >= 0) {
+			ch = (char)(scan_hex(s[i + 1]) << 4 | scan_hex(s[i + 2]));
 			i += 2;
 		}
 		g->text[g->text_len++] = ch;

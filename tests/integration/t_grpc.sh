@@ -29,7 +29,7 @@ check "service=: SERVICE_UNKNOWN fails" 1 \
 	--err "healthy: $u,service=hly-service-unknown: SERVICE_UNKNOWN from 127.0.0.1:$g4" \
 	-- "$HEALTHY" "$u,service=hly-service-unknown"
 check "service=: a service the server does not know: NOT_FOUND and its message" 1 \
-	--err "healthy: $u,service=hly-nope: grpc-status 5 NOT_FOUND from 127.0.0.1:$g4 (\"unknown service\")" \
+	--err "healthy: $u,service=hly-nope: grpc-status 5 NOT_FOUND from 127.0.0.1:$g4: \"unknown service\"" \
 	-- "$HEALTHY" "$u,service=hly-nope"
 long=$(printf 'x%.0s' {1..200})
 check "service=: a 200-byte name (a two-byte length)" 1 --err-has "grpc-status 5 NOT_FOUND from 127.0.0.1:$g4" \
@@ -55,7 +55,7 @@ check "unix=: no such socket" 1 --err "healthy: grpc://localhost,unix=$TMP/none.
 
 start_port "$PY" "$GRPCD" nohealth tcp4; p=$PORT
 check "a server without the health service: UNIMPLEMENTED, said in words" 1 \
-	--err "healthy: grpc://127.0.0.1:$p: grpc-status 12 UNIMPLEMENTED from 127.0.0.1:$p: the server has no health service (\"Method not found!\")" \
+	--err "healthy: grpc://127.0.0.1:$p: grpc-status 12 UNIMPLEMENTED from 127.0.0.1:$p: the server has no health service, \"Method not found!\"" \
 	-- "$HEALTHY" "grpc://127.0.0.1:$p"
 start_port "$PY" "$GRPCD" slow tcp4; p=$PORT
 check "a server that answers too late: the deadline" 1 \
@@ -69,7 +69,7 @@ raw() {
 }
 raw goaway
 check "GOAWAY: its code and its debug data" 1 \
-	--err "healthy: grpc://127.0.0.1:$p: GOAWAY from 127.0.0.1:$p (ENHANCE_YOUR_CALM: \"too many pings\")" \
+	--err "healthy: grpc://127.0.0.1:$p: GOAWAY from 127.0.0.1:$p: ENHANCE_YOUR_CALM, \"too many pings\"" \
 	-- "$HEALTHY" "grpc://127.0.0.1:$p"
 raw silent
 check "a server that never answers: the deadline" 1 \
@@ -85,14 +85,14 @@ raw huffman-dyn
 check "Huffman strings and the dynamic table" 0 -- "$HEALTHY" "grpc://127.0.0.1:$p"
 raw notserving-trailers-only
 check "grpc-status 0 without an answer message fails" 1 \
-	--err "healthy: grpc://127.0.0.1:$p: grpc-status 0 OK but no health answer from 127.0.0.1:$p" \
+	--err "healthy: grpc://127.0.0.1:$p: grpc-status 0 OK from 127.0.0.1:$p: no health answer" \
 	-- "$HEALTHY" "grpc://127.0.0.1:$p"
 raw http1
 check "an HTTP/1.1 server: not HTTP/2, and what it said" 1 \
-	--err "healthy: grpc://127.0.0.1:$p: not an HTTP/2 server: 127.0.0.1:$p answered \"HTTP/1.1 400 Bad Request\"" \
+	--err "healthy: grpc://127.0.0.1:$p: not HTTP/2 from 127.0.0.1:$p: \"HTTP/1.1 400 Bad Request\"" \
 	-- "$HEALTHY" "grpc://127.0.0.1:$p"
 raw rst
-check "RST_STREAM: its code" 1 --err "healthy: grpc://127.0.0.1:$p: stream reset by 127.0.0.1:$p (REFUSED_STREAM)" \
+check "RST_STREAM: its code" 1 --err "healthy: grpc://127.0.0.1:$p: stream reset from 127.0.0.1:$p: REFUSED_STREAM" \
 	-- "$HEALTHY" "grpc://127.0.0.1:$p"
 http=$p
 
