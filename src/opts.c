@@ -1,6 +1,7 @@
 #include "opts.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
 #include <limits.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "exitcode.h"
 #include "kind.h"
+#include "lib/io.h"
 
 static const char usage[] =
 	"usage: healthy [OPTIONS] CHECK...\n"
@@ -337,7 +339,7 @@ static int odd_option(const struct check *c, struct line *err)
 
 	memcpy(path, c->arg, c->arg_len);
 	path[c->arg_len] = '\0';
-	if (lstat(path, &st) == 0 || (errno != ENOENT && errno != ENOTDIR))
+	if (io_stat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 || (errno != ENOENT && errno != ENOTDIR))
 		return 0;
 	check_option_odd_usage(c, err);
 	return EXIT_USAGE;

@@ -1,6 +1,7 @@
 #include "file.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,6 +10,7 @@
 #include "lib/confine.h"
 #include "lib/scan.h"
 #include "lib/clock.h"
+#include "lib/io.h"
 
 static struct file_check pool[MAX_CHECKS];
 static unsigned pool_next;
@@ -63,7 +65,7 @@ static void file_one(struct check *c)
 	confine_doing(c->spec, " reading the file's status");
 	memcpy(path, c->arg, c->arg_len);
 	path[c->arg_len] = '\0';
-	if (stat(path, &st)) {
+	if (io_stat(AT_FDCWD, path, &st, 0)) {
 		int e = errno;
 
 		/* A missing heartbeat is the worker's failure; a path healthy may not look at is its own. */

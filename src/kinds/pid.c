@@ -412,7 +412,7 @@ static void pidfile_check(struct check *c)
 			line_errno(&c->why, "", err);
 		return;
 	}
-	if (fstat(fd, &sb)) {
+	if (io_stat(fd, NULL, &sb, 0)) {
 		err = errno;
 		close(fd);
 		c->verdict = VERDICT_ERROR;

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -226,13 +227,23 @@ static void inet_visit(struct check *c, const struct sock_entry *e)
 	}
 }
 
-/* The name of interface index, as this network namespace has it (if_indextoname(): SIOCGIFNAME); "#N" if gone. */
+/*
+ * The name of interface index, as this network namespace has it; "#N" if
+ * gone. SIOCGIFNAME on a unix datagram socket, as musl's if_indextoname()
+ * asks, without the strncpy (and stpncpy) it links for the copy.
+ */
 static void append_ifname(struct line *l, int index)
 {
-	char name[IF_NAMESIZE];
+	struct ifreq ifr;
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), r = -1;
 
-	if (if_indextoname((unsigned)index, name)) {
-		line_escaped(l, name, strnlen(name, sizeof(name)));
+	ifr.ifr_ifindex = index;
+	if (fd >= 0) {
+		r = ioctl(fd, SIOCGIFNAME, &ifr);
+		close(fd);
+	}
+	if (!r) {
+		line_escaped(l, ifr.ifr_name, strnlen(ifr.ifr_name, sizeof(ifr.ifr_name)));
 		return;
 	}
 	line_str(l, "#");
@@ -248,7 +259,7 @@ static unsigned long long dev_kernel(dev_t d)
 /* stat() of a NUL-terminated path: returns -1 with errno set, 0 with *st filled, 1 if it is no socket. */
 static int socket_stat(const char *path, struct stat *st)
 {
-	if (stat(path, st))
+	if (io_stat(AT_FDCWD, path, st, 0))
 		return -1;
 	return !S_ISSOCK(st->st_mode);
 }

@@ -6,10 +6,19 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* Reads fd to EOF or until size-1 bytes, retrying EINTR, and NUL-terminates. Returns the bytes read. */
 ssize_t io_read_fd(int fd, char *buf, size_t size);
+
+/*
+ * fstatat(fd, path, st, flags), or fstat(fd, st) when path is NULL: the
+ * system calls themselves where the kernel's struct stat is libc's (x86-64,
+ * arm64), without musl's wrappers for 32-bit time and kernels before 2.6.39
+ * (546 bytes). The same calls the seccomp filter allows either way.
+ */
+int io_stat(int fd, const char *path, struct stat *st, int flags);
 
 /*
  * Writes all n bytes to fd, retrying EINTR and short writes, waiting at most
