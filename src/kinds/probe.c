@@ -17,6 +17,7 @@
 
 #include "lib/scan.h"
 #include "lib/clock.h"
+#include "lib/confine.h"
 #include "lib/grpc.h"
 #include "lib/resolve.h"
 
@@ -665,7 +666,8 @@ static void resolve_begin(struct probe *r, size_t i, uint64_t now)
 	unsigned char a[16];
 
 	if (probe_of(r->c)->unix_path) {
-		/* unix=: HOST is only the Host header's. */
+		/* unix=: HOST is only the Host header's. connect() looks the path up, which a hung mount holds. */
+		confine_arm();
 		memset(a, 0, sizeof(a));
 		target_add(r, AF_UNIX, a);
 	} else if (scan_ip(AF_INET, host, a) == 1) {
@@ -678,7 +680,12 @@ static void resolve_begin(struct probe *r, size_t i, uint64_t now)
 		target_add(r, AF_INET6, lo6);
 		target_add(r, AF_INET, lo4);
 	} else {
-		/* No child, no blocking call: the lookup is more descriptors in the probes' poll loop, under its deadline. */
+		/*
+		 * No child, no blocking call: the lookup is more descriptors in the
+		 * probes' poll loop, under its deadline. But for /etc/hosts and
+		 * resolv.conf, files, which a hung mount holds.
+		 */
+		confine_arm();
 		if (!conf_read)
 			resolve_conf_read(&conf);
 		conf_read = true;
@@ -1276,6 +1283,7 @@ const struct kind kind_connect = {
 	.doing = " probing",
 	.parse = probe_parse,
 	.run = probe_run,
+	.bounded = true,
 };
 
 const struct kind kind_http = {
@@ -1287,6 +1295,7 @@ const struct kind kind_http = {
 	.doing = " probing",
 	.parse = probe_parse,
 	.run = probe_run,
+	.bounded = true,
 };
 
 const struct kind kind_grpc = {
@@ -1297,6 +1306,7 @@ const struct kind kind_grpc = {
 	.doing = " probing",
 	.parse = probe_parse,
 	.run = probe_run,
+	.bounded = true,
 };
 
 const struct kind kind_https = {

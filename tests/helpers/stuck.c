@@ -31,7 +31,8 @@
  * /proc/PID/stat, status and comm take no mmap lock and still answer.
  *
  * The FUSE server speaks the raw /dev/fuse protocol (no libfuse): INIT,
- * LOOKUP, GETATTR, OPEN, RELEASE, FLUSH are answered; READ never is.
+ * LOOKUP, GETATTR, OPEN, RELEASE, FLUSH are answered; READ never is, nor the
+ * LOOKUP of "hang" (a socket path a probe's connect() waits on for ever).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -202,6 +203,9 @@ static int serve_one(int fuse, const char *req, size_t len)
 	case FUSE_LOOKUP: {
 		struct fuse_entry_out o;
 
+		/* "hang": a lookup never answered, as a path on a dead NFS server's mount. */
+		if (in->nodeid == FUSE_ROOT_ID && !strcmp(arg, "hang"))
+			return 0;
 		if (in->nodeid != FUSE_ROOT_ID || strcmp(arg, "f")) {
 			reply(fuse, in->unique, ENOENT, NULL, 0);
 			return 0;

@@ -67,11 +67,20 @@ else
 	check "a pid file whose read a FUSE server never answers: the line names the pid file" 0 \
 		--out "healthy: pidfile:$TMP/fuse/f: timed out after 1s reading the pid file" -- cat "$TMP/fuse.err"
 
+	# A probe's unix= socket whose path lookup the server never answers: connect() waits where only a fatal
+	# signal reaches. The probes start the watchdog only for such a call (a path, a name read from /etc).
+	nsenter -t "$stuck" -m "$HEALTHY" "http://localhost/,unix=$TMP/fuse/hang" >/dev/null 2>"$TMP/fuse-unix.err" & fu=$!
+	for i in $(seq 500); do [ -s "$TMP/fuse-unix.err" ] && break; sleep 0.01; done
+	check "http://...,unix= on a path whose lookup is never answered: the watchdog's line" 0 \
+		--out "healthy: http://localhost/,unix=$TMP/fuse/hang: timed out after 1s probing" -- cat "$TMP/fuse-unix.err"
+
 	# The FUSE server first: its death aborts the pending reads, and the stuck process dies with it.
 	kill -KILL "$server"; wait_bounded "the FUSE server dies of SIGKILL" "$server"
 	for i in $(seq 500); do [ -e "/proc/$stuck" ] || break; sleep 0.01; done
 	timeout 10 tail --pid="$fz" -f /dev/null; wait "$fz"; rc=$?
 	check "... and once the server is gone, healthy exits 3" 0 -- test "$rc" = 3
+	timeout 10 tail --pid="$fu" -f /dev/null; wait "$fu"; rc=$?
+	check "... the probe too" 0 -- test "$rc" = 3
 	check "the helper is gone and took the block with it: healthy answers again" 1 \
 		--err "healthy: proc:$long: not running" -- timeout 10 "$HEALTHY" "proc:$long"
 fi
