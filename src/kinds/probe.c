@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -16,6 +17,7 @@
 #include <unistd.h>
 
 #include "lib/scan.h"
+#include "exitcode.h"
 #include "lib/clock.h"
 #include "lib/confine.h"
 #include "lib/grpc.h"
@@ -69,11 +71,23 @@ struct probe {
 	size_t skipped;         /* their bytes, up to INTERIM_MAX */
 	char last1xx[32];       /* the last one's code and reason, "100 Continue", cut */
 	size_t last1xx_len;
-	/* body=: the message after the status line, and TEXT looked for in it */
-	struct http_msg msg;
-	struct http_find find;
-	size_t body_read;       /* decoded, up to BODY_MAX */
-	struct line status;     /* "200 OK from 127.0.0.1:8080", for the line at the end */
+	union probe_buffers *b; /* the check's, for body= and grpc:// */
+};
+
+/*
+ * What reading an answer takes beyond its status line: body='s message and
+ * TEXT looked for in it, or gRPC's frames. Mapped by the check's prepare,
+ * only for the checks that read one: 64 of each in the bss would be 2 MB of
+ * every run's address space.
+ */
+union probe_buffers {
+	struct {
+		struct http_msg msg;
+		struct http_find find;
+		size_t read;            /* decoded, up to BODY_MAX */
+		struct line status;     /* "200 OK from 127.0.0.1:8080", for the line at the end */
+	} body;
+	struct grpc grpc;
 };
 
 /* Each probe of a run, under way. */
@@ -543,12 +557,16 @@ static void send_all(struct probe *r, const void *req, size_t n)
 	r->phase = P_READING;
 }
 
-/* One answer of the health service for each grpc:// probe: out of struct probe, so that other probes never touch it. */
-static struct grpc grpcs[MAX_CHECKS];
+/* The request, built whole before it is sent: an HTTP/1.1 one, or gRPC's; every part is bounded, and it fits. */
+static union {
+	char http[PATH_MAX_LEN + HOST_SIZE + PROBE_MAX_HEADERS * (HEADER_MAX + 2) + 128];
+	unsigned char grpc[GRPC_REQUEST_MAX(PROBE_MAX_HEADERS, HEADER_MAX)];
+} req;
+/* What one read takes, for a body=, a gRPC answer or a drain, each consumed before the next read. */
+static char rbuf[16384];
 
 static void send_grpc(struct probe *r)
 {
-	static unsigned char req[GRPC_REQUEST_MAX(PROBE_MAX_HEADERS, HEADER_MAX)];
 	const struct probe_check *pc = probe_of(r->c);
 	struct line host;
 	struct grpc_call call = { NULL, 0, pc->service, pc->service_len, pc->hdr, pc->hdr_len, pc->nhdr,
@@ -557,20 +575,19 @@ static void send_grpc(struct probe *r)
 	authority(r->c, &host);
 	call.authority = host.buf;
 	call.authority_len = host.len;
-	grpc_start(&grpcs[r - probes]);
-	send_all(r, req, grpc_request(req, &call));
+	grpc_start(&r->b->grpc);
+	send_all(r, req.grpc, grpc_request(req.grpc, &call));
 }
 
 static void send_request(struct probe *r)
 {
-	/* Every part is bounded (PATH_MAX_LEN, HOST_SIZE, PROBE_MAX_HEADERS of HEADER_MAX): it fits. */
-	static char req[PATH_MAX_LEN + HOST_SIZE + PROBE_MAX_HEADERS * (HEADER_MAX + 2) + 128];
+	char *out = req.http;
 	const struct probe_check *pc = probe_of(r->c);
 	struct line host;
 	size_t n = 0, i;
 
 	authority(r->c, &host);
-#define PUT(s, len) (memcpy(req + n, (s), (len)), n += (len))
+#define PUT(s, len) (memcpy(out + n, (s), (len)), n += (len))
 #define PUTS(s) PUT(s, sizeof(s) - 1)
 	if (pc->head)
 		PUTS("HEAD ");
@@ -596,7 +613,7 @@ static void send_request(struct probe *r)
 	PUTS("\r\n");
 #undef PUTS
 #undef PUT
-	send_all(r, req, n);
+	send_all(r, out, n);
 }
 
 /*
@@ -763,33 +780,33 @@ static void body_piece(void *ctx, const char *p, size_t n)
 {
 	struct probe *r = ctx;
 
-	if (n > BODY_MAX - r->body_read)
-		n = BODY_MAX - r->body_read;
-	r->body_read += n;
-	http_find_feed(&r->find, p, n);
+	if (n > BODY_MAX - r->b->body.read)
+		n = BODY_MAX - r->b->body.read;
+	r->b->body.read += n;
+	http_find_feed(&r->b->body.find, p, n);
 }
 
 /* body=: n more bytes of the message (closed: the connection's end); the answer once TEXT or the end is seen. */
 static void body_take(struct probe *r, const char *p, size_t n, bool closed)
 {
-	enum http_msg_result m = closed ? http_msg_close(&r->msg) : http_msg_feed(&r->msg, p, n, body_piece, r);
+	enum http_msg_result m = closed ? http_msg_close(&r->b->body.msg) : http_msg_feed(&r->b->body.msg, p, n, body_piece, r);
 	struct line *l = &r->c->why;
 	const struct probe_check *pc = probe_of(r->c);
 
-	if (!r->find.found && m == HTTP_MSG_MORE && r->body_read < BODY_MAX)
+	if (!r->b->body.find.found && m == HTTP_MSG_MORE && r->b->body.read < BODY_MAX)
 		return;
-	line_str(l, r->find.found ? "ok: " : "");
-	line_mem(l, r->status.buf, r->status.len);
-	line_str(l, r->find.found ? ", \"" : ", but \"");
+	line_str(l, r->b->body.find.found ? "ok: " : "");
+	line_mem(l, r->b->body.status.buf, r->b->body.status.len);
+	line_str(l, r->b->body.find.found ? ", \"" : ", but \"");
 	line_escaped(l, pc->body, pc->body_len);
-	if (r->find.found) {
+	if (r->b->body.find.found) {
 		line_str(l, "\" in the body");
-	} else if (r->body_read >= BODY_MAX) {
+	} else if (r->b->body.read >= BODY_MAX) {
 		line_str(l, "\" is not in the first 64 KiB of the body");
 	} else if (m == HTTP_MSG_END || m == HTTP_MSG_CUT) {
 		line_str(l, m == HTTP_MSG_END ? "\" is not in the body (" : "\" is not in the body before the connection closed (");
-		line_uint(l, r->body_read);
-		line_str(l, r->body_read == 1 ? " byte)" : " bytes)");
+		line_uint(l, r->b->body.read);
+		line_str(l, r->b->body.read == 1 ? " byte)" : " bytes)");
 	} else {
 		static const char *const why[] = {
 			[HTTP_MSG_HEADERS_LONG] = "headers longer than 64 KiB",
@@ -801,14 +818,13 @@ static void body_take(struct probe *r, const char *p, size_t n, bool closed)
 		line_str(l, "\" cannot be looked for: ");
 		line_str(l, why[m]);
 	}
-	finish(r, r->find.found ? VERDICT_PASS : VERDICT_FAIL);
+	finish(r, r->b->body.find.found ? VERDICT_PASS : VERDICT_FAIL);
 }
 
 /* body=: what came of the message after the status line. */
 static void read_body(struct probe *r)
 {
-	static char buf[16384];
-	ssize_t n = read(r->t[r->winner].fd, buf, sizeof(buf));
+	ssize_t n = read(r->t[r->winner].fd, rbuf, sizeof(rbuf));
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
 		return;
@@ -817,7 +833,7 @@ static void read_body(struct probe *r)
 		finish(r, VERDICT_FAIL);
 		return;
 	}
-	body_take(r, buf, (size_t)n, n == 0);
+	body_take(r, rbuf, (size_t)n, n == 0);
 }
 
 static void read_status(struct probe *r)
@@ -874,13 +890,19 @@ static void read_status(struct probe *r)
 	if (r->interim || (p == 0 && n > 0))
 		return;
 	if (p == 1) {
-		static char drain[4096];
 		size_t drained = 0;
 		ssize_t d;
 		const struct probe_check *pc = probe_of(r->c);
 		/* curl -f: 2xx and 3xx pass, redirects are not followed; or what status= says. */
 		bool pass = pc->status ? code >= pc->status_lo && code <= pc->status_hi : code >= 200 && code < 400;
-		struct line *l = pass && pc->body ? &r->status : &r->c->why;
+		struct line *l = &r->c->why;
+
+		if (pass && pc->body) {
+			/* The status goes into the line once the body has said yes or no. */
+			l = &r->b->body.status;
+			line_reset(l);
+			r->b->body.read = 0;
+		}
 
 		line_str(l, pass && !pc->body ? "ok: " : "");
 		line_uint(l, (unsigned)code);
@@ -901,14 +923,14 @@ static void read_status(struct probe *r)
 			/* The rest of what came is the headers' start. */
 			size_t off = (size_t)((char *)memchr(r->buf, '\n', r->got) + 1 - r->buf);
 
-			http_msg_start(&r->msg, code == 204 || code == 304);
-			http_find_start(&r->find, pc->body, pc->body_len);
+			http_msg_start(&r->b->body.msg, code == 204 || code == 304);
+			http_find_start(&r->b->body.find, pc->body, pc->body_len);
 			r->phase = P_BODY;
 			body_take(r, r->buf + off, r->got - off, false);
 			return;
 		}
 		/* What the server already sent is taken, without waiting, so that closing sends a FIN, not a reset. */
-		while (drained < DRAIN_MAX && (d = read(t->fd, drain, sizeof(drain))) > 0)
+		while (drained < DRAIN_MAX && (d = read(t->fd, rbuf, sizeof(rbuf))) > 0)
 			drained += (size_t)d;
 		finish(r, pass ? VERDICT_PASS : VERDICT_FAIL);
 		return;
@@ -1004,10 +1026,9 @@ static void grpc_explain(struct probe *r, const struct grpc *g, enum grpc_result
 /* grpc://: what came of the answer, and the ACKs it is owed. */
 static void read_grpc(struct probe *r)
 {
-	static unsigned char buf[16384];
 	struct target *t = &r->t[r->winner];
-	struct grpc *g = &grpcs[r - probes];
-	ssize_t n = read(t->fd, buf, sizeof(buf));
+	struct grpc *g = &r->b->grpc;
+	ssize_t n = read(t->fd, rbuf, sizeof(rbuf));
 	enum grpc_result res;
 
 	if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -1025,7 +1046,7 @@ static void read_grpc(struct probe *r)
 		return;
 	}
 	/* Closed after fewer bytes than a frame's head: no HTTP/2 server sends that. */
-	res = n ? grpc_feed(g, buf, (size_t)n) : GRPC_NOT_H2;
+	res = n ? grpc_feed(g, (const unsigned char *)rbuf, (size_t)n) : GRPC_NOT_H2;
 	if (g->reply_len) {
 		/* Too small to fill a send buffer; should one be full, the answer still decides. */
 		(void)!send(t->fd, g->reply, g->reply_len, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -1188,12 +1209,12 @@ static void probe_end(struct probe *r, uint64_t timeout_ms)
 	}
 	if (r->phase == P_BODY) {
 		timed_out(&r->c->why, timeout_ms, " reading the body: ");
-		line_mem(&r->c->why, r->status.buf, r->status.len);
+		line_mem(&r->c->why, r->b->body.status.buf, r->b->body.status.len);
 		line_str(&r->c->why, ", \"");
 		line_escaped(&r->c->why, probe_of(r->c)->body, probe_of(r->c)->body_len);
 		line_str(&r->c->why, "\" not in its first ");
-		line_uint(&r->c->why, r->body_read);
-		line_str(&r->c->why, r->body_read == 1 ? " byte" : " bytes");
+		line_uint(&r->c->why, r->b->body.read);
+		line_str(&r->c->why, r->b->body.read == 1 ? " byte" : " bytes");
 		finish(r, VERDICT_FAIL);
 		return;
 	}
@@ -1217,6 +1238,7 @@ static void probe_run(struct check **cs, size_t n, const struct run_opts *ro)
 
 		memset(r, 0, sizeof(*r));
 		r->c = cs[i];
+		r->b = probe_of(r->c)->b;
 		resolve_begin(r, i, now);
 	}
 	for (i = 0; i < n; i++) {
@@ -1268,6 +1290,23 @@ static void probe_run(struct check **cs, size_t n, const struct run_opts *ro)
 		probe_end(&probes[i], ro->timeout_ms);
 }
 
+/* body= and grpc://: their buffers, mapped once, before confinement (union probe_buffers says why). */
+static int probe_prepare(struct check *c, struct line *err)
+{
+	void *m;
+
+	if (probe_of(c)->b || (c->kind != &kind_grpc && !probe_of(c)->body))
+		return 0;
+	m = mmap(NULL, sizeof(union probe_buffers), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (m == MAP_FAILED) {
+		check_line_start(c, err);
+		line_errno(err, "cannot map its buffers", errno);
+		return EXIT_CANNOT_CHECK;
+	}
+	probe_of(c)->b = m;
+	return 0;
+}
+
 /* TLS would multiply the binary's size. */
 static int https_parse(struct check *c, const char *body, struct line *err)
 {
@@ -1294,6 +1333,7 @@ const struct kind kind_http = {
 		 "                   body's first 64 KiB; unix=: over that socket\n",
 	.doing = " probing",
 	.parse = probe_parse,
+	.prepare = probe_prepare,
 	.run = probe_run,
 	.bounded = true,
 };
@@ -1305,6 +1345,7 @@ const struct kind kind_grpc = {
 		 "                   no TLS); unix=: over that socket\n",
 	.doing = " probing",
 	.parse = probe_parse,
+	.prepare = probe_prepare,
 	.run = probe_run,
 	.bounded = true,
 };

@@ -15,6 +15,8 @@
 #include "check.h"
 #include "lib/http.h"
 
+union probe_buffers;
+
 /* connect:HOST:PORT, http://HOST[:PORT][/PATH], grpc://HOST:PORT; https://, which only says it is not there */
 extern const struct kind kind_connect, kind_http, kind_grpc, kind_https;
 
@@ -52,6 +54,7 @@ struct probe_check {
 	size_t unix_len;
 	const char *service;    /* grpc:// service=NAME */
 	size_t service_len;
+	union probe_buffers *b; /* body= and grpc://: what reading the answer takes, mapped by prepare */
 };
 
 /* The Host header's value for an http:// check: the host (in brackets if IPv6), and ":PORT" unless it is 80. */

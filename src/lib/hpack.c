@@ -201,7 +201,7 @@ void hpack_start(struct hpack *h, size_t limit)
 
 enum hpack_result hpack_decode(struct hpack *h, const unsigned char *p, size_t n, hpack_field field, void *ctx)
 {
-	static char name[HPACK_STRING_MAX], value[HPACK_STRING_MAX];
+	char *name = h->name, *value = h->value;
 	enum hpack_result r;
 	bool fields = false;
 	size_t i = 0, idx, nl, vl;

@@ -32,6 +32,7 @@ struct hpack {
 	size_t used;            /* bytes of buf in use */
 	unsigned n;             /* entries, the newest first in buf */
 	unsigned char buf[HPACK_TABLE_MAX]; /* each entry: name length and value length (2 bytes each), name, value */
+	char name[HPACK_STRING_MAX], value[HPACK_STRING_MAX]; /* the field being decoded */
 };
 
 /* An empty table of at most limit bytes (HPACK_TABLE_MAX or less). */

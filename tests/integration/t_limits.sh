@@ -20,13 +20,14 @@ hosts_name=$(awk '$1 == "127.0.0.1" && $2 != "localhost" { print $2; exit }' /et
 
 pass=(proc:hly-lim "proc:hly-lim,user=0" "pid:$live" "pidfile:$TMP/lim.pid" "tcp:$hp" "tcp:127.0.0.1:$hp" "udp:$up"
 	"unix:$TMP/lim.sock" unix:@hly-lim-abstract "connect:127.0.0.1:$hp" "connect:localhost:$hp"
-	"http://127.0.0.1:$hp/200" "http://localhost:$hp/204" "file:$TMP/lim.pid")
+	"http://127.0.0.1:$hp/200" "http://localhost:$hp/204" "http://127.0.0.1:$hp/text/hly-lim,body=lim"
+	"file:$TMP/lim.pid")
 # Only for musl's resolver: glibc's (the sanitized build's) says "no such host" when it has no descriptor
 # left to open /etc/hosts with, which the shipped static binary never links.
 [ -n "$hosts_name" ] && file -L "$HEALTHY" | grep -q 'statically linked' && pass+=("connect:$hosts_name:$hp")
 fail=(proc:hly-lim-absent proc:hly-lim-absent-longname "pid:$dead" "pidfile:$TMP/missing.pid" "tcp:$closed"
 	"udp:$closed" "unix:$TMP/missing.sock" unix:@hly-lim-nothing "connect:127.0.0.1:$closed"
-	"http://127.0.0.1:$hp/503" "file:$TMP/missing")
+	"http://127.0.0.1:$hp/503" "http://127.0.0.1:$hp/text/hly-lim,body=absent" "file:$TMP/missing")
 # What each failing check says with nothing held back: under a limit, a 1 must say the same.
 declare -A said
 for c in "${fail[@]}"; do
