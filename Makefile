@@ -166,7 +166,7 @@ bench-deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		hyperfine jq strace file iproute2 procps util-linux coreutils netcat-openbsd curl wget \
-		make gcc libc6-dev musl-tools
+		make gcc libc6-dev musl-tools golang-go golang-google-grpc-dev python3-grpcio
 
 # clang and its libFuzzer runtime, for make fuzz. Needs root.
 fuzz-deps:
