@@ -210,6 +210,45 @@ static int exec_failed(const char *cmd, int err)
 	return err == ENOENT || err == ENOTDIR ? 127 : 126;
 }
 
+/*
+ * execvp(argv[0], argv), without musl's 550 bytes for it: a name with a '/'
+ * as it is; else each directory of $PATH in turn (musl's default without
+ * one; an empty one is the working directory). An EACCES on the way is the
+ * answer if nothing ran; ENOENT and ENOTDIR go on; anything else stops.
+ */
+static void exec_path(char **argv)
+{
+	static char buf[4096];
+	const char *file = argv[0], *p = getenv("PATH");
+	size_t k = strlen(file);
+	bool eacces = false;
+
+	errno = ENOENT;
+	if (!*file || strchr(file, '/')) {
+		if (*file)
+			execve(file, argv, environ);
+		return;
+	}
+	for (p = p ? p : "/usr/local/bin:/bin:/usr/bin";; p++) {
+		size_t n = strcspn(p, ":");
+
+		if (n + k + 2 <= sizeof(buf)) {
+			memcpy(buf, p, n);
+			buf[n] = '/';
+			memcpy(buf + n + (n > 0), file, k + 1);
+			execve(buf, argv, environ);
+			eacces |= errno == EACCES;
+			if (errno != EACCES && errno != ENOENT && errno != ENOTDIR)
+				return;
+		}
+		p += n;
+		if (!*p)
+			break;
+	}
+	if (eacces)
+		errno = EACCES;
+}
+
 /* What COMMAND must not inherit from healthy: its ignored SIGPIPE, its blocked signals. */
 static void command_exec(char **argv)
 {
@@ -218,7 +257,7 @@ static void command_exec(char **argv)
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_DFL);
-	execvp(argv[0], argv);
+	exec_path(argv);
 }
 
 /*

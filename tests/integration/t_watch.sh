@@ -28,6 +28,20 @@ check "--wait=0 waits for ever (here: until it passes)" 0 -- "$HEALTHY" -q --wai
 check "--wait: COMMAND's own exit status" 7 -- "$HEALTHY" -q --wait "tcp:$port" -- sh -c 'exit 7'
 check "--wait: COMMAND not found is 127" 127 --err "healthy: exec /hly/nonexistent: no such file or directory" \
 	-- "$HEALTHY" -q --wait "tcp:$port" -- /hly/nonexistent
+# COMMAND is looked for in $PATH as execvp does: a directory where it may not run is passed over for the next,
+# and says so when no other has it; an empty entry is the working directory; no PATH, musl's default.
+mkdir -p "$TMP/pa" "$TMP/pb"
+printf '#!/bin/sh\necho "$0"\n' >"$TMP/pa/hly-cmd"; chmod 644 "$TMP/pa/hly-cmd"
+printf '#!/bin/sh\necho "$0"\n' >"$TMP/pb/hly-cmd"; chmod 755 "$TMP/pb/hly-cmd"
+check "--wait: COMMAND from \$PATH, past a directory where it may not run" 0 --out "$TMP/pb/hly-cmd" \
+	-- env "PATH=$TMP/none:$TMP/pa:$TMP/pb" "$HEALTHY" -q --wait pid:1 -- hly-cmd
+check "--wait: COMMAND found only where it may not run is 126, permission denied" 126 \
+	--err "healthy: exec hly-cmd: permission denied" -- env "PATH=$TMP/pa:$TMP/none" "$HEALTHY" -q --wait pid:1 -- hly-cmd
+check "--wait: COMMAND in no directory of \$PATH is 127" 127 --err "healthy: exec hly-cmd: no such file or directory" \
+	-- env "PATH=$TMP/none" "$HEALTHY" -q --wait pid:1 -- hly-cmd
+check "--wait: an empty \$PATH entry is the working directory" 0 --out "hly-cmd" \
+	-- bash -c 'cd "$1" && PATH=":$2" exec "$0" -q --wait pid:1 -- hly-cmd' "$HEALTHY" "$TMP/pb" "$TMP/none"
+check "--wait: without \$PATH, /usr/local/bin:/bin:/usr/bin" 0 -- env -u PATH "$HEALTHY" -q --wait pid:1 -- true
 check "--wait: COMMAND does not inherit healthy's ignored SIGPIPE" 0 -- "$HEALTHY" -q --wait "tcp:$port" -- \
 	bash -c 'ign=$(awk "/^SigIgn/ {print \$2}" /proc/$$/status); [ $(( 0x$ign & 0x1000 )) = 0 ]'
 "$HEALTHY" -q --wait=30s tcp:1 -- touch "$TMP/ran" & hp=$!
