@@ -24,8 +24,9 @@ DEFS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Isrc
 # inlines across them what one file would have (arm64: 2.8 KB smaller, x86-64 0.5 KB).
 # -Oz (GCC 12): -Os that also picks the shorter of two encodings where the longer is faster (1.2 KB on x86-64);
 # -fno-inline-functions-called-once keeps a helper called once a function of its own (0.5 KB): a run spends
-# its time in the kernel, and neither shows in bench/run's times.
-REL_CFLAGS = $(WFLAGS) $(DEFS) -Oz -fno-inline-functions-called-once -flto -flto-partition=one -ffile-prefix-map=$(CURDIR)=. -fstack-protector-strong -ffunction-sections \
+# its time in the kernel, and neither shows in bench/run's times. -fno-jump-tables: switches over a few small cases
+# as compare chains (128 bytes).
+REL_CFLAGS = $(WFLAGS) $(DEFS) -Oz -fno-inline-functions-called-once -fno-jump-tables -flto -flto-partition=one -ffile-prefix-map=$(CURDIR)=. -fstack-protector-strong -ffunction-sections \
 	-fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables -fno-ident -fno-stack-clash-protection
 REL_LDFLAGS = -static -s -Wl,--gc-sections -Wl,-z,noseparate-code -Wl,--build-id=none -Wl,-z,norelro \
 	-Wl,-z,common-page-size=64 \
