@@ -77,7 +77,7 @@ struct probe {
 /*
  * What reading an answer takes beyond its status line: body='s message and
  * TEXT looked for in it, or gRPC's frames. Mapped by the check's prepare,
- * only for the checks that read one: 64 of each in the bss would be 2 MB of
+ * only for the checks that read one: 64 of each in the bss would be 2.4 MB of
  * every run's address space.
  */
 union probe_buffers {
