@@ -88,7 +88,8 @@ size_t grpc_request(unsigned char *out, const struct grpc_call *call)
 				   /* HEADERS, END_HEADERS, stream 1 (its length set below); :method POST, :scheme http */
 				   "\0\0\0\1\4\0\0\0\1" "\x83\x86" "\x04\x1c/grpc.health.v1.Health/Check";
 	static const char tail[] = "\x0f\x10\x10" "application/grpc" "\0\2te\x08trailers";
-	unsigned char *o = out + sizeof(head) - 1, *block = o - 32;
+	/* The header block starts after the preface (24 bytes), SETTINGS (9 + 6) and HEADERS' own head (9). */
+	unsigned char *o = out + sizeof(head) - 1, *block = out + 24 + 15 + 9;
 	size_t i;
 
 	memcpy(out, head, sizeof(head) - 1);

@@ -36,6 +36,15 @@ check "service=: a 200-byte name (a two-byte length)" 1 --err-has "grpc-status 5
 	-- "$HEALTHY" "$u,service=$long"
 check "header= and host=: sent, and the call still answered" 0 \
 	-- "$HEALTHY" "$u,header=Authorization: Bearer t0k,header=X-Hly: a,b,host=api.example:443"
+if command -v strace >/dev/null; then
+	check "header= and host=, under strace" 0 -- env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -qq -s 400 -o "$TMP/trace.grpc" -e trace=sendto "$HEALTHY" "$u,header=X-Hly-Probe: v1,host=api.example:443"
+	check "... go out as :authority and a header in lower case, and no Host" 0 -- bash -c '
+		grep -qF "api.example:443" "$0" && grep -qF "x-hly-probe\\2v1" "$0" && ! grep -qiF "127.0.0.1:$1" "$0"' \
+		"$TMP/trace.grpc" "$g4"
+else
+	skip "header= and host= as sent" "strace is not installed"
+fi
 check "IPv6" 0 --out "healthy: grpc://[::1]:$g6: ok: SERVING from [::1]:$g6" -- "$HEALTHY" -v "grpc://[::1]:$g6"
 check "localhost: ::1 answers, 127.0.0.1 refuses, one is enough" 0 \
 	--out "healthy: grpc://localhost:$g6: ok: SERVING from [::1]:$g6" -- "$HEALTHY" -v "grpc://localhost:$g6"
