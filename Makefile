@@ -186,7 +186,11 @@ deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		make gcc libc6-dev musl-tools libcmocka-dev libproc2-dev pkg-config \
-		procps util-linux groff-base file strace iproute2 python3-yaml python3-botocore python3-grpcio
+		procps util-linux groff-base file strace iproute2 python3-yaml python3-botocore python3-grpcio \
+		libcrypt1 libpcre2-8-0 libssl3 zlib1g
+	@# Debian's nginx for t_nginx.sh, unpacked, never installed: the package would start a service on port 80.
+	rm -rf /opt/healthy-test/nginx && mkdir -p /opt/healthy-test/nginx
+	cd /opt/healthy-test/nginx && apt-get download -qq -o APT::Sandbox::User=root nginx && dpkg-deb -x nginx_*.deb . && rm nginx_*.deb
 
 # The binary and the man page, the version stamped into it (sbase); uninstall removes exactly those two.
 install: healthy

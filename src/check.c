@@ -1,7 +1,29 @@
 #include "check.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/mman.h>
 
+#include "lib/conn.h"
+#include "lib/url.h"
+
+/* A connection's result is its check's verdict. */
+_Static_assert(CONN_PASS == (int)VERDICT_PASS && CONN_FAIL == (int)VERDICT_FAIL && CONN_ERROR == (int)VERDICT_ERROR,
+	       "conn_result and verdict differ");
+
+void check_conns_run(struct check **cs, size_t n, const struct run_opts *ro)
+{
+	static struct conn *ks[MAX_CHECKS];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ks[i] = cs[i]->state;
+		ks[i]->why = &cs[i]->why;
+	}
+	conn_run(ks, n, ro->deadline_ms, ro->timeout_ms);
+	for (i = 0; i < n; i++)
+		cs[i]->verdict = (enum verdict)ks[i]->result;
+}
 
 void check_line_start(const struct check *c, struct line *l)
 {
@@ -28,38 +50,26 @@ int check_option_unknown(struct check *c, const char *opt, size_t key_len, const
 
 void check_option_odd_usage(const struct check *c, struct line *err)
 {
-	check_line_start(c, err);
-	line_str(err, "unknown option '");
-	line_escaped(err, c->odd_opt, c->odd_key_len);
-	line_str(err, "' (");
 	/* "proc:" from the check as typed: the kind and its colon. */
-	line_escaped(err, c->spec, (size_t)(c->arg - c->spec));
-	line_str(err, " takes ");
-	line_str(err, c->odd_known);
-	line_str(err, ")");
+	line_unknown_option(err, c->spec, (size_t)(c->arg - c->spec), c->odd_opt, c->odd_key_len, c->odd_known);
 }
 
 int check_hostport_split(const struct check *c, const char *s, size_t n, struct hostport *hp, struct line *err)
 {
-	switch (scan_hostport(s, n, hp)) {
-	case HOSTPORT_BRACKET:
-		check_usage(err, c, "write an IPv6 address as [ADDR]:PORT");
-		return -1;
-	case HOSTPORT_BARE_V6:
-		check_usage(err, c, "write an IPv6 address in brackets: [::1]:PORT");
-		return -1;
-	default:
-		return 0;
-	}
+	const char *why = url_split(s, n, hp);
+
+	if (why)
+		check_usage(err, c, why);
+	return why ? -1 : 0;
 }
 
 int check_port_parse(const struct check *c, const char *s, size_t n, uint16_t *port, struct line *err)
 {
-	enum scan_error r = scan_port(s, n, port);
+	const char *why = url_port(s, n, port);
 
-	if (r != SCAN_OK)
-		check_usage(err, c, r == SCAN_BAD ? "not a port (1-65535)" : "port out of range");
-	return r == SCAN_OK ? 0 : -1;
+	if (why)
+		check_usage(err, c, why);
+	return why ? -1 : 0;
 }
 
 int check_procname(const struct check *c, struct proc_name *pn, const char *s, size_t n, struct line *err)
@@ -80,4 +90,15 @@ void *check_state(struct check *c, void *pool, size_t size, unsigned *next)
 {
 	c->state = (char *)pool + (*next)++ % MAX_CHECKS * size;
 	return memset(c->state, 0, size);
+}
+
+void *check_map(const struct check *c, size_t size, struct line *err)
+{
+	void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (m != MAP_FAILED)
+		return m;
+	check_line_start(c, err);
+	line_errno(err, "cannot map its buffers", errno);
+	return NULL;
 }

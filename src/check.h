@@ -27,6 +27,7 @@ enum verdict {
 };
 
 struct kind;
+struct conn;
 
 struct check {
 	const char *spec;       /* as the user typed it: every message names it so */
@@ -94,6 +95,14 @@ struct kind {
  */
 void *check_state(struct check *c, void *pool, size_t size, unsigned *next);
 
+/*
+ * The run of the kinds whose checks are connections (connect:, http://,
+ * grpc://): every one at once, in lib/conn.c's one poll loop, under the
+ * run's deadline. Such a kind's state starts with its struct conn, aimed
+ * and given its ops by the kind's parse.
+ */
+void check_conns_run(struct check **cs, size_t n, const struct run_opts *ro);
+
 /* "healthy: SPEC: " into l. */
 void check_line_start(const struct check *c, struct line *l);
 
@@ -124,5 +133,12 @@ int check_hostport_split(const struct check *c, const char *s, size_t n, struct 
 
 /* Parses a port, 1 to 65535. Returns 0, or -1 with the usage error in err. */
 int check_port_parse(const struct check *c, const char *s, size_t n, uint16_t *port, struct line *err);
+
+/*
+ * size bytes for c's own buffers, mapped by its kind's prepare (before
+ * confinement), only for the checks that need them: in the bss, 64 of each
+ * would be every run's address space. NULL with the line in err.
+ */
+void *check_map(const struct check *c, size_t size, struct line *err);
 
 #endif

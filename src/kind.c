@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "kinds/file.h"
+#include "kinds/grpc.h"
 #include "kinds/pid.h"
 #include "kinds/probe.h"
 #include "kinds/proc.h"

@@ -35,7 +35,7 @@ struct grpc_call {
 	const char *user_agent; /* NULL: one of hdr is User-Agent */
 };
 
-/* Bytes grpc_request() writes at most, for nhdr header= of HEADER_MAX bytes (the authority <= 512 bytes). */
+/* Bytes grpc_request() writes at most, for nhdr header= of hdr_max bytes (the authority <= 512 bytes). */
 #define GRPC_REQUEST_MAX(nhdr, hdr_max) (1024 + (nhdr) * ((hdr_max) + 8) + GRPC_SERVICE_MAX)
 
 size_t grpc_request(unsigned char *out, const struct grpc_call *call);

@@ -5,6 +5,45 @@
 
 #include "scan.h"
 
+#ifndef VERSION
+#define VERSION "unknown"
+#endif
+
+size_t http_request(char *out, const struct url *u)
+{
+	struct line host;
+	size_t n = 0, i;
+
+	url_authority(u, &host);
+#define PUT(s, len) (memcpy(out + n, (s), (len)), n += (len))
+#define PUTS(s) PUT(s, sizeof(s) - 1)
+	if (u->head)
+		PUTS("HEAD ");
+	else
+		PUTS("GET ");
+	if (!u->path_len || u->path[0] != '/')
+		PUTS("/");
+	PUT(u->path, u->path_len);
+	PUTS(" HTTP/1.1\r\n");
+	if (!url_header_given(u, "host")) {
+		PUTS("Host: ");
+		PUT(host.buf, host.len);
+		PUTS("\r\n");
+	}
+	if (!url_header_given(u, "user-agent"))
+		PUTS("User-Agent: healthy/" VERSION "\r\n");
+	if (!url_header_given(u, "connection"))
+		PUTS("Connection: close\r\n");
+	for (i = 0; i < u->nhdr; i++) {
+		PUT(u->hdr[i], u->hdr_len[i]);
+		PUTS("\r\n");
+	}
+	PUTS("\r\n");
+#undef PUTS
+#undef PUT
+	return n;
+}
+
 int http_status_parse(const char *buf, size_t len, int *code, const char **reason, size_t *reason_len)
 {
 	/* RFC 9112 4: HTTP-version SP status-code SP [ reason-phrase ] CRLF; a bare LF is taken too. */

@@ -11,6 +11,17 @@
 #include <stdint.h>
 
 #include "line.h"
+#include "url.h"
+
+/* The longest request http_request() writes: the path, host=, every header= and healthy's own lines. */
+#define HTTP_REQUEST_MAX (URL_PATH_MAX + URL_HOST_SIZE + 6 + URL_MAX_HEADERS * (URL_HEADER_MAX + 2) + 128)
+
+/*
+ * An HTTP/1.1 GET (or HEAD) of u's path, built whole into out: Host,
+ * User-Agent and Connection: close, but where a header= of that name stands
+ * in, then the header= lines. Returns its length.
+ */
+size_t http_request(char *out, const struct url *u);
 
 /* Only the status line is read; a longer one is not HTTP. */
 #define STATUS_LINE_MAX 512

@@ -406,3 +406,16 @@ void line_start(struct line *l, const char *what)
 	line_escaped(l, what, n > WHAT_SHOWN ? WHAT_SHOWN : n);
 	line_str(l, n > WHAT_SHOWN ? "...: " : ": ");
 }
+
+void line_unknown_option(struct line *l, const char *spec, size_t kind_len, const char *key, size_t key_len,
+			 const char *known)
+{
+	line_start(l, spec);
+	line_str(l, "unknown option '");
+	line_escaped(l, key, key_len);
+	line_str(l, "' (");
+	line_escaped(l, spec, kind_len);
+	line_str(l, " takes ");
+	line_str(l, known);
+	line_str(l, ")");
+}

@@ -46,4 +46,8 @@ int line_write(int fd, const struct line *l);
 /* Total bytes that line_write() sent to stdout and stderr so far; callers keep the output under Docker's 4 KiB. */
 size_t line_bytes_written(void);
 
+/* "healthy: SPEC: unknown option 'KEY' (KIND takes KNOWN)": KIND, the first kind_len bytes of spec ("proc:"). */
+void line_unknown_option(struct line *l, const char *spec, size_t kind_len, const char *key, size_t key_len,
+			 const char *known);
+
 #endif

@@ -9,6 +9,9 @@
 
 #include <stdbool.h>
 
+#include "check.h"
+#include "kind.h"
+#include "kinds/grpc.h"
 #include "lib/grpc.h"
 
 #define ROWS(a) (sizeof(a) / sizeof((a)[0]))
@@ -303,6 +306,54 @@ static void grpc_names(void **state)
 	assert_null(grpc_status_name(17));
 }
 
+/* kinds/grpc.c's parse, as check_parse() reaches it: the URL, the options, and the words of each usage error. */
+static void grpc_kind_parse(void **state)
+{
+	static const struct {
+		const char *spec;
+		const char *host, *service, *unix_path, *err;
+		unsigned port;
+	} rows[] = {
+		{ "grpc://127.0.0.1:50051", "127.0.0.1", NULL, NULL, NULL, 50051 },
+		{ "grpc://[::1]:50051/", "::1", NULL, NULL, NULL, 50051 },
+		{ "grpc://api:443,service=grpc.health.v1.Health", "api", "grpc.health.v1.Health", NULL, NULL, 443 },
+		{ "grpc://localhost,unix=@app.grpc,service=a,b", "localhost", "a,b", "@app.grpc", NULL, 80 },
+		{ "grpc:x", NULL, NULL, NULL, "healthy: grpc:x: write grpc://HOST:PORT", 0 },
+		{ "grpc://h", NULL, NULL, NULL, "healthy: grpc://h: needs HOST:PORT", 0 },
+		{ "grpc://h:1/x", NULL, NULL, NULL, "healthy: grpc://h:1/x: grpc:// takes no path: the service is service=NAME", 0 },
+		{ "grpc://h:1#f", NULL, NULL, NULL, "healthy: grpc://h:1#f: grpc:// takes no path: the service is service=NAME", 0 },
+		{ "grpc://h:1,header=host: a", NULL, NULL, NULL,
+		  "healthy: grpc://h:1,header=host: a: gRPC has no Host header: its :authority is host=NAME", 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct check c;
+		struct line err;
+		const struct url *u;
+
+		line_reset(&err);
+		ROW_INT(rows[i].spec, check_parse(rows[i].spec, &c, &err), rows[i].err ? -1 : 0);
+		if (rows[i].err) {
+			ROW_MEM(rows[i].spec, err.buf, err.len, rows[i].err, strlen(rows[i].err));
+			continue;
+		}
+		ROW_INT(rows[i].spec, c.kind == &kind_grpc, 1);
+		u = &STATE(grpc, &c)->url;
+		ROW_MEM(rows[i].spec, u->host, strlen(u->host), rows[i].host, strlen(rows[i].host));
+		ROW_INT(rows[i].spec, u->port, rows[i].port);
+		ROW_INT(rows[i].spec, u->service != NULL, rows[i].service != NULL);
+		if (rows[i].service)
+			ROW_MEM(rows[i].spec, u->service, u->service_len, rows[i].service, strlen(rows[i].service));
+		ROW_INT(rows[i].spec, u->unix_path != NULL, rows[i].unix_path != NULL);
+		/* The connection is aimed where the URL says, and speaks gRPC. */
+		ROW_INT(rows[i].spec, STATE(grpc, &c)->conn.host == u->host, 1);
+		ROW_INT(rows[i].spec, STATE(grpc, &c)->conn.port, rows[i].port);
+		ROW_INT(rows[i].spec, STATE(grpc, &c)->conn.ops != NULL, 1);
+	}
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -313,6 +364,7 @@ int main(void)
 		cmocka_unit_test(grpc_feed_trailers_words),
 		cmocka_unit_test(grpc_serving_parse_protobuf),
 		cmocka_unit_test(grpc_names),
+		cmocka_unit_test(grpc_kind_parse),
 	};
 
 	return cmocka_run_group_tests_name("grpc", tests, NULL, NULL);

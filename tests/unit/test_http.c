@@ -575,6 +575,69 @@ static void http_status_range_forms(void **state)
 	}
 }
 
+/* The request as it goes out: built from the parsed URL, healthy's own headers unless a header= stands in. */
+static void http_request_bytes(void **state)
+{
+	static const struct {
+		const char *spec, *want;
+	} rows[] = {
+		{ "http://h", "GET / HTTP/1.1\r\nHost: h\r\nUser-Agent: healthy/" VERSION "\r\nConnection: close\r\n\r\n" },
+		{ "http://[::1]:8080/ready?x=1#f",
+		  "GET /ready?x=1 HTTP/1.1\r\nHost: [::1]:8080\r\nUser-Agent: healthy/" VERSION "\r\nConnection: close\r\n\r\n" },
+		{ "http://h?q", "GET /?q HTTP/1.1\r\nHost: h\r\nUser-Agent: healthy/" VERSION "\r\nConnection: close\r\n\r\n" },
+		{ "http://h/,method=HEAD,host=api",
+		  "HEAD / HTTP/1.1\r\nHost: api\r\nUser-Agent: healthy/" VERSION "\r\nConnection: close\r\n\r\n" },
+		/* In the order given; one of healthy's own names (any case) replaces it. */
+		{ "http://h/p,header=X-A: 1,header=user-agent: probe/2,header=HOST: v,header=Connection: keep-alive",
+		  "GET /p HTTP/1.1\r\nX-A: 1\r\nuser-agent: probe/2\r\nHOST: v\r\nConnection: keep-alive\r\n\r\n" },
+	};
+	static char out[HTTP_REQUEST_MAX];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct url u;
+		struct line err;
+		size_t n;
+
+		memset(&u, 0, sizeof(u));
+		line_reset(&err);
+		ROW_INT(rows[i].spec, url_parse(&u, rows[i].spec, rows[i].spec + 5, URL_HEADER | URL_METHOD | URL_HOST, "", &err), 0);
+		n = http_request(out, &u);
+		ROW_MEM(rows[i].spec, out, n, rows[i].want, strlen(rows[i].want));
+	}
+}
+
+/* The longest request there can be fits HTTP_REQUEST_MAX: a 2048-byte path, the longest host=, 8 headers of 1024 bytes. */
+static void http_request_longest_fits(void **state)
+{
+	static char spec[16384], out[HTTP_REQUEST_MAX + 1];
+	size_t n = 0, i;
+	struct url u;
+	struct line err;
+
+	(void)state;
+	n += (size_t)sprintf(spec + n, "http://h/");
+	memset(spec + n, 'p', URL_PATH_MAX - 1);
+	n += URL_PATH_MAX - 1;
+	n += (size_t)sprintf(spec + n, ",host=");
+	memset(spec + n, 'a', URL_HOST_SIZE + 5);
+	n += URL_HOST_SIZE + 5;
+	for (i = 0; i < URL_MAX_HEADERS; i++) {
+		n += (size_t)sprintf(spec + n, ",header=X-%zu: ", i);
+		memset(spec + n, 'v', URL_HEADER_MAX - 5);
+		n += URL_HEADER_MAX - 5;
+	}
+	spec[n] = '\0';
+	memset(&u, 0, sizeof(u));
+	line_reset(&err);
+	assert_int_equal(url_parse(&u, spec, spec + 5, URL_HEADER | URL_HOST, "", &err), 0);
+	assert_int_equal(u.nhdr, URL_MAX_HEADERS);
+	assert_int_equal(u.hdr_len[0], URL_HEADER_MAX);
+	n = http_request(out, &u);
+	assert_true(n <= HTTP_REQUEST_MAX);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -591,6 +654,8 @@ int main(void)
 		cmocka_unit_test(http_msg_headers_are_bounded),
 		cmocka_unit_test(http_find_across_pieces),
 		cmocka_unit_test(http_status_range_forms),
+		cmocka_unit_test(http_request_bytes),
+		cmocka_unit_test(http_request_longest_fits),
 	};
 
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);

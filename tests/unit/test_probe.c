@@ -17,9 +17,9 @@
 
 #define ROWS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* check.h's HOST_SIZE keeps a NUL: 255 bytes of host fit, 256 do not. */
-#define HOST_MAX_LEN (HOST_SIZE - 1)
-/* probe.c's PATH_MAX_LEN: the longest path (and query) sent. */
+/* url.h's URL_HOST_SIZE keeps a NUL: 255 bytes of host fit, 256 do not. */
+#define HOST_MAX_LEN (URL_HOST_SIZE - 1)
+/* url.h's URL_PATH_MAX: the longest path (and query) sent. */
 #define HTTP_PATH_MAX_LEN 2048
 
 struct probe_row {
@@ -45,20 +45,20 @@ static void probe_good_rows(const struct probe_row *rows, size_t n)
 		if (err.len)
 			fail_msg("%s: err is \"%.*s\", want none", r->spec, (int)err.len, err.buf);
 		ROW_INT(r->spec, c.kind == r->kind, 1);
-		ROW_MEM(r->spec, STATE(probe, &c)->host, strlen(STATE(probe, &c)->host), r->host, strlen(r->host));
-		ROW_INT(r->spec, STATE(probe, &c)->port, r->port);
+		ROW_MEM(r->spec, STATE(probe, &c)->url.host, strlen(STATE(probe, &c)->url.host), r->host, strlen(r->host));
+		ROW_INT(r->spec, STATE(probe, &c)->url.port, r->port);
 		if (r->kind != &kind_http)
 			continue;
 		{
 			struct line h;
 
 			line_reset(&h);
-			http_host_header(&c, &h);
+			url_authority(&STATE(probe, &c)->url, &h);
 			ROW_MEM(r->spec, h.buf, h.len, r->host_header, strlen(r->host_header));
 		}
-		ROW_MEM(r->spec, STATE(probe, &c)->path, STATE(probe, &c)->path_len, r->path, strlen(r->path));
+		ROW_MEM(r->spec, STATE(probe, &c)->url.path, STATE(probe, &c)->url.path_len, r->path, strlen(r->path));
 		/* The path points into the spec as typed: nothing is copied. */
-		if (STATE(probe, &c)->path < r->spec || STATE(probe, &c)->path + STATE(probe, &c)->path_len > r->spec + strlen(r->spec))
+		if (STATE(probe, &c)->url.path < r->spec || STATE(probe, &c)->url.path + STATE(probe, &c)->url.path_len > r->spec + strlen(r->spec))
 			fail_msg("%s: path outside the spec", r->spec);
 	}
 }
@@ -140,7 +140,7 @@ static void probe_parse_connect_errors_give_exact_usage_line(void **state)
 
 static void probe_parse_connect_host_255_bytes_fit_256_do_not(void **state)
 {
-	static char spec[HOST_SIZE + 64], want[LINE_SIZE];
+	static char spec[URL_HOST_SIZE + 64], want[LINE_SIZE];
 	struct check c;
 	struct line err;
 
@@ -150,8 +150,8 @@ static void probe_parse_connect_host_255_bytes_fit_256_do_not(void **state)
 	memcpy(spec + 8 + HOST_MAX_LEN, ":80", 4);
 	line_reset(&err);
 	assert_int_equal(check_parse(spec, &c, &err), 0);
-	assert_int_equal(strlen(STATE(probe, &c)->host), HOST_MAX_LEN);
-	assert_int_equal(STATE(probe, &c)->port, 80);
+	assert_int_equal(strlen(STATE(probe, &c)->url.host), HOST_MAX_LEN);
+	assert_int_equal(STATE(probe, &c)->url.port, 80);
 
 	memset(spec + 8, 'a', HOST_MAX_LEN + 1);
 	memcpy(spec + 8 + HOST_MAX_LEN + 1, ":80", 4);
@@ -229,11 +229,11 @@ static void probe_parse_http_options(void **state)
 	for (i = 0; i < ROWS(rows); i++) {
 		struct check c;
 		struct line err, hdrs;
-		const struct probe_check *pc;
+		const struct url *pc;
 
 		line_reset(&err);
 		ROW_INT(rows[i].spec, check_parse(rows[i].spec, &c, &err), 0);
-		pc = STATE(probe, &c);
+		pc = &STATE(probe, &c)->url;
 		ROW_MEM(rows[i].spec, pc->path, pc->path_len, rows[i].path, strlen(rows[i].path));
 		line_reset(&hdrs);
 		for (k = 0; k < pc->nhdr; k++) {
@@ -316,14 +316,14 @@ static void probe_parse_http_path_2048_bytes_fit_2049_do_not(void **state)
 	spec = long_path_spec(HTTP_PATH_MAX_LEN);
 	line_reset(&err);
 	assert_int_equal(check_parse(spec, &c, &err), 0);
-	assert_int_equal(STATE(probe, &c)->path_len, HTTP_PATH_MAX_LEN);
-	assert_ptr_equal(STATE(probe, &c)->path, spec + 8);
+	assert_int_equal(STATE(probe, &c)->url.path_len, HTTP_PATH_MAX_LEN);
+	assert_ptr_equal(STATE(probe, &c)->url.path, spec + 8);
 
 	/* The fragment does not count. */
 	spec = long_path_spec(HTTP_PATH_MAX_LEN + 1);
 	spec[8 + HTTP_PATH_MAX_LEN] = '#';
 	assert_int_equal(check_parse(spec, &c, &err), 0);
-	assert_int_equal(STATE(probe, &c)->path_len, HTTP_PATH_MAX_LEN);
+	assert_int_equal(STATE(probe, &c)->url.path_len, HTTP_PATH_MAX_LEN);
 
 	spec = long_path_spec(HTTP_PATH_MAX_LEN + 1);
 	line_reset(&err);
