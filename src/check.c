@@ -10,6 +10,7 @@
 /* A connection's result is its check's verdict. */
 _Static_assert(CONN_PASS == (int)VERDICT_PASS && CONN_FAIL == (int)VERDICT_FAIL && CONN_ERROR == (int)VERDICT_ERROR,
 	       "conn_result and verdict differ");
+_Static_assert(MAX_CHECKS <= CONN_MAX, "a run's checks do not fit one conn_run()");
 
 void check_conns_run(struct check **cs, size_t n, const struct run_opts *ro)
 {

@@ -15,9 +15,6 @@
 #include "lib/resolve.h"
 #include "lib/scan.h"
 
-/* At most this many connections in one run: check.h's MAX_CHECKS. */
-#define CONN_MAX 64
-
 char conn_buf[CONN_BUF_SIZE];
 
 union sockaddr_any {
@@ -212,9 +209,8 @@ static void connect_all(struct conn *k)
 		} else if (errno == EINPROGRESS) {
 			waiting++;
 		} else if (errno == ENOSYS || errno == ENOMEM || errno == ENOBUFS) {
-			/* healthy's own trouble (a seccomp filter, memory), which says nothing of the service. */
+			/* healthy's own trouble (a seccomp filter, memory), which says nothing of the service; fd is closed with t. */
 			fail_errno(k, "connect", errno);
-			close(fd);
 		} else if (t->family == AF_UNIX && (errno == EACCES || errno == EPERM)) {
 			/* A socket healthy may not use says nothing of the service behind it. */
 			t->err = errno;

@@ -17,6 +17,8 @@
 #include "lib/line.h"
 #include "lib/url.h"
 
+/* At most this many connections in one conn_run(). */
+#define CONN_MAX 64
 /* A name resolves to at most this many addresses that a connection tries. */
 #define CONN_MAX_ADDRS 8
 
@@ -40,9 +42,9 @@ struct conn;
 struct conn_ops {
 	/* Connected (k->phase is CONN_OPEN): send the request with conn_send(), or conn_end(). */
 	void (*up)(struct conn *k);
-	/* Bytes, or the end, to take with conn_read(); conn_end() once the answer is known. */
+	/* Bytes, or the end, to take with conn_read(); conn_end() once the answer is known, the words in *k->why. */
 	void (*readable)(struct conn *k);
-	/* The deadline came while CONN_OPEN: what was awaited, into *k->why; then conn_end(), or it ends CONN_FAIL. */
+	/* The deadline came while CONN_OPEN: what was awaited, into *k->why (never empty); it then ends CONN_FAIL. */
 	void (*late)(struct conn *k, uint64_t timeout_ms);
 };
 
@@ -79,7 +81,7 @@ extern char conn_buf[CONN_BUF_SIZE];
 /* k goes where u says: HOST:PORT, or its unix= socket. */
 void conn_to(struct conn *k, const struct url *u);
 
-/* Runs the n connections to their ends or to the deadline (timeout_ms, for the words, is how long it was). */
+/* Runs the n (at most CONN_MAX) connections to their ends or to the deadline; timeout_ms, for the words, is how long it was. */
 void conn_run(struct conn **ks, size_t n, uint64_t deadline_ms, uint64_t timeout_ms);
 
 /* Ends k with r, closing its sockets. */
