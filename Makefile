@@ -35,31 +35,83 @@ DBG_CFLAGS = $(WFLAGS) $(DEFS) -O1 -g -fno-omit-frame-pointer -fsanitize=address
 	-fno-sanitize-recover=all -fstack-protector-strong
 DBG_LDFLAGS = -fsanitize=address,undefined
 
+# BearSSL (issue 17): Debian's source package, which `make deps` fetches, checks against a pinned SHA-256 and unpacks
+# into BEARSSL_SRC, outside the tree (never copied into it; make clean keeps it). From it, one static archive of the
+# 69 files the TLS client needs for each toolchain: x86_64 (musl, LTO), aarch64 (cross musl, LTO) and host ($(CC),
+# glibc, for the sanitized debug build, the unit tests and the fuzzers). Linked after healthy's code, an archive
+# adds only the members that code references: none, as long as nothing in src/ calls BearSSL.
+BEARSSL_SRC ?= /opt/healthy-deps/bearssl-0.6
+BEARSSL_INC = -I$(BEARSSL_SRC)/inc
+BEARSSL_LIB_X86_64 = build/bearssl/x86_64/libbearssl.a
+BEARSSL_LIB_AARCH64 = build/bearssl/aarch64/libbearssl.a
+BEARSSL_LIB_HOST = build/bearssl/host/libbearssl.a
+# Relative to $(BEARSSL_SRC)/src: the files the client profile links (tls-spike's link map; the same on both arches).
+# A br_* call that needs another one fails the link with an undefined reference that names it: add its file here.
+BEARSSL_FILES = codec/ccopy.c codec/dec32be.c codec/dec64be.c codec/enc32be.c codec/enc64be.c codec/pemdec.c \
+	ec/ec_c25519_i31.c ec/ec_prime_i31.c ec/ec_secp256r1.c ec/ec_secp384r1.c ec/ec_secp521r1.c ec/ecdsa_atr.c \
+	ec/ecdsa_i31_bits.c ec/ecdsa_i31_sign_asn1.c ec/ecdsa_i31_sign_raw.c ec/ecdsa_i31_vrfy_asn1.c \
+	ec/ecdsa_i31_vrfy_raw.c ec/ecdsa_rta.c hash/ghash_ctmul64.c hash/multihash.c hash/sha2big.c hash/sha2small.c \
+	int/i31_add.c int/i31_bitlen.c int/i31_decmod.c int/i31_decode.c int/i31_decred.c int/i31_encode.c \
+	int/i31_fmont.c int/i31_iszero.c int/i31_modpow.c int/i31_modpow2.c int/i31_montmul.c int/i31_mulacc.c \
+	int/i31_muladd.c int/i31_ninv31.c int/i31_reduce.c int/i31_rshift.c int/i31_sub.c int/i31_tmont.c \
+	int/i32_div32.c mac/hmac.c rand/hmac_drbg.c rand/sysrng.c rsa/rsa_i31_pkcs1_sign.c rsa/rsa_i31_pkcs1_vrfy.c \
+	rsa/rsa_i31_priv.c rsa/rsa_i31_pub.c rsa/rsa_pkcs1_sig_pad.c rsa/rsa_pkcs1_sig_unpad.c ssl/prf.c \
+	ssl/prf_sha256.c ssl/prf_sha384.c ssl/ssl_ccert_single_ec.c ssl/ssl_ccert_single_rsa.c ssl/ssl_client.c \
+	ssl/ssl_engine.c ssl/ssl_hashes.c ssl/ssl_hs_client.c ssl/ssl_rec_chapol.c ssl/ssl_rec_gcm.c \
+	symcipher/aes_ct.c symcipher/aes_ct_ctr.c symcipher/aes_ct_enc.c symcipher/chacha20_ct.c \
+	symcipher/poly1305_ctmul.c x509/skey_decoder.c x509/x509_decoder.c x509/x509_minimal.c
+# No OS seeding (no /dev/urandom, no rdrand): the client injects getrandom()'s bytes. No time(): the caller gives
+# X.509 its time. A thin -flto archive is linked only by an -flto link (the release's are). Reproducible: -frandom-seed,
+# a file's own, names its LTO sections; BEARSSL_SRC mapped to an absolute /bearssl-0.6 (to a relative one, GCC 12's LTO
+# would record the build directory), the same archive wherever the tree is. No stack protector: it costs BearSSL 2-3 KB,
+# and LTO keeps each function's own flags: the link's -fstack-protector-strong (REL_CFLAGS) stays on healthy's code.
+BEARSSL_DEFS = -DBR_USE_URANDOM=0 -DBR_RDRAND=0 -DBR_USE_UNIX_TIME=0 -I$(BEARSSL_SRC)/src $(BEARSSL_INC)
+BEARSSL_REL_CFLAGS = -Oz -flto -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-fno-ident -fno-stack-clash-protection -fno-stack-protector -ffile-prefix-map=$(BEARSSL_SRC)=/bearssl-0.6
+# The host's: no LTO, no sanitizer (ASan checks healthy's side of every call), frame pointers for ASan's stacks.
+BEARSSL_DBG_CFLAGS = -O1 -g -fno-omit-frame-pointer -ffile-prefix-map=$(CURDIR)=.
+BEARSSL_AR_X86_64 ?= gcc-ar
+BEARSSL_AR_AARCH64 ?= aarch64-linux-gnu-gcc-ar
+BEARSSL_AR_HOST ?= ar
+BEARSSL_OBJS_X86_64 = $(BEARSSL_FILES:%.c=build/bearssl/x86_64/obj/%.o)
+BEARSSL_OBJS_AARCH64 = $(BEARSSL_FILES:%.c=build/bearssl/aarch64/obj/%.o)
+BEARSSL_OBJS_HOST = $(BEARSSL_FILES:%.c=build/bearssl/host/obj/%.o)
+# The source package: the version and its orig tarball's SHA-256 pinned; a Debian update fails `make deps` loudly
+# until both are bumped. apt runs on lists of its own in BEARSSL_APT, with deb-src entries made from the machine's
+# Debian ones (APT_ETC's debian.sources or one-line sources.list): nothing under /etc changes.
+BEARSSL_DEBVER = 0.6+dfsg.1-3
+BEARSSL_ORIG = bearssl_0.6+dfsg.1.orig.tar.xz
+BEARSSL_SHA256 = 102a625bd8f6155260867a50c508df8d8c3f796985dd744df1a68e5cd1a79004
+BEARSSL_APT ?= /opt/healthy-deps/apt
+APT_ETC ?= /etc/apt
+BEARSSL_APT_OPTS = -o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$(BEARSSL_APT)/sources.list.d \
+	-o Dir::State::Lists=$(BEARSSL_APT)/lists -o Dir::Cache=$(BEARSSL_APT)/cache -o APT::Sandbox::User=root
+
 UNIT_TESTS = $(patsubst tests/unit/%.c,build/%,$(wildcard tests/unit/test_*.c))
 HELPERS = $(patsubst tests/helpers/%.c,build/helpers/%,$(wildcard tests/helpers/*.c))
 
 SHELL = /bin/bash
 
-.PHONY: all static arm64 size bench bench-deps debug check check-layers check-size check-docker check-podman check-examples check-arm64 deps-arm64 fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro check-install deps install uninstall clean
+.PHONY: all static arm64 bearssl size bench bench-deps debug check check-layers check-size check-docker check-podman check-examples check-arm64 deps-arm64 fuzz fuzz-deps check-unit check-integration check-oracle check-man check-repro check-install deps deps-bearssl install uninstall clean
 
 all: healthy
 
 # The release build; it installs nothing (make install does).
 static: healthy
 
-healthy: $(SRCS) $(HDRS) Makefile
+healthy: $(SRCS) $(HDRS) $(BEARSSL_LIB_X86_64) Makefile
 	@command -v $(MUSLCC) >/dev/null || { echo "healthy: $(MUSLCC) not found: run 'make deps'" >&2; exit 1; }
-	$(MUSLCC) $(REL_CFLAGS) $(CFLAGS) -o $@ $(SRCS) $(REL_LDFLAGS) $(LDFLAGS)
+	$(MUSLCC) $(REL_CFLAGS) $(CFLAGS) -o $@ $(SRCS) $(BEARSSL_LIB_X86_64) $(REL_LDFLAGS) $(LDFLAGS)
 
 # arm64: the same release binary for aarch64, with Debian's cross gcc and musl-dev:arm64's musl-gcc wrapper.
 AARCH64_MUSLCC ?= aarch64-linux-musl-gcc
 
 arm64: build/healthy-aarch64
 
-build/healthy-aarch64: $(SRCS) $(HDRS) Makefile
+build/healthy-aarch64: $(SRCS) $(HDRS) $(BEARSSL_LIB_AARCH64) Makefile
 	@command -v $(AARCH64_MUSLCC) >/dev/null || { echo "healthy: $(AARCH64_MUSLCC) not found: run 'make deps-arm64'" >&2; exit 1; }
 	@mkdir -p $(@D)
-	$(AARCH64_MUSLCC) $(REL_CFLAGS) $(CFLAGS) -o $@ $(SRCS) $(REL_LDFLAGS) $(LDFLAGS)
+	$(AARCH64_MUSLCC) $(REL_CFLAGS) $(CFLAGS) -o $@ $(SRCS) $(BEARSSL_LIB_AARCH64) $(REL_LDFLAGS) $(LDFLAGS)
 
 debug: build/healthy-debug
 
@@ -67,7 +119,7 @@ build/dbg/%.o: src/%.c $(HDRS) Makefile
 	@mkdir -p $(@D)
 	$(CC) $(DBG_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-build/healthy-debug: $(patsubst src/%.c,build/dbg/%.o,$(SRCS))
+build/healthy-debug: $(patsubst src/%.c,build/dbg/%.o,$(SRCS)) $(BEARSSL_LIB_HOST)
 	$(CC) -o $@ $^ $(DBG_LDFLAGS) $(LDFLAGS)
 
 # Every object but main's in an archive: a test links only the objects its code reaches (test_glob: glob.o).
@@ -75,9 +127,52 @@ build/dbg/libhealthy.a: $(patsubst src/%.c,build/dbg/%.o,$(LIB_SRCS))
 	rm -f $@
 	ar rcsD $@ $^
 
-build/test_%: tests/unit/test_%.c tests/unit/fixture.h build/dbg/libhealthy.a
+build/test_%: tests/unit/test_%.c tests/unit/fixture.h build/dbg/libhealthy.a $(BEARSSL_LIB_HOST)
 	$(CC) $(DBG_CFLAGS) -Isrc -DFIXTURES='"$(CURDIR)/tests/fixtures"' $(CFLAGS) -o $@ $< \
-		build/dbg/libhealthy.a $(DBG_LDFLAGS) -lcmocka $(LDFLAGS)
+		build/dbg/libhealthy.a $(BEARSSL_LIB_HOST) $(DBG_LDFLAGS) -lcmocka $(LDFLAGS)
+
+# BearSSL's archives. One rule an object, so that make -j builds them side by side, each with the file's own
+# -frandom-seed; an archive's members in a sorted order, with zero dates (D). Not CFLAGS: BearSSL is not healthy's
+# code (CFLAGS=-Werror is for that). No source in BEARSSL_SRC: one line from bearssl.h's rule says so.
+bearssl: $(BEARSSL_LIB_X86_64) $(BEARSSL_LIB_HOST) $(if $(shell command -v $(AARCH64_MUSLCC)),$(BEARSSL_LIB_AARCH64))
+
+$(BEARSSL_SRC)/inc/bearssl.h:
+	@echo "healthy: BearSSL source not found in $(BEARSSL_SRC): run 'make deps'" >&2; exit 1
+
+$(BEARSSL_LIB_X86_64): $(BEARSSL_OBJS_X86_64)
+	rm -f $@
+	@echo "$(BEARSSL_AR_X86_64) rcsD $@ <$(words $^) objects>"
+	@$(BEARSSL_AR_X86_64) rcsD $@ $(sort $^)
+
+$(BEARSSL_LIB_AARCH64): $(BEARSSL_OBJS_AARCH64)
+	rm -f $@
+	@echo "$(BEARSSL_AR_AARCH64) rcsD $@ <$(words $^) objects>"
+	@$(BEARSSL_AR_AARCH64) rcsD $@ $(sort $^)
+
+$(BEARSSL_LIB_HOST): $(BEARSSL_OBJS_HOST)
+	rm -f $@
+	@echo "$(BEARSSL_AR_HOST) rcsD $@ <$(words $^) objects>"
+	@$(BEARSSL_AR_HOST) rcsD $@ $(sort $^)
+
+# Secondary expansion ($$): an object depends on its source file when it is there, and on bearssl.h always, whose
+# rule, when BEARSSL_SRC has no source, runs once for all of them.
+.SECONDEXPANSION:
+$(BEARSSL_OBJS_X86_64): build/bearssl/x86_64/obj/%.o: $$(wildcard $(BEARSSL_SRC)/src/$$*.c) $(BEARSSL_SRC)/inc/bearssl.h Makefile
+	@command -v $(MUSLCC) >/dev/null || { echo "healthy: $(MUSLCC) not found: run 'make deps'" >&2; exit 1; }
+	@mkdir -p $(@D)
+	@echo "$(MUSLCC) [BEARSSL_REL_CFLAGS] $*.c"
+	@$(MUSLCC) $(BEARSSL_REL_CFLAGS) -frandom-seed=$* $(BEARSSL_DEFS) -c -o $@ $(BEARSSL_SRC)/src/$*.c
+
+$(BEARSSL_OBJS_AARCH64): build/bearssl/aarch64/obj/%.o: $$(wildcard $(BEARSSL_SRC)/src/$$*.c) $(BEARSSL_SRC)/inc/bearssl.h Makefile
+	@command -v $(AARCH64_MUSLCC) >/dev/null || { echo "healthy: $(AARCH64_MUSLCC) not found: run 'make deps-arm64'" >&2; exit 1; }
+	@mkdir -p $(@D)
+	@echo "$(AARCH64_MUSLCC) [BEARSSL_REL_CFLAGS] $*.c"
+	@$(AARCH64_MUSLCC) $(BEARSSL_REL_CFLAGS) -frandom-seed=$* $(BEARSSL_DEFS) -c -o $@ $(BEARSSL_SRC)/src/$*.c
+
+$(BEARSSL_OBJS_HOST): build/bearssl/host/obj/%.o: $$(wildcard $(BEARSSL_SRC)/src/$$*.c) $(BEARSSL_SRC)/inc/bearssl.h Makefile
+	@mkdir -p $(@D)
+	@echo "$(CC) [BEARSSL_DBG_CFLAGS] $*.c"
+	@$(CC) $(BEARSSL_DBG_CFLAGS) -frandom-seed=$* $(BEARSSL_DEFS) -c -o $@ $(BEARSSL_SRC)/src/$*.c
 
 build/helpers/%: tests/helpers/%.c
 	@mkdir -p $(@D)
@@ -149,13 +244,14 @@ size: healthy build/healthy-unstripped
 	@if test -x build/healthy-aarch64; then echo "build/healthy-aarch64: $$(stat -c %s build/healthy-aarch64) bytes"; fi
 	@tests/size/top build/healthy-unstripped build/healthy.map
 
-build/healthy-unstripped: $(SRCS) $(HDRS) Makefile
+build/healthy-unstripped: $(SRCS) $(HDRS) $(BEARSSL_LIB_X86_64) Makefile
 	@mkdir -p $(@D)
-	$(MUSLCC) $(REL_CFLAGS) $(CFLAGS) -o $@ $(SRCS) $(filter-out -s,$(REL_LDFLAGS)) -Wl,-Map=build/healthy.map $(LDFLAGS)
+	$(MUSLCC) $(REL_CFLAGS) $(CFLAGS) -o $@ $(SRCS) $(BEARSSL_LIB_X86_64) $(filter-out -s,$(REL_LDFLAGS)) -Wl,-Map=build/healthy.map $(LDFLAGS)
 
-# libFuzzer targets for every pure parser, FUZZ_SECONDS each (needs clang).
-fuzz:
-	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),10) tests/fuzz/run
+# libFuzzer targets for every pure parser, FUZZ_SECONDS each (needs clang). BearSSL for them is the host archive
+# (clang links gcc's objects): BEARSSL_LIB and BEARSSL_INC in tests/fuzz/run's environment, for its link to use.
+fuzz: $(BEARSSL_LIB_HOST)
+	FUZZ_SECONDS=$(or $(FUZZ_SECONDS),10) BEARSSL_LIB=$(CURDIR)/$(BEARSSL_LIB_HOST) BEARSSL_INC='$(BEARSSL_INC)' tests/fuzz/run
 
 # healthy against pgrep, pidof, ps | grep, ss, /proc/net parsing, nc, curl, wget, pidwait: one table (bench/README.md).
 # BENCH_QUICK=1 for a small, fast run; bench/run --results writes bench/RESULTS.md.
@@ -185,12 +281,41 @@ deps-arm64:
 deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		make gcc libc6-dev musl-tools libcmocka-dev libproc2-dev pkg-config \
+		make gcc libc6-dev musl-tools libcmocka-dev libproc2-dev pkg-config xz-utils \
 		procps util-linux groff-base file strace iproute2 python3-yaml python3-botocore python3-grpcio \
 		libcrypt1 libpcre2-8-0 libssl3 zlib1g
 	@# Debian's nginx for t_nginx.sh, unpacked, never installed: the package would start a service on port 80.
 	rm -rf /opt/healthy-test/nginx && mkdir -p /opt/healthy-test/nginx
 	cd /opt/healthy-test/nginx && apt-get download -qq -o APT::Sandbox::User=root nginx && dpkg-deb -x nginx_*.deb . && rm nginx_*.deb
+	@$(MAKE) --no-print-directory deps-bearssl
+
+# BearSSL's source into BEARSSL_SRC: the tarball fetched once (below), checked, unpacked; a tree already the same is
+# left as it is, so that a build using it goes on. Needs root (BEARSSL_APT and BEARSSL_SRC under /opt), and xz-utils.
+deps-bearssl: $(BEARSSL_APT)/source/$(BEARSSL_ORIG)
+	@command -v xz >/dev/null || { echo "healthy: xz not found: install xz-utils (make deps does)" >&2; exit 1; }
+	@echo '$(BEARSSL_SHA256)  $<' | sha256sum -c --quiet || { rm -f '$<'; \
+		echo "healthy: $< is not the BearSSL source pinned here (SHA-256 $(BEARSSL_SHA256)): removed it" >&2; exit 1; }
+	@test ! -e $(BEARSSL_SRC) || test -f $(BEARSSL_SRC)/inc/bearssl.h || \
+		{ echo "healthy: $(BEARSSL_SRC) is there but not BearSSL's source: remove it, or set BEARSSL_SRC" >&2; exit 1; }
+	rm -rf $(BEARSSL_SRC).new && mkdir -p $(BEARSSL_SRC).new
+	tar -C $(BEARSSL_SRC).new --strip-components=1 --no-same-owner -xJf $<
+	@if diff -r -q $(BEARSSL_SRC) $(BEARSSL_SRC).new >/dev/null 2>&1; then rm -rf $(BEARSSL_SRC).new; \
+		echo "$(BEARSSL_SRC): BearSSL $(BEARSSL_DEBVER), as it was"; \
+	else rm -rf $(BEARSSL_SRC) && mv $(BEARSSL_SRC).new $(BEARSSL_SRC) && \
+		echo "$(BEARSSL_SRC): BearSSL $(BEARSSL_DEBVER), unpacked"; fi
+
+# apt-get source without deb-src in /etc: lists of its own, each deb entry of the machine's Debian sources as deb-src.
+$(BEARSSL_APT)/source/$(BEARSSL_ORIG):
+	rm -rf $(BEARSSL_APT)/sources.list.d && mkdir -p $(BEARSSL_APT)/sources.list.d $(BEARSSL_APT)/lists/partial \
+		$(BEARSSL_APT)/cache/archives/partial $(@D)
+	if test -f $(APT_ETC)/sources.list.d/debian.sources; then sed 's/^Types:.*/Types: deb-src/' \
+		$(APT_ETC)/sources.list.d/debian.sources >$(BEARSSL_APT)/sources.list.d/debian-src.sources; fi
+	if grep -qs '^[[:space:]]*deb[[:space:]]' $(APT_ETC)/sources.list; then sed -n 's/^[[:space:]]*deb[[:space:]]\+/deb-src /p' \
+		$(APT_ETC)/sources.list >$(BEARSSL_APT)/sources.list.d/debian-src.list; fi
+	@test -n "$$(ls $(BEARSSL_APT)/sources.list.d)" || { echo "healthy: no Debian entry in" \
+		"$(APT_ETC)/sources.list.d/debian.sources nor $(APT_ETC)/sources.list to fetch BearSSL's source from" >&2; exit 1; }
+	apt-get -qq $(BEARSSL_APT_OPTS) update
+	cd $(@D) && apt-get -qq $(BEARSSL_APT_OPTS) source --download-only bearssl=$(BEARSSL_DEBVER)
 
 # The binary and the man page, the version stamped into it (sbase); uninstall removes exactly those two.
 install: healthy
