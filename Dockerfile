@@ -14,10 +14,12 @@
 
 FROM debian:12 AS build
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends make gcc libc6-dev musl-tools \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends make gcc libc6-dev musl-tools xz-utils \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Makefile ./
+# BearSSL (TLS), from Debian's source package, as make deps fetches it.
+RUN make deps-bearssl
 COPY src/ src/
 RUN make healthy
 

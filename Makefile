@@ -16,7 +16,7 @@ LIB_SRCS = $(filter-out src/main.c,$(SRCS))
 HDRS = $(wildcard src/*.h src/kinds/*.h src/lib/*.h)
 
 WFLAGS = -std=c11 -Wall -Wextra -Wpedantic -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wvla -Wshadow
-DEFS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Isrc
+DEFS = -D_GNU_SOURCE -DVERSION='"$(VERSION)"' -Isrc $(BEARSSL_INC)
 # -z noseparate-code: the default pads a static binary with a page per segment; common-page-size=64
 # lets the data segment follow the text in the file instead of starting on a new page. -z norelro:
 # relro would page-align the data segment (3 KB of padding) to protect a GOT a static binary barely has.
@@ -233,14 +233,14 @@ check-man: man/healthy.1
 	@out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 groff -man -ww -z $< 2>&1); \
 	if [ -n "$$out" ]; then echo "$$out" >&2; exit 1; fi; echo "man/healthy.1: groff -man -ww clean"
 
-# The sizes README.md gives are ceilings the binaries built now are under, and 128 KiB holds.
+# The sizes README.md gives are ceilings the binaries built now are under, and the 168 KiB budget holds (128 KiB was the aim; TLS took it past, README.md says why).
 # The arm64 binary is built first where the cross compiler is: a stale one must not pass for today's.
 check-size: healthy $(if $(shell command -v $(AARCH64_MUSLCC)),build/healthy-aarch64)
 	tests/size/run ./healthy $$(test -x build/healthy-aarch64 && echo build/healthy-aarch64)
 
 # The sizes, and where the bytes go: the largest symbols and libc objects of the same build, unstripped, with a map.
 size: healthy build/healthy-unstripped
-	@echo "healthy: $$(stat -c %s healthy) bytes (x86-64; the finished program aims at 131072)"
+	@echo "healthy: $$(stat -c %s healthy) bytes (x86-64; make check holds it under 172032)"
 	@if test -x build/healthy-aarch64; then echo "build/healthy-aarch64: $$(stat -c %s build/healthy-aarch64) bytes"; fi
 	@tests/size/top build/healthy-unstripped build/healthy.map
 
@@ -283,7 +283,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		make gcc libc6-dev musl-tools libcmocka-dev libproc2-dev pkg-config xz-utils \
 		procps util-linux groff-base file strace iproute2 python3-yaml python3-botocore python3-grpcio \
-		libcrypt1 libpcre2-8-0 libssl3 zlib1g
+		libcrypt1 libpcre2-8-0 libssl3 zlib1g openssl
 	@# Debian's nginx for t_nginx.sh, unpacked, never installed: the package would start a service on port 80.
 	rm -rf /opt/healthy-test/nginx && mkdir -p /opt/healthy-test/nginx
 	cd /opt/healthy-test/nginx && apt-get download -qq -o APT::Sandbox::User=root nginx && dpkg-deb -x nginx_*.deb . && rm nginx_*.deb

@@ -4,7 +4,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "exitcode.h"
 #include "lib/conn.h"
+#include "lib/resolve.h"
+#include "lib/tls.h"
 #include "lib/url.h"
 
 /* A connection's result is its check's verdict. */
@@ -22,8 +25,56 @@ void check_conns_run(struct check **cs, size_t n, const struct run_opts *ro)
 		ks[i]->why = &cs[i]->why;
 	}
 	conn_run(ks, n, ro->deadline_ms, ro->timeout_ms);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		cs[i]->verdict = (enum verdict)ks[i]->result;
+		/* -v: whether the server said who it is. */
+		if (ks[i]->tls && ks[i]->result == CONN_PASS)
+			line_str(&cs[i]->why, ks[i]->ca ? " (TLS, certificate verified)" : " (TLS, certificate not verified)");
+	}
+}
+
+int check_conn_prepare(struct check *c, struct conn *k, struct line *err)
+{
+	if (!k->lookup_store && conn_needs_lookup(k) && !(k->lookup_store = check_map(c, sizeof(struct resolve), err)))
+		return EXIT_CANNOT_CHECK;
+	return 0;
+}
+
+int check_tls_prepare(struct check *c, struct conn *k, const struct url *u, struct tls_anchors *a, const char *alpn,
+		      struct line *err)
+{
+	char path[4096];
+	const char *why;
+	int e;
+
+	k->alpn = alpn;
+	if (!k->tls && !(k->tls = check_map(c, sizeof(struct tls), err)))
+		return EXIT_CANNOT_CHECK;
+	/* SNI: servername=, or HOST when it is a name (RFC 6066 3: never an address). */
+	if (u->servername)
+		memcpy(k->tls->sni, u->servername, u->servername_len);
+	else if (!u->host_is_addr)
+		memcpy(k->tls->sni, u->host, strlen(u->host));
+	k->servername = k->tls->sni[0] ? k->tls->sni : NULL;
+	if (!u->ca || k->ca)
+		return 0;
+	memcpy(path, u->ca, u->ca_len);
+	path[u->ca_len] = '\0';
+	if (tls_anchors_read(a, path, &why, &e)) {
+		/* A CA file that is missing or not PEM is the command line's mistake. */
+		check_line_start(c, err);
+		line_str(err, "ca=");
+		line_escaped(err, path, u->ca_len);
+		line_str(err, ": ");
+		if (why)
+			line_str(err, why);
+		else
+			line_reason(err, e);
+		/* One healthy may not read says nothing of the service, nor of the command line. */
+		return e == EACCES || e == EPERM ? EXIT_CANNOT_CHECK : EXIT_USAGE;
+	}
+	k->ca = a;
+	return 0;
 }
 
 void check_line_start(const struct check *c, struct line *l)

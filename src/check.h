@@ -28,6 +28,8 @@ enum verdict {
 
 struct kind;
 struct conn;
+struct url;
+struct tls_anchors;
 
 struct check {
 	const char *spec;       /* as the user typed it: every message names it so */
@@ -102,6 +104,17 @@ void *check_state(struct check *c, void *pool, size_t size, unsigned *next);
  * and given its ops by the kind's parse.
  */
 void check_conns_run(struct check **cs, size_t n, const struct run_opts *ro);
+
+/* c's connection k's lookup, mapped before confinement when its host is a name. Returns 0, or the exit code with the line. */
+int check_conn_prepare(struct check *c, struct conn *k, struct line *err);
+
+/*
+ * TLS for c's connection k, before confinement: its engine mapped, SNI from
+ * u, ALPN alpn (NULL: none), and u's ca= file read into a. Returns 0, or the
+ * exit code with the line in err (EXIT_USAGE: the file is missing or not PEM).
+ */
+int check_tls_prepare(struct check *c, struct conn *k, const struct url *u, struct tls_anchors *a, const char *alpn,
+		      struct line *err);
 
 /* "healthy: SPEC: " into l. */
 void check_line_start(const struct check *c, struct line *l);

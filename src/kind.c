@@ -11,7 +11,7 @@
 
 const struct kind *const kinds[] = {
 	&kind_proc, &kind_pid, &kind_pidfile, &kind_tcp, &kind_udp, &kind_unix, &kind_connect, &kind_http,
-	&kind_grpc, &kind_https, &kind_file,
+	&kind_https, &kind_grpc, &kind_grpcs, &kind_file,
 };
 const size_t nkinds = sizeof(kinds) / sizeof(kinds[0]);
 

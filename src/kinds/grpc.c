@@ -153,14 +153,17 @@ static int grpc_parse(struct check *c, const char *body, struct line *err)
 	struct grpc_check *gc = check_state(c, pool, sizeof(pool[0]), &pool_next);
 	const struct url *u = &gc->url;
 
+	bool tls = c->kind == &kind_grpcs;
+
 	if (strncmp(body, "//", 2)) {
-		check_usage(err, c, "write grpc://HOST:PORT");
+		check_usage(err, c, tls ? "write grpcs://HOST:PORT" : "write grpc://HOST:PORT");
 		return -1;
 	}
 	c->arg = body + 2;
 	/* gRPC's request is a POST with a health message, and its answer a status: no method=, status= or body=. */
-	if (url_parse(&gc->url, c->spec, body, URL_HEADER | URL_HOST | URL_UNIX | URL_SERVICE | URL_NEEDS_PORT,
-		      "header=, host=, service=, unix=", err))
+	if (url_parse(&gc->url, c->spec, body,
+		      URL_HEADER | URL_HOST | URL_UNIX | URL_SERVICE | URL_NEEDS_PORT | (tls ? URL_CA | URL_SERVERNAME | URL_TLS : 0),
+		      tls ? "header=, host=, service=, unix=, ca=, servername=" : "header=, host=, service=, unix=", err))
 		return -1;
 	gc->conn.ops = &grpc_ops;
 	conn_to(&gc->conn, u);
@@ -178,9 +181,17 @@ static int grpc_parse(struct check *c, const char *body, struct line *err)
 /* The answer's buffers (38 KiB: a frame, a header block, a message), mapped once, before confinement. */
 static int grpc_prepare(struct check *c, struct line *err)
 {
-	if (!grpc_of(c)->g)
-		grpc_of(c)->g = check_map(c, sizeof(struct grpc), err);
-	return grpc_of(c)->g ? 0 : EXIT_CANNOT_CHECK;
+	struct grpc_check *gc = grpc_of(c);
+	int r = check_conn_prepare(c, &gc->conn, err);
+
+	if (r)
+		return r;
+	if (!gc->g)
+		gc->g = check_map(c, sizeof(struct grpc), err);
+	if (!gc->g)
+		return EXIT_CANNOT_CHECK;
+	/* gRPC over TLS is HTTP/2 by ALPN: a server that does not choose "h2" hangs up after the handshake. */
+	return c->kind == &kind_grpcs ? check_tls_prepare(c, &gc->conn, &gc->url, &gc->ca, "h2", err) : 0;
 }
 
 const struct kind kind_grpc = {
@@ -188,6 +199,17 @@ const struct kind kind_grpc = {
 	.usage = "  grpc://HOST:PORT[,service=NAME][,header=NAME: VALUE][,host=NAME][,unix=PATH|@NAME]\n"
 		 "                   grpc.health.v1.Health/Check answers SERVING (HTTP/2,\n"
 		 "                   no TLS); unix=: over that socket\n",
+	.doing = " probing",
+	.parse = grpc_parse,
+	.prepare = grpc_prepare,
+	.run = check_conns_run,
+	.bounded = true,
+};
+
+const struct kind kind_grpcs = {
+	.name = "grpcs://",
+	.usage = "  grpcs://HOST:PORT[,ca=FILE][,servername=NAME] and grpc://'s options\n"
+		 "                   the same over TLS 1.2 (ALPN h2); verified only with ca=\n",
 	.doing = " probing",
 	.parse = grpc_parse,
 	.prepare = grpc_prepare,

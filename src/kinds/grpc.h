@@ -8,17 +8,19 @@
 
 #include "check.h"
 #include "lib/conn.h"
+#include "lib/tls.h"
 #include "lib/url.h"
 
 struct grpc;
 
-extern const struct kind kind_grpc;
+extern const struct kind kind_grpc, kind_grpcs;
 
 /* A grpc:// check's own state, pointed to by its struct check. */
 struct grpc_check {
 	struct conn conn;       /* first: check_conns_run() finds it there */
 	struct url url;
 	struct grpc *g;         /* the answer's buffers, mapped by prepare */
+	struct tls_anchors ca;  /* grpcs://'s ca=, read by prepare */
 };
 
 #endif

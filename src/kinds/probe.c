@@ -277,8 +277,14 @@ static int probe_parse(struct check *c, const char *body, struct line *err)
 	if (c->kind == &kind_connect) {
 		r = url_hostport(&pc->url, c->spec, body, strlen(body), 0, err);
 	} else if (strncmp(body, "//", 2)) {
-		check_usage(err, c, "write http://HOST[:PORT][/PATH]");
+		check_usage(err, c, c->kind == &kind_https ? "write https://HOST[:PORT][/PATH]" : "write http://HOST[:PORT][/PATH]");
 		return -1;
+	} else if (c->kind == &kind_https) {
+		c->arg = body + 2;
+		pc->conn.ops = &http_ops;
+		r = url_parse(&pc->url, c->spec, body,
+			      URL_HEADER | URL_METHOD | URL_HOST | URL_STATUS | URL_BODY | URL_UNIX | URL_CA | URL_SERVERNAME | URL_TLS,
+			      "header=, method=, host=, status=, body=, unix=, ca=, servername=", err);
 	} else {
 		c->arg = body + 2;
 		pc->conn.ops = &http_ops;
@@ -289,22 +295,19 @@ static int probe_parse(struct check *c, const char *body, struct line *err)
 	return r;
 }
 
-/* body=: its buffers, mapped once, before confinement. */
+/* A name's lookup, body='s buffers and TLS's engine: mapped once, before confinement. */
 static int probe_prepare(struct check *c, struct line *err)
 {
 	struct probe_check *pc = probe_of(c);
+	int r = check_conn_prepare(c, &pc->conn, err);
 
+	if (r)
+		return r;
 	if (!pc->b && pc->url.body)
 		pc->b = check_map(c, sizeof(*pc->b), err);
-	return pc->b || !pc->url.body ? 0 : EXIT_CANNOT_CHECK;
-}
-
-/* TLS would multiply the binary's size. */
-static int https_parse(struct check *c, const char *body, struct line *err)
-{
-	(void)body;
-	check_usage(err, c, "https:// is not supported: check the port with tcp:PORT or connect:HOST:PORT");
-	return -1;
+	if (!pc->b && pc->url.body)
+		return EXIT_CANNOT_CHECK;
+	return c->kind == &kind_https ? check_tls_prepare(c, &pc->conn, &pc->url, &pc->ca, NULL, err) : 0;
 }
 
 const struct kind kind_connect = {
@@ -313,6 +316,7 @@ const struct kind kind_connect = {
 		 "                   a TCP connection to HOST:PORT is accepted\n",
 	.doing = " probing",
 	.parse = probe_parse,
+	.prepare = probe_prepare,
 	.run = check_conns_run,
 	.bounded = true,
 };
@@ -332,5 +336,12 @@ const struct kind kind_http = {
 
 const struct kind kind_https = {
 	.name = "https://",
-	.parse = https_parse,
+	.usage = "  https://HOST[:PORT][/PATH][,ca=FILE][,servername=NAME] and http://'s options\n"
+		 "                   the same over TLS 1.2; the server's certificate is verified\n"
+		 "                   only with ca= (its name: HOST, or servername=)\n",
+	.doing = " probing",
+	.parse = probe_parse,
+	.prepare = probe_prepare,
+	.run = check_conns_run,
+	.bounded = true,
 };

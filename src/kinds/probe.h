@@ -1,7 +1,7 @@
 /*
- * probe: connect:HOST:PORT and http://HOST[:PORT][/PATH]: a connection
- * accepted, or an HTTP/1.1 answer with the status (and the body's TEXT)
- * wanted. They run in lib/conn.c's one poll loop with every other probe of
+ * probe: connect:HOST:PORT, http://HOST[:PORT][/PATH] and https://: a
+ * connection accepted, or an HTTP/1.1 answer (over TLS for https://) with
+ * the status (and the body's TEXT) wanted. They run in lib/conn.c's one poll loop with every other probe of
  * the run, under its deadline.
  */
 #ifndef HEALTHY_PROBE_H
@@ -13,11 +13,12 @@
 #include "check.h"
 #include "lib/conn.h"
 #include "lib/http.h"
+#include "lib/tls.h"
 #include "lib/url.h"
 
 struct probe_body;
 
-/* connect:HOST:PORT, http://HOST[:PORT][/PATH]; https://, which only says it is not there */
+/* connect:HOST:PORT, http://HOST[:PORT][/PATH], https://HOST[:PORT][/PATH] */
 extern const struct kind kind_connect, kind_http, kind_https;
 
 /* body=TEXT is looked for in this much of the body, decoded. */
@@ -28,6 +29,7 @@ struct probe_check {
 	struct conn conn;       /* first: check_conns_run() finds it there */
 	struct url url;
 	struct probe_body *b;   /* body='s buffers, mapped by prepare */
+	struct tls_anchors ca;  /* https://'s ca=, read by prepare */
 	/* An http:// answer, as it is read: zeroed for each, from in_body to the end */
 	bool in_body;           /* past the status line, reading the body for body= */
 	bool interim;           /* skipping a 1xx answer's headers */

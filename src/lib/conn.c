@@ -14,6 +14,7 @@
 #include "lib/confine.h"
 #include "lib/resolve.h"
 #include "lib/scan.h"
+#include "lib/tls.h"
 
 char conn_buf[CONN_BUF_SIZE];
 
@@ -149,6 +150,52 @@ static bool connected_to_self(int fd)
 	       la == lb && !memcmp(&a, &b, la);
 }
 
+/* "TLS handshake with ADDR failed: why" */
+static void tls_failed(struct conn *k)
+{
+	line_str(k->why, k->phase == CONN_HANDSHAKE ? "TLS handshake with " : "TLS with ");
+	conn_addr(k->why, k);
+	line_str(k->why, " failed: ");
+	tls_explain(k->why, k->tls);
+	conn_end(k, CONN_FAIL);
+}
+
+/*
+ * The socket is ready, or the protocol sent: the engine moves what it can;
+ * once the handshake is done the protocol starts, and the server's bytes go
+ * to it while the engine holds some (it takes no more records until then).
+ */
+static void tls_event(struct conn *k)
+{
+	int rounds = 0;
+
+	while (rounds++ < 64) {
+		k->want = tls_pump(k->tls, k->t[k->winner].fd);
+		if (k->phase == CONN_HANDSHAKE) {
+			if (!k->tls->ready) {
+				if (!k->want)
+					tls_failed(k);
+				return;
+			}
+			if (k->alpn && !tls_h2(k->tls)) {
+				line_str(k->why, "TLS handshake with ");
+				conn_addr(k->why, k);
+				line_str(k->why, " failed: the server did not choose h2 (ALPN)");
+				conn_end(k, CONN_FAIL);
+				return;
+			}
+			k->phase = CONN_OPEN;
+			k->ops->up(k);
+		} else if (tls_pending(k->tls) || !k->want) {
+			k->ops->readable(k);
+		} else {
+			return;
+		}
+		if (k->phase != CONN_OPEN)
+			return;
+	}
+}
+
 static void connected(struct conn *k, int i)
 {
 	int j;
@@ -170,6 +217,20 @@ static void connected(struct conn *k, int i)
 			close(k->t[j].fd);
 		k->t[j].fd = -1;
 		k->t[j].err = -1;
+	}
+	if (k->tls) {
+		struct timespec now;
+		int e;
+
+		clock_now(CLOCK_REALTIME, &now);
+		e = tls_start(k->tls, k->servername, k->alpn, k->ca, (uint64_t)now.tv_sec);
+		if (e) {
+			fail_errno(k, "TLS: no random bytes for the handshake", e);
+			return;
+		}
+		k->phase = CONN_HANDSHAKE;
+		tls_event(k);
+		return;
 	}
 	k->phase = CONN_OPEN;
 	if (k->ops) {
@@ -230,8 +291,8 @@ static void connect_all(struct conn *k)
 
 void conn_send(struct conn *k, const void *p, size_t n)
 {
-	/* A fresh socket's send buffer takes a request this small whole. */
-	ssize_t w = send(k->t[k->winner].fd, p, n, MSG_NOSIGNAL);
+	/* A fresh socket's send buffer takes a request this small whole; so does TLS's. */
+	ssize_t w = k->tls ? (ssize_t)tls_write(k->tls, p, n) : send(k->t[k->winner].fd, p, n, MSG_NOSIGNAL);
 
 	if (w != (ssize_t)n) {
 		k->t[k->winner].err = w < 0 ? errno : EIO;
@@ -241,13 +302,27 @@ void conn_send(struct conn *k, const void *p, size_t n)
 
 void conn_reply(struct conn *k, const void *p, size_t n)
 {
-	(void)!send(k->t[k->winner].fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (k->tls)
+		tls_write(k->tls, p, n);
+	else
+		(void)!send(k->t[k->winner].fd, p, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
 ssize_t conn_read(struct conn *k, void *p, size_t n)
 {
-	ssize_t r = read(k->t[k->winner].fd, p, n);
+	ssize_t r;
 
+	if (k->tls) {
+		r = (ssize_t)tls_read(k->tls, p, n);
+		if (r || k->want)
+			return r ? r : -1;
+		/* Closed: the end, when the server closed cleanly (or plainly); else why not. */
+		if (!tls_error(k->tls) && !k->tls->err)
+			return 0;
+		tls_failed(k);
+		return -1;
+	}
+	r = read(k->t[k->winner].fd, p, n);
 	if (r < 0 && errno != EINTR && errno != EAGAIN) {
 		k->t[k->winner].err = errno;
 		conn_end(k, CONN_FAIL);
@@ -260,17 +335,29 @@ void conn_drain(struct conn *k, size_t max)
 	size_t drained = 0;
 	ssize_t d;
 
+	/* Over TLS, what the engine holds is taken; the close that follows sends close_notify's absence, not a reset. */
+	if (k->tls) {
+		while (tls_read(k->tls, conn_buf, sizeof(conn_buf)))
+			;
+		return;
+	}
 	while (drained < max && (d = read(k->t[k->winner].fd, conn_buf, sizeof(conn_buf))) > 0)
 		drained += (size_t)d;
 }
 
-/* A host name's lookup, one for each connection that has one: out of struct conn, so that those to an address never touch it. */
-static struct resolve lookups[CONN_MAX];
 /* resolv.conf, read once a run, by the first connection that needs it. */
 static struct dns_conf conf;
 static bool conf_read;
 
-static void resolve_begin(struct conn *k, size_t i, uint64_t now)
+bool conn_needs_lookup(const struct conn *k)
+{
+	unsigned char a[16];
+
+	return !k->unix_path && scan_ip(AF_INET, k->host, a) != 1 && scan_ip(AF_INET6, k->host, a) != 1 &&
+	       !is_localhost(k->host);
+}
+
+static void resolve_begin(struct conn *k, uint64_t now)
 {
 	unsigned char a[16];
 
@@ -294,11 +381,16 @@ static void resolve_begin(struct conn *k, size_t i, uint64_t now)
 		 * poll loop, under its deadline. But for /etc/hosts and resolv.conf,
 		 * files, which a hung mount holds.
 		 */
+		if (!k->lookup_store) {
+			line_str(k->why, "cannot resolve the host: no memory was mapped for its lookup");
+			conn_end(k, CONN_ERROR);
+			return;
+		}
 		confine_arm();
 		if (!conf_read)
 			resolve_conf_read(&conf);
 		conf_read = true;
-		k->lookup = &lookups[i];
+		k->lookup = k->lookup_store;
 		resolve_start(k->lookup, &conf, k->host, now);
 		k->phase = CONN_RESOLVING;
 	}
@@ -429,10 +521,11 @@ static nfds_t poll_set(struct conn **ks, size_t n, struct pollfd *fds, struct co
 			}
 			*due = when < *due ? when : *due;
 		}
-		for (j = 0; j < k->ntargets && (k->phase == CONN_CONNECTING || k->phase == CONN_OPEN); j++) {
-			if (k->t[j].fd < 0 || k->t[j].err || (k->phase == CONN_OPEN && j != k->winner))
+		for (j = 0; j < k->ntargets && k->phase >= CONN_CONNECTING && k->phase <= CONN_OPEN; j++) {
+			if (k->t[j].fd < 0 || k->t[j].err || (k->phase != CONN_CONNECTING && j != k->winner))
 				continue;
-			fds[nfds] = (struct pollfd){ k->t[j].fd, k->phase == CONN_OPEN ? POLLIN : POLLOUT, 0 };
+			fds[nfds] = (struct pollfd){ k->t[j].fd,
+						     k->phase == CONN_CONNECTING ? POLLOUT : k->tls ? k->want : POLLIN, 0 };
 			owner[nfds] = k;
 			target_of[nfds++] = j;
 		}
@@ -458,6 +551,8 @@ static void poll_event(struct conn *k, int j)
 			if (!pending(k))
 				conn_end(k, CONN_FAIL);
 		}
+	} else if (j == k->winner && k->tls) {
+		tls_event(k);
 	} else if (k->phase == CONN_OPEN && j == k->winner) {
 		k->ops->readable(k);
 	}
@@ -473,6 +568,10 @@ static void conn_finish(struct conn *k, uint64_t timeout_ms)
 		conn_timed_out(k->why, timeout_ms, " resolving the host");
 		conn_end(k, CONN_ERROR);
 		return;
+	}
+	if (k->phase == CONN_HANDSHAKE) {
+		conn_timed_out(k->why, timeout_ms, " in the TLS handshake with ");
+		conn_addr(k->why, k);
 	}
 	if (k->phase == CONN_OPEN)
 		k->ops->late(k, timeout_ms);
@@ -499,7 +598,8 @@ void conn_run(struct conn **ks, size_t n, uint64_t deadline_ms, uint64_t timeout
 		k->lookup = NULL;
 		k->ntargets = 0;
 		k->winner = 0;
-		resolve_begin(k, i, now);
+		k->want = 0;
+		resolve_begin(k, now);
 	}
 	for (i = 0; i < n; i++) {
 		struct conn *k = ks[i];
@@ -507,7 +607,7 @@ void conn_run(struct conn **ks, size_t n, uint64_t deadline_ms, uint64_t timeout
 		/* An address to begin with, or one from /etc/hosts: connect now. */
 		if (k->lookup && k->lookup->state != RESOLVE_MORE)
 			resolve_done(k);
-		else if (!k->lookup)
+		else if (!k->lookup && k->phase == CONN_CONNECTING)
 			connect_all(k);
 	}
 	for (;;) {

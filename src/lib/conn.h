@@ -33,11 +33,15 @@ enum conn_result {
 enum conn_phase {
 	CONN_RESOLVING,
 	CONN_CONNECTING,
-	CONN_OPEN,      /* connected: the protocol's, readable events go to ops->readable */
+	CONN_HANDSHAKE, /* connected, and TLS's handshake under way */
+	CONN_OPEN,      /* connected (and TLS's handshake done): the protocol's, readable events go to ops->readable */
 	CONN_DONE,
 };
 
 struct conn;
+struct tls;
+struct tls_anchors;
+struct resolve;
 
 struct conn_ops {
 	/* Connected (k->phase is CONN_OPEN): send the request with conn_send(), or conn_end(). */
@@ -62,12 +66,19 @@ struct conn {
 	const char *unix_path;  /* or this unix socket ("@NAME": abstract), unix_len bytes; host is then unused */
 	size_t unix_len;
 	const struct conn_ops *ops; /* NULL: a connection is all that is asked ("ok: connected to ADDR") */
-	struct line *why;       /* the evidence or the reason, as the run finds it */
+	struct line *why;
+	/* TLS over the connection: its engine (NULL: none), SNI and the name verified, ALPN, the anchors (NULL: none verified) */
+	struct tls *tls;
+	const char *servername, *alpn;
+	const struct tls_anchors *ca;
+	/* A host name's lookup (5 KiB): mapped by the caller before the run, for a connection that needs one (conn_needs_lookup) */
+	struct resolve *lookup_store;       /* the evidence or the reason, as the run finds it */
 	/* A run's. */
 	enum conn_result result;
 	enum conn_phase phase;
 	struct resolve *lookup; /* while CONN_RESOLVING */
 	int ntargets, winner;
+	short want;             /* with TLS: what the engine waits for on the socket */
 	struct conn_target t[CONN_MAX_ADDRS];
 };
 
@@ -80,6 +91,9 @@ extern char conn_buf[CONN_BUF_SIZE];
 
 /* k goes where u says: HOST:PORT, or its unix= socket. */
 void conn_to(struct conn *k, const struct url *u);
+
+/* Whether k's host is a name to look up: not an address, not localhost, not unix=. */
+bool conn_needs_lookup(const struct conn *k);
 
 /* Runs the n (at most CONN_MAX) connections to their ends or to the deadline; timeout_ms, for the words, is how long it was. */
 void conn_run(struct conn **ks, size_t n, uint64_t deadline_ms, uint64_t timeout_ms);

@@ -93,7 +93,7 @@ static int option(struct url *u, const char *spec, const char *opt, size_t n, si
 		  struct line *err)
 {
 	/* In the order of the URL_ bits: k is the key's. */
-	static const char keys[] = "header\0method\0host\0status\0body\0unix\0service\0";
+	static const char keys[] = "header\0method\0host\0status\0body\0unix\0service\0ca\0servername\0";
 	const char *v = opt + key_len + 1, *key = keys;
 	size_t vn = n - key_len - 1, name = 0;
 	unsigned k;
@@ -158,6 +158,18 @@ static int option(struct url *u, const char *spec, const char *opt, size_t n, si
 			return usage(err, spec, "service= longer than 255 bytes");
 		u->service = v;
 		u->service_len = vn;
+		return 0;
+	case 7:
+		if (vn >= 4096)
+			return usage(err, spec, "ca= path too long");
+		u->ca = v;
+		u->ca_len = vn;
+		return 0;
+	case 8:
+		if (vn >= URL_HOST_SIZE || has_control(v, vn, true) || memchr(v, ' ', vn))
+			return usage(err, spec, vn >= URL_HOST_SIZE ? "servername= too long" : "servername= holds a space or a control character");
+		u->servername = v;
+		u->servername_len = vn;
 		return 0;
 	default:
 		/* sun_path's 108 bytes, a NUL or the abstract name's leading 0 among them. */
@@ -227,9 +239,18 @@ int url_parse(struct url *u, const char *spec, const char *body, unsigned takes,
 	if (memchr(auth, '@', (size_t)(host_end - auth)))
 		return usage(err, spec, "user:password@ in a URL is not supported");
 	/* gRPC has no default port; over unix= the port is only :authority's, and left out. */
+	u->default_port = takes & URL_TLS ? 443 : HTTP_PORT;
 	if (url_hostport(u, spec, auth, (size_t)(host_end - auth),
-			 takes & URL_NEEDS_PORT && !u->unix_path ? 0 : HTTP_PORT, err))
+			 takes & URL_NEEDS_PORT && !u->unix_path ? 0 : u->default_port, err))
 		return -1;
+	if (takes & URL_TLS) {
+		unsigned char a[16];
+
+		/* RFC 6066 3: SNI is a name, never an address. */
+		u->host_is_addr = scan_ip(AF_INET, u->host, a) == 1 || scan_ip(AF_INET6, u->host, a) == 1;
+		if (u->ca && !u->servername && u->host_is_addr)
+			return usage(err, spec, "ca= verifies a name, and an address is none: give it with servername=NAME");
+	}
 	/* The fragment is the client's own: it is never sent. */
 	u->rest_len = (size_t)(body + end - host_end);
 	frag = memchr(host_end, '#', u->rest_len);
@@ -260,7 +281,7 @@ void url_authority(const struct url *u, struct line *l)
 	line_str(l, v6 ? "[" : "");
 	line_str(l, u->host);
 	line_str(l, v6 ? "]" : "");
-	if (u->port != HTTP_PORT) {
+	if (u->port != (u->default_port ? u->default_port : HTTP_PORT)) {
 		line_str(l, ":");
 		line_uint(l, u->port);
 	}

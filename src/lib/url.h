@@ -34,7 +34,10 @@ enum {
 	URL_BODY = 1u << 4,
 	URL_UNIX = 1u << 5,
 	URL_SERVICE = 1u << 6,
+	URL_CA = 1u << 7,
+	URL_SERVERNAME = 1u << 8,
 	URL_NEEDS_PORT = 1u << 16,
+	URL_TLS = 1u << 17,     /* https://, grpcs://: the default port is 443 */
 };
 
 struct url {
@@ -59,6 +62,12 @@ struct url {
 	size_t unix_len;
 	const char *service;    /* service=NAME */
 	size_t service_len;
+	const char *ca;         /* ca=FILE: the server's certificate is verified against its certificates */
+	size_t ca_len;
+	const char *servername; /* servername=NAME: SNI and the name verified, instead of HOST */
+	size_t servername_len;
+	uint16_t default_port;  /* 80, or 443 over TLS: the Host header leaves it out */
+	bool host_is_addr;      /* HOST is an address, which TLS never sends as SNI nor verifies */
 };
 
 /* scan_hostport() and scan_port() with the reason in words: NULL, or why s is not HOST:PORT, or no port. */
@@ -75,7 +84,7 @@ int url_hostport(struct url *u, const char *spec, const char *s, size_t n, uint1
 /*
  * "//HOST[:PORT][/PATH][,key=value]..." at body (after the kind's ':', inside
  * spec), with the options takes says (known: their names, for the error);
- * the default port is 80. Returns 0, or -1 with the usage line in err.
+ * the default port is 80 (443 with URL_TLS). Returns 0, or -1 with the usage line in err.
  */
 int url_parse(struct url *u, const char *spec, const char *body, unsigned takes, const char *known, struct line *err);
 

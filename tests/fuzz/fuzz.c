@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,13 +22,18 @@
 #include "lib/http.h"
 #include "lib/grpc.h"
 #include "lib/hpack.h"
+#include "lib/tls.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 enum {
 	TARGET_STAT = 1, TARGET_STATUS, TARGET_CMDLINE, TARGET_PIDFILE, TARGET_MOUNTINFO, TARGET_PASSWD,
 	TARGET_PROCNET_INET, TARGET_DIAG_INET, TARGET_DIAG_UNIX, TARGET_NL_BATCH,
 	TARGET_CHECK, TARGET_OPTS, TARGET_DURATION, TARGET_HTTP_STATUS, TARGET_GLOB, TARGET_ESCAPE,
 	TARGET_ARGS_MATCH, TARGET_DNS_ANSWER, TARGET_DNS_CONF, TARGET_HTTP_MSG, TARGET_HPACK,
-	TARGET_GRPC, TARGET_IP,
+	TARGET_GRPC, TARGET_IP, TARGET_TLS, TARGET_ANCHORS,
 };
 
 /* hpack: the last byte of every name and value given is read (ASan sees a length that lies). */
@@ -271,6 +277,71 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		if (r == GRPC_BROKEN)
 			sink8 = (unsigned char)g.what[0];
 		grpc_serving_parse(d, n);
+		break;
+	}
+	case TARGET_TLS: {
+		/*
+		 * A server's bytes to the client as the probe runs it: through a
+		 * socket (a pair: they are in its buffer, then its end), pumped by
+		 * tls_pump() until the engine closes. The first byte picks ALPN h2 and
+		 * verification against the test CA; every record, handshake message and
+		 * certificate after it is the server's.
+		 */
+		static struct tls t;
+		static struct tls_anchors a;
+		static unsigned char arena[8192];
+		static char ca[4096];
+		static bool loaded;
+		static volatile unsigned char sink8;
+		unsigned char app[512];
+		int sv[2], rounds = 0;
+
+		if (!loaded) {
+			FILE *f = fopen(FIXTURES "/tls-ca-rsa.pem", "r");
+			size_t got = f ? fread(ca, 1, sizeof(ca), f) : 0;
+
+			if (f)
+				fclose(f);
+			if (tls_anchors_parse(&a, ca, got, arena, sizeof(arena)) != 1)
+				abort();
+			loaded = true;
+		}
+		if (n < 1 || n > 60000 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv))
+			break;
+		if (write(sv[1], d + 1, n - 1) != (ssize_t)(n - 1) || shutdown(sv[1], SHUT_WR) ||
+		    tls_start(&t, "localhost", d[0] & 1 ? "h2" : NULL, d[0] & 2 ? &a : NULL, 1767225600)) {
+			close(sv[0]);
+			close(sv[1]);
+			break;
+		}
+		while (rounds++ < 1000 && tls_pump(&t, sv[0])) {
+			size_t k = tls_read(&t, app, sizeof(app));
+
+			if (k)
+				sink8 = app[k - 1];
+			else if (t.ready && tls_write(&t, "GET / HTTP/1.1\r\n\r\n", 18))
+				continue;
+		}
+		{
+			struct line l;
+
+			line_reset(&l);
+			tls_explain(&l, &t);
+			sink8 = (unsigned char)l.buf[l.len ? l.len - 1 : 0];
+			sink8 = (unsigned char)tls_h2(&t);
+		}
+		close(sv[0]);
+		close(sv[1]);
+		break;
+	}
+	case TARGET_ANCHORS: {
+		static unsigned char arena[65536];
+		struct tls_anchors a;
+		long r = tls_anchors_parse(&a, b, n, arena, n * 3 + 512 < sizeof(arena) ? n * 3 + 512 : sizeof(arena));
+		long i;
+
+		for (i = 0; i < r; i++)
+			sink = (char)(a.ta[i].dn.len ? a.ta[i].dn.data[a.ta[i].dn.len - 1] : 0);
 		break;
 	}
 	case TARGET_GLOB: {

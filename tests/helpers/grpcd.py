@@ -8,7 +8,8 @@ module: the health messages are a few bytes, written by hand. LISTEN is tcp4
 (127.0.0.1), tcp6 ([::1]), unix:PATH or unix-abstract:NAME; TCP ports are the
 kernel's pick. Once listening, the port (or "ok" for a unix socket) is written
 to READYFILE atomically (READYFILE.tmp, then a rename). SIGTERM or SIGINT ends
-it at once with status 0 (and removes a unix socket's PATH).
+it at once with status 0 (and removes a unix socket's PATH). With
+GRPCD_TLS=CERT:KEY in the environment, the grpcio modes serve over TLS.
 
 grpcio modes, grpc.health.v1.Health/Check:
   health          service "" and "hly-up" SERVING, "hly-down" NOT_SERVING,
@@ -170,7 +171,14 @@ def grpc_server(mode, addr):
     # grpc sets SO_REUSEPORT by default: another suite's server could then share a port.
     server = grpc.server(ThreadPoolExecutor(max_workers=4), handlers=(handler,),
                          options=(('grpc.so_reuseport', 0),))
-    port = server.add_insecure_port(addr)   # 1.51 raises on failure; older ones return 0
+    tls = os.environ.get('GRPCD_TLS')
+    if tls:
+        # GRPCD_TLS=CERT:KEY: the same over TLS (grpcio's, ALPN h2), for grpcs://.
+        cert, key = tls.split(':')[:2]
+        creds = grpc.ssl_server_credentials([(open(key, 'rb').read(), open(cert, 'rb').read())])
+        port = server.add_secure_port(addr, creds)
+    else:
+        port = server.add_insecure_port(addr)   # 1.51 raises on failure; older ones return 0
     if not port:
         sys.exit(f'grpcd: cannot listen on {addr}')
     server.start()

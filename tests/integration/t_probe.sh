@@ -57,9 +57,9 @@ if command -v strace >/dev/null; then
 else
 	skip "the request as sent" "strace is not installed"
 fi
-check "https:// is a usage error that points to tcp: and connect:" 2 \
-	--err "healthy: https://example.com/: https:// is not supported: check the port with tcp:PORT or connect:HOST:PORT" \
-	-- "$HEALTHY" https://example.com/
+check "https://'s ca= needs a name to verify" 2 \
+	--err "healthy: https://127.0.0.1/,ca=/ca.pem: ca= verifies a name, and an address is none: give it with servername=NAME" \
+	-- "$HEALTHY" https://127.0.0.1/,ca=/ca.pem
 
 # connect:
 start_port "$SOCKETS" tcp-listen 127.0.0.1 0 -; p4=$PORT

@@ -43,15 +43,14 @@ static void check_parse_words_for_what_is_no_kind(void **state)
 		{ "", "healthy: an empty argument is not a CHECK" },
 		{ "nginx", "healthy: nginx: not a check (did you mean proc:nginx?)" },
 		{ "foo:x", "healthy: foo:x: unknown check kind 'foo' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, "
-			   "connect:, http://, grpc://, file:)" },
+			   "connect:, http://, https://, grpc://, grpcs://, file:)" },
 		/* The word must be a whole name: "pro" is not "proc", nor "procs". */
 		{ "pro:x", "healthy: pro:x: unknown check kind 'pro' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, "
-			   "connect:, http://, grpc://, file:)" },
+			   "connect:, http://, https://, grpc://, grpcs://, file:)" },
 		{ ":x", "healthy: :x: unknown check kind '' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, "
-			"connect:, http://, grpc://, file:)" },
-		/* A kind the table keeps only to say why it is not there. */
-		{ "https://x/", "healthy: https://x/: https:// is not supported: check the port with tcp:PORT or "
-				"connect:HOST:PORT" },
+			"connect:, http://, https://, grpc://, grpcs://, file:)" },
+		{ "https:x", "healthy: https:x: write https://HOST[:PORT][/PATH]" },
+		{ "grpcs:x", "healthy: grpcs:x: write grpcs://HOST:PORT" },
 	};
 	size_t i;
 

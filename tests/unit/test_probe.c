@@ -283,10 +283,13 @@ static void probe_parse_http_errors_give_exact_usage_line(void **state)
 		{ "http://h/\x7f", "healthy: http://h/\\x7f: the path holds a space or a control character (write it %-encoded)" },
 		{ "http://h/a\r\nX-Injected: 1", "healthy: http://h/a\\x0d\\nX-Injected: 1: the path holds a space or a control "
 						  "character (write it %-encoded)" },
-		{ "https://example.com/", "healthy: https://example.com/: https:// is not supported: check the port with tcp:PORT "
-					  "or connect:HOST:PORT" },
-		{ "https://[::1]:8443/health", "healthy: https://[::1]:8443/health: https:// is not supported: check the port "
-					       "with tcp:PORT or connect:HOST:PORT" },
+		{ "https:example.com", "healthy: https:example.com: write https://HOST[:PORT][/PATH]" },
+		{ "https://[::1]:8443/health,ca=/ca.pem", "healthy: https://[::1]:8443/health,ca=/ca.pem: ca= verifies a name, and "
+							  "an address is none: give it with servername=NAME" },
+		{ "https://h/,service=x", "healthy: https://h/,service=x: unknown option 'service' (https:// takes header=, method=, "
+					  "host=, status=, body=, unix=, ca=, servername=)" },
+		{ "http://h/,ca=/ca.pem", "healthy: http://h/,ca=/ca.pem: unknown option 'ca' (http:// takes header=, method=, host=, "
+					  "status=, body=, unix=)" },
 	};
 
 	(void)state;
