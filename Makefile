@@ -233,14 +233,14 @@ check-man: man/healthy.1
 	@out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 groff -man -ww -z $< 2>&1); \
 	if [ -n "$$out" ]; then echo "$$out" >&2; exit 1; fi; echo "man/healthy.1: groff -man -ww clean"
 
-# The sizes README.md gives are ceilings the binaries built now are under, and the 168 KiB budget holds (128 KiB was the aim; TLS took it past, README.md says why).
+# The sizes README.md gives are ceilings the binaries built now are under, and the 176 KiB budget holds (128 KiB was the aim; TLS took it past, README.md says why).
 # The arm64 binary is built first where the cross compiler is: a stale one must not pass for today's.
 check-size: healthy $(if $(shell command -v $(AARCH64_MUSLCC)),build/healthy-aarch64)
 	tests/size/run ./healthy $$(test -x build/healthy-aarch64 && echo build/healthy-aarch64)
 
 # The sizes, and where the bytes go: the largest symbols and libc objects of the same build, unstripped, with a map.
 size: healthy build/healthy-unstripped
-	@echo "healthy: $$(stat -c %s healthy) bytes (x86-64; make check holds it under 172032)"
+	@echo "healthy: $$(stat -c %s healthy) bytes (x86-64; make check holds it under 180224)"
 	@if test -x build/healthy-aarch64; then echo "build/healthy-aarch64: $$(stat -c %s build/healthy-aarch64) bytes"; fi
 	@tests/size/top build/healthy-unstripped build/healthy.map
 

@@ -40,6 +40,20 @@ int check_conn_prepare(struct check *c, struct conn *k, struct line *err)
 	return 0;
 }
 
+/* A file of the command line's that is missing or not PEM: its mistake (2); one healthy may not read: 3. */
+static int file_failed(const struct check *c, const char *opt, const char *path, const char *why, int e, struct line *err)
+{
+	check_line_start(c, err);
+	line_str(err, opt);
+	line_escaped(err, path, strlen(path));
+	line_str(err, ": ");
+	if (why)
+		line_str(err, why);
+	else
+		line_reason(err, e);
+	return e == EACCES || e == EPERM ? EXIT_CANNOT_CHECK : EXIT_USAGE;
+}
+
 int check_tls_prepare(struct check *c, struct conn *k, const struct url *u, struct tls_anchors *a, const char *alpn,
 		      struct line *err)
 {
@@ -56,24 +70,25 @@ int check_tls_prepare(struct check *c, struct conn *k, const struct url *u, stru
 	else if (!u->host_is_addr)
 		memcpy(k->tls->sni, u->host, strlen(u->host));
 	k->servername = k->tls->sni[0] ? k->tls->sni : NULL;
-	if (!u->ca || k->ca)
-		return 0;
-	memcpy(path, u->ca, u->ca_len);
-	path[u->ca_len] = '\0';
-	if (tls_anchors_read(a, path, &why, &e)) {
-		/* A CA file that is missing or not PEM is the command line's mistake. */
-		check_line_start(c, err);
-		line_str(err, "ca=");
-		line_escaped(err, path, u->ca_len);
-		line_str(err, ": ");
-		if (why)
-			line_str(err, why);
-		else
-			line_reason(err, e);
-		/* One healthy may not read says nothing of the service, nor of the command line. */
-		return e == EACCES || e == EPERM ? EXIT_CANNOT_CHECK : EXIT_USAGE;
+	if (u->ca && !k->ca) {
+		memcpy(path, u->ca, u->ca_len);
+		path[u->ca_len] = '\0';
+		if (tls_anchors_read(a, path, &why, &e))
+			return file_failed(c, "ca=", path, why, e, err);
+		k->ca = a;
 	}
-	k->ca = a;
+	if (u->cert && !k->client) {
+		char key[4096];
+		bool in_key;
+
+		memcpy(path, u->cert, u->cert_len);
+		path[u->cert_len] = '\0';
+		memcpy(key, u->key, u->key_len);
+		key[u->key_len] = '\0';
+		k->client = tls_client_read(path, key, &why, &e, &in_key);
+		if (!k->client)
+			return file_failed(c, in_key ? "key=" : "cert=", in_key ? key : path, why, e, err);
+	}
 	return 0;
 }
 

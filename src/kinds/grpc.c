@@ -162,8 +162,8 @@ static int grpc_parse(struct check *c, const char *body, struct line *err)
 	c->arg = body + 2;
 	/* gRPC's request is a POST with a health message, and its answer a status: no method=, status= or body=. */
 	if (url_parse(&gc->url, c->spec, body,
-		      URL_HEADER | URL_HOST | URL_UNIX | URL_SERVICE | URL_NEEDS_PORT | (tls ? URL_CA | URL_SERVERNAME | URL_TLS : 0),
-		      tls ? "header=, host=, service=, unix=, ca=, servername=" : "header=, host=, service=, unix=", err))
+		      URL_HEADER | URL_HOST | URL_UNIX | URL_SERVICE | URL_NEEDS_PORT | (tls ? URL_CA | URL_SERVERNAME | URL_CERT | URL_KEY | URL_TLS : 0),
+		      tls ? "header=, host=, service=, unix=, ca=, servername=, cert=, key=" : "header=, host=, service=, unix=", err))
 		return -1;
 	gc->conn.ops = &grpc_ops;
 	conn_to(&gc->conn, u);
@@ -208,7 +208,8 @@ const struct kind kind_grpc = {
 
 const struct kind kind_grpcs = {
 	.name = "grpcs://",
-	.usage = "  grpcs://HOST:PORT[,ca=FILE][,servername=NAME] and grpc://'s options\n"
+	.usage = "  grpcs://HOST:PORT[,ca=FILE][,servername=NAME][,cert=FILE,key=FILE]\n"
+		 "         and grpc://'s options\n"
 		 "                   the same over TLS 1.2 (ALPN h2); verified only with ca=\n",
 	.doing = " probing",
 	.parse = grpc_parse,

@@ -283,8 +283,8 @@ static int probe_parse(struct check *c, const char *body, struct line *err)
 		c->arg = body + 2;
 		pc->conn.ops = &http_ops;
 		r = url_parse(&pc->url, c->spec, body,
-			      URL_HEADER | URL_METHOD | URL_HOST | URL_STATUS | URL_BODY | URL_UNIX | URL_CA | URL_SERVERNAME | URL_TLS,
-			      "header=, method=, host=, status=, body=, unix=, ca=, servername=", err);
+			      URL_HEADER | URL_METHOD | URL_HOST | URL_STATUS | URL_BODY | URL_UNIX | URL_CA | URL_SERVERNAME | URL_CERT | URL_KEY | URL_TLS,
+			      "header=, method=, host=, status=, body=, unix=, ca=, servername=, cert=, key=", err);
 	} else {
 		c->arg = body + 2;
 		pc->conn.ops = &http_ops;
@@ -336,9 +336,11 @@ const struct kind kind_http = {
 
 const struct kind kind_https = {
 	.name = "https://",
-	.usage = "  https://HOST[:PORT][/PATH][,ca=FILE][,servername=NAME] and http://'s options\n"
+	.usage = "  https://HOST[:PORT][/PATH][,ca=FILE][,servername=NAME][,cert=FILE,key=FILE]\n"
+		 "         and http://'s options\n"
 		 "                   the same over TLS 1.2; the server's certificate is verified\n"
-		 "                   only with ca= (its name: HOST, or servername=)\n",
+		 "                   only with ca= (its name: HOST, or servername=); cert=, key=:\n"
+		 "                   a client certificate\n",
 	.doing = " probing",
 	.parse = probe_parse,
 	.prepare = probe_prepare,

@@ -223,7 +223,7 @@ static void connected(struct conn *k, int i)
 		int e;
 
 		clock_now(CLOCK_REALTIME, &now);
-		e = tls_start(k->tls, k->servername, k->alpn, k->ca, (uint64_t)now.tv_sec);
+		e = tls_start(k->tls, k->servername, k->alpn, k->ca, k->client, (uint64_t)now.tv_sec);
 		if (e) {
 			fail_errno(k, "TLS: no random bytes for the handshake", e);
 			return;

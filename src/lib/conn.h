@@ -41,6 +41,7 @@ enum conn_phase {
 struct conn;
 struct tls;
 struct tls_anchors;
+struct tls_client;
 struct resolve;
 
 struct conn_ops {
@@ -71,6 +72,7 @@ struct conn {
 	struct tls *tls;
 	const char *servername, *alpn;
 	const struct tls_anchors *ca;
+	const struct tls_client *client; /* the certificate the server may ask for (NULL: none) */
 	/* A host name's lookup (5 KiB): mapped by the caller before the run, for a connection that needs one (conn_needs_lookup) */
 	struct resolve *lookup_store;       /* the evidence or the reason, as the run finds it */
 	/* A run's. */

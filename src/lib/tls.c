@@ -137,19 +137,27 @@ static void arena_append(void *ctx, const void *buf, size_t len)
 	arena_put(ctx, buf, len);
 }
 
-long tls_anchors_parse(struct tls_anchors *a, const char *p, size_t n, unsigned char *arena, size_t size)
+struct pem_ctx {
+	struct arena *ar;
+	struct tls_client *c;   /* a client certificate's chain and key, */
+	bool key;               /* reading the key's file */
+	struct tls_anchors *a;  /* or trust anchors, at most max */
+	size_t max;
+	bool bad;
+};
+
+/*
+ * Calls back for each PEM object of p[0..n) with its name and DER (at the
+ * arena's top, where the callback may keep it or drop it); returns false
+ * when p is no PEM or the arena is full.
+ */
+static bool pem_walk(const char *p, size_t n, void (*fn)(struct pem_ctx *, const char *, size_t), struct pem_ctx *x)
 {
 	static br_pem_decoder_context pc;
-	static br_x509_decoder_context dc;
-	struct arena ar = { arena, 0, size, false };
-	size_t der = 0, max, i;
-	bool in = false, cert = false;
+	static char name[64];
+	size_t i, der = 0;
+	bool in = false;
 
-	/* The anchors' array first, as many as the arena could ever hold, then their bytes. */
-	max = size / 2 / sizeof(br_x509_trust_anchor);
-	a->ta = (br_x509_trust_anchor *)(void *)arena;
-	a->n = 0;
-	ar.used = max * sizeof(br_x509_trust_anchor);
 	br_pem_decoder_init(&pc);
 	for (i = 0; i <= n;) {
 		/* The decoder needs the last line ended: one newline after the bytes. */
@@ -158,95 +166,199 @@ long tls_anchors_parse(struct tls_anchors *a, const char *p, size_t n, unsigned 
 		i += i < n ? used : 1;
 		switch (br_pem_decoder_event(&pc)) {
 		case BR_PEM_BEGIN_OBJ:
-			cert = !strcmp(br_pem_decoder_name(&pc), "CERTIFICATE") ||
-			       !strcmp(br_pem_decoder_name(&pc), "TRUSTED CERTIFICATE");
-			der = ar.used;
-			br_pem_decoder_setdest(&pc, cert ? arena_append : NULL, &ar);
+			name[0] = '\0';
+			strncat(name, br_pem_decoder_name(&pc), sizeof(name) - 1);
+			der = x->ar->used;
+			br_pem_decoder_setdest(&pc, arena_append, x->ar);
 			in = true;
 			break;
-		case BR_PEM_END_OBJ: {
-			br_x509_trust_anchor *ta = &a->ta[a->n];
-			const br_x509_pkey *pk;
-			size_t dn;
-
+		case BR_PEM_END_OBJ:
 			in = false;
-			if (!cert || ar.full)
-				break;
-			if (a->n == max)
-				return -1;
-			/* The DER stays where it is, the anchor's name after it; the key's bytes point into the DER. */
-			dn = ar.used;
-			br_x509_decoder_init(&dc, arena_append, &ar);
-			br_x509_decoder_push(&dc, arena + der, dn - der);
-			pk = br_x509_decoder_get_pkey(&dc);
-			if (!pk || ar.full)
-				return -1;
-			memset(ta, 0, sizeof(*ta));
-			ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
-			ta->dn.data = arena + dn;
-			ta->dn.len = ar.used - dn;
-			ta->pkey = *pk;
-			/* The decoder's copy of the key is in dc, which the next certificate overwrites: keep its bytes. */
-			if (pk->key_type == BR_KEYTYPE_RSA) {
-				ta->pkey.key.rsa.n = arena_put(&ar, pk->key.rsa.n, pk->key.rsa.nlen);
-				ta->pkey.key.rsa.e = arena_put(&ar, pk->key.rsa.e, pk->key.rsa.elen);
-			} else {
-				ta->pkey.key.ec.q = arena_put(&ar, pk->key.ec.q, pk->key.ec.qlen);
-			}
-			if (ar.full)
-				return -1;
-			a->n++;
+			if (!x->ar->full)
+				fn(x, name, der);
 			break;
-		}
 		case BR_PEM_ERROR:
-			return -1;
+			return false;
 		default:
 			break;
 		}
 	}
-	return in || ar.full ? -1 : (long)a->n;
+	return !in && !x->ar->full && !x->bad;
+}
+
+/* A CERTIFICATE to a trust anchor: the DER stays where it is, the name after it, then the key's bytes. */
+static void anchor_object(struct pem_ctx *x, const char *name, size_t der)
+{
+	static br_x509_decoder_context dc;
+	struct arena *ar = x->ar;
+	br_x509_trust_anchor *ta = &x->a->ta[x->a->n];
+	const br_x509_pkey *pk;
+	size_t dn = ar->used;
+
+	if (strcmp(name, "CERTIFICATE") && strcmp(name, "TRUSTED CERTIFICATE")) {
+		ar->used = der;
+		return;
+	}
+	if (x->a->n == x->max) {
+		x->bad = true;
+		return;
+	}
+	br_x509_decoder_init(&dc, arena_append, ar);
+	br_x509_decoder_push(&dc, ar->p + der, dn - der);
+	pk = br_x509_decoder_get_pkey(&dc);
+	if (!pk || ar->full) {
+		x->bad = true;
+		return;
+	}
+	memset(ta, 0, sizeof(*ta));
+	ta->flags = br_x509_decoder_isCA(&dc) ? BR_X509_TA_CA : 0;
+	ta->dn.data = ar->p + dn;
+	ta->dn.len = ar->used - dn;
+	ta->pkey = *pk;
+	/* The decoder's copy of the key is in dc, which the next certificate overwrites: keep its bytes. */
+	if (pk->key_type == BR_KEYTYPE_RSA) {
+		ta->pkey.key.rsa.n = arena_put(ar, pk->key.rsa.n, pk->key.rsa.nlen);
+		ta->pkey.key.rsa.e = arena_put(ar, pk->key.rsa.e, pk->key.rsa.elen);
+	} else {
+		ta->pkey.key.ec.q = arena_put(ar, pk->key.ec.q, pk->key.ec.qlen);
+	}
+	x->a->n++;
+}
+
+long tls_anchors_parse(struct tls_anchors *a, const char *p, size_t n, unsigned char *arena, size_t size)
+{
+	struct arena ar = { arena, 0, size, false };
+	struct pem_ctx x = { &ar, NULL, false, a, size / 2 / sizeof(br_x509_trust_anchor), false };
+
+	/* The anchors' array first, as many as the arena could ever hold, then their bytes. */
+	a->ta = (br_x509_trust_anchor *)(void *)arena;
+	a->n = 0;
+	ar.used = x.max * sizeof(br_x509_trust_anchor);
+	return pem_walk(p, n, anchor_object, &x) ? (long)a->n : -1;
+}
+
+/* The file at path, mapped (*size bytes; "" for an empty one). Returns it, or NULL with why or *err. */
+static const char *file_map(const char *path, size_t *size, const char **why, int *err)
+{
+	struct stat st;
+	void *p = MAP_FAILED;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	*size = 0;
+	if (fd < 0 || io_stat(fd, NULL, &st, 0)) {
+		*err = errno;
+	} else if (!S_ISREG(st.st_mode) || st.st_size > 16 << 20) {
+		*why = S_ISREG(st.st_mode) ? "larger than 16 MiB" : "not a file";
+	} else if (st.st_size && (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED) {
+		*err = errno;
+	} else {
+		*size = (size_t)st.st_size;
+	}
+	if (fd >= 0)
+		close(fd);
+	return *why || *err ? NULL : *size ? p : "";
+}
+
+static void *anon_map(size_t size, int *err)
+{
+	void *m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	*err = m == MAP_FAILED ? errno : 0;
+	return m == MAP_FAILED ? NULL : m;
 }
 
 int tls_anchors_read(struct tls_anchors *a, const char *path, const char **why, int *err)
 {
-	struct stat st;
-	void *p = MAP_FAILED, *arena = MAP_FAILED;
-	size_t size = 0;
+	size_t size;
+	const char *p;
+	unsigned char *arena;
 	long n = -1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	*why = NULL;
 	*err = 0;
-	if (fd < 0 || io_stat(fd, NULL, &st, 0)) {
-		*err = errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > 16 << 20) {
-		*why = S_ISREG(st.st_mode) ? "larger than 16 MiB" : "not a file";
-		goto out;
-	}
-	size = (size_t)st.st_size;
+	if (!(p = file_map(path, &size, why, err)))
+		return -1;
 	/* The anchors' array and their bytes: DER is 3/4 of its base64, names and keys less than it. */
-	if (size)
-		p = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-	arena = mmap(NULL, 3 * size + 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if ((size && p == MAP_FAILED) || arena == MAP_FAILED) {
-		*err = errno;
-		goto out;
+	arena = anon_map(3 * size + 4096, err);
+	if (arena) {
+		n = tls_anchors_parse(a, p, size, arena, 3 * size + 4096);
+		if (n <= 0)
+			*why = n < 0 ? "not PEM, or a certificate in it is malformed" : "no CERTIFICATE in it";
 	}
-	n = tls_anchors_parse(a, size ? p : "", size, arena, 3 * size + 4096);
-	if (n <= 0)
-		*why = n < 0 ? "not PEM, or a certificate in it is malformed" : "no CERTIFICATE in it";
-out:
-	if (p != MAP_FAILED)
-		munmap(p, size);
-	if (fd >= 0)
-		close(fd);
+	if (size)
+		munmap((void *)(uintptr_t)p, size);
 	if (n > 0)
 		return 0;
-	if (arena != MAP_FAILED)
+	if (arena)
 		munmap(arena, 3 * size + 4096);
 	return -1;
+}
+
+static void client_object(struct pem_ctx *x, const char *name, size_t at)
+{
+	struct tls_client *c = x->c;
+	const unsigned char *der = x->ar->p + at;
+	size_t n = x->ar->used - at;
+
+	if (!x->key && !strcmp(name, "CERTIFICATE") && c->n < sizeof(c->chain) / sizeof(c->chain[0])) {
+		c->chain[c->n].data = (unsigned char *)(uintptr_t)der;
+		c->chain[c->n++].data_len = n;
+	} else if (x->key && !c->type && strstr(name, "PRIVATE KEY")) {
+		/* PKCS#8 "PRIVATE KEY", or OpenSSL's "RSA PRIVATE KEY" and "EC PRIVATE KEY"; not an encrypted one. */
+		br_skey_decoder_init(&c->key);
+		br_skey_decoder_push(&c->key, der, n);
+		if (!br_skey_decoder_last_error(&c->key))
+			c->type = br_skey_decoder_key_type(&c->key);
+	}
+}
+
+const char *tls_client_parse(struct tls_client *c, const char *cert, size_t cn, const char *key, size_t kn,
+			     unsigned char *arena, size_t size, bool *in_key)
+{
+	struct arena ar = { arena, 0, size, false };
+	struct pem_ctx x = { &ar, c, false, NULL, 0, false };
+
+	memset(c, 0, sizeof(*c) - sizeof(c->key));
+	*in_key = false;
+	if (!pem_walk(cert, cn, client_object, &x))
+		return "not PEM, or a certificate in it is malformed";
+	if (!c->n)
+		return "no CERTIFICATE in it";
+	*in_key = x.key = true;
+	if (!pem_walk(key, kn, client_object, &x))
+		return "not PEM";
+	if (!c->type)
+		return "no private key healthy reads in it (PKCS#8, RSA or EC, not encrypted)";
+	return NULL;
+}
+
+struct tls_client *tls_client_read(const char *cert, const char *key, const char **why, int *err, bool *in_key)
+{
+	size_t cn = 0, kn = 0, size;
+	const char *cp, *kp = NULL;
+	struct tls_client *c = NULL;
+
+	*why = NULL;
+	*err = 0;
+	*in_key = false;
+	cp = file_map(cert, &cn, why, err);
+	if (cp) {
+		*in_key = true;
+		kp = file_map(key, &kn, why, err);
+	}
+	size = sizeof(*c) + cn + kn + 64;
+	if (kp && (c = anon_map(size, err)) != NULL) {
+		*why = tls_client_parse(c, cp, cn, kp, kn, (unsigned char *)(c + 1), size - sizeof(*c), in_key);
+		if (*why) {
+			munmap(c, size);
+			c = NULL;
+		}
+	}
+	if (cp && cn)
+		munmap((void *)(uintptr_t)cp, cn);
+	if (kp && kn)
+		munmap((void *)(uintptr_t)kp, kn);
+	return c;
 }
 
 /* ---- the engine ---- */
@@ -257,7 +369,8 @@ static const uint16_t suites[] = {
 	BR_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, BR_TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
 };
 
-int tls_start(struct tls *t, const char *servername, const char *alpn, const struct tls_anchors *a, uint64_t unix_now)
+int tls_start(struct tls *t, const char *servername, const char *alpn, const struct tls_anchors *a,
+	      const struct tls_client *c, uint64_t unix_now)
 {
 	static const char *names[1];
 	br_ssl_client_context *cc = &t->cc;
@@ -298,6 +411,11 @@ int tls_start(struct tls *t, const char *servername, const char *alpn, const str
 		t->x509.nv.vtable = &nv_vtable;
 		br_ssl_engine_set_x509(e, &t->x509.nv.vtable);
 	}
+	if (c && c->type == BR_KEYTYPE_RSA)
+		br_ssl_client_set_single_rsa(cc, c->chain, c->n, br_skey_decoder_get_rsa(&c->key), br_rsa_i31_pkcs1_sign);
+	else if (c)
+		br_ssl_client_set_single_ec(cc, c->chain, c->n, br_skey_decoder_get_ec(&c->key), BR_KEYTYPE_SIGN, 0, &ec,
+					    br_ecdsa_i31_sign_asn1);
 	if (alpn) {
 		names[0] = alpn;
 		br_ssl_engine_set_protocol_names(e, names, 1);
@@ -458,11 +576,19 @@ void tls_explain(struct line *l, const struct tls *t)
 	case BR_ERR_RECV_FATAL_ALERT + 116:
 		w = "the server asked for a client certificate";
 		break;
+	case BR_ERR_RECV_FATAL_ALERT + 42:
+	case BR_ERR_RECV_FATAL_ALERT + 46:
+	case BR_ERR_RECV_FATAL_ALERT + 48:
+		if (!t->cc.client_auth_vtable)
+			goto alert;
+		w = "the server rejected the client certificate";
+		break;
 	case BR_ERR_RECV_FATAL_ALERT + 120:
 		w = "the server does not speak h2 (ALPN)";
 		break;
 	default:
 		if (e >= BR_ERR_RECV_FATAL_ALERT && e < BR_ERR_RECV_FATAL_ALERT + 256) {
+alert:
 			line_str(l, "the server sent alert ");
 			line_uint(l, (unsigned)(e - BR_ERR_RECV_FATAL_ALERT));
 			return;

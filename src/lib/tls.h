@@ -43,6 +43,25 @@ long tls_anchors_parse(struct tls_anchors *a, const char *p, size_t n, unsigned 
  */
 int tls_anchors_read(struct tls_anchors *a, const char *path, const char **why, int *err);
 
+/* A client certificate (mTLS): its chain, in an arena of the caller's, and its private key, RSA or EC. */
+struct tls_client {
+	br_x509_certificate chain[8];
+	size_t n;
+	int type;               /* BR_KEYTYPE_RSA or BR_KEYTYPE_EC */
+	br_skey_decoder_context key;
+};
+
+/*
+ * The chain of the PEM cert[0..cn) and the key of the PEM key[0..kn) into
+ * c, the chain's DER in arena[0..size). Returns NULL, or the reason in words
+ * (*in_key: it is the key's).
+ */
+const char *tls_client_parse(struct tls_client *c, const char *cert, size_t cn, const char *key, size_t kn,
+			     unsigned char *arena, size_t size, bool *in_key);
+
+/* The same from the files cert and key, c mapped for them. Returns c, or NULL with why (or *err, an errno), *in_key as above. */
+struct tls_client *tls_client_read(const char *cert, const char *key, const char **why, int *err, bool *in_key);
+
 /* The no-verify class: decodes the server's first certificate for its key, and checks nothing. */
 struct tls_noverify {
 	const br_x509_class *vtable;
@@ -68,9 +87,10 @@ struct tls {
 /*
  * Starts a handshake: SNI and the name to verify servername (NULL: none),
  * ALPN alpn (NULL: none offered), verified against a when it is not NULL, at
- * unix_now. Returns 0, or an errno (no entropy from getrandom).
+ * unix_now; c, the client certificate the server may ask for (NULL: none). Returns 0, or an errno (no entropy from getrandom).
  */
-int tls_start(struct tls *t, const char *servername, const char *alpn, const struct tls_anchors *a, uint64_t unix_now);
+int tls_start(struct tls *t, const char *servername, const char *alpn, const struct tls_anchors *a,
+	      const struct tls_client *c, uint64_t unix_now);
 
 /*
  * Sends what the engine has for fd and takes what fd has, without waiting.

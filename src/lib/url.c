@@ -93,7 +93,7 @@ static int option(struct url *u, const char *spec, const char *opt, size_t n, si
 		  struct line *err)
 {
 	/* In the order of the URL_ bits: k is the key's. */
-	static const char keys[] = "header\0method\0host\0status\0body\0unix\0service\0ca\0servername\0";
+	static const char keys[] = "header\0method\0host\0status\0body\0unix\0service\0ca\0servername\0cert\0key\0";
 	const char *v = opt + key_len + 1, *key = keys;
 	size_t vn = n - key_len - 1, name = 0;
 	unsigned k;
@@ -160,10 +160,12 @@ static int option(struct url *u, const char *spec, const char *opt, size_t n, si
 		u->service_len = vn;
 		return 0;
 	case 7:
+	case 9:
+	case 10:
 		if (vn >= 4096)
-			return usage(err, spec, "ca= path too long");
-		u->ca = v;
-		u->ca_len = vn;
+			return usage(err, spec, k == 7 ? "ca= path too long" : k == 9 ? "cert= path too long" : "key= path too long");
+		*(k == 7 ? &u->ca : k == 9 ? &u->cert : &u->key) = v;
+		*(k == 7 ? &u->ca_len : k == 9 ? &u->cert_len : &u->key_len) = vn;
 		return 0;
 	case 8:
 		if (vn >= URL_HOST_SIZE || has_control(v, vn, true) || memchr(v, ' ', vn))
@@ -250,6 +252,8 @@ int url_parse(struct url *u, const char *spec, const char *body, unsigned takes,
 		u->host_is_addr = scan_ip(AF_INET, u->host, a) == 1 || scan_ip(AF_INET6, u->host, a) == 1;
 		if (u->ca && !u->servername && u->host_is_addr)
 			return usage(err, spec, "ca= verifies a name, and an address is none: give it with servername=NAME");
+		if (!u->cert != !u->key)
+			return usage(err, spec, "cert= and key= go together: the client's certificate and its private key");
 	}
 	/* The fragment is the client's own: it is never sent. */
 	u->rest_len = (size_t)(body + end - host_end);

@@ -36,6 +36,8 @@ enum {
 	URL_SERVICE = 1u << 6,
 	URL_CA = 1u << 7,
 	URL_SERVERNAME = 1u << 8,
+	URL_CERT = 1u << 9,
+	URL_KEY = 1u << 10,
 	URL_NEEDS_PORT = 1u << 16,
 	URL_TLS = 1u << 17,     /* https://, grpcs://: the default port is 443 */
 };
@@ -66,6 +68,8 @@ struct url {
 	size_t ca_len;
 	const char *servername; /* servername=NAME: SNI and the name verified, instead of HOST */
 	size_t servername_len;
+	const char *cert, *key; /* cert=FILE, key=FILE: the client's certificate chain and key (mTLS) */
+	size_t cert_len, key_len;
 	uint16_t default_port;  /* 80, or 443 over TLS: the Host header leaves it out */
 	bool host_is_addr;      /* HOST is an address, which TLS never sends as SNI nor verifies */
 };

@@ -309,7 +309,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		if (n < 1 || n > 60000 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv))
 			break;
 		if (write(sv[1], d + 1, n - 1) != (ssize_t)(n - 1) || shutdown(sv[1], SHUT_WR) ||
-		    tls_start(&t, "localhost", d[0] & 1 ? "h2" : NULL, d[0] & 2 ? &a : NULL, 1767225600)) {
+		    tls_start(&t, "localhost", d[0] & 1 ? "h2" : NULL, d[0] & 2 ? &a : NULL, NULL, 1767225600)) {
 			close(sv[0]);
 			close(sv[1]);
 			break;

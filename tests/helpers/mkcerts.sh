@@ -26,6 +26,10 @@ subjectKeyIdentifier = hash
 subjectAltName = DNS:other.example
 basicConstraints = CA:FALSE
 extendedKeyUsage = serverAuth
+[cli]
+basicConstraints = CA:FALSE
+keyUsage = digitalSignature
+extendedKeyUsage = clientAuth
 X
 q() { "$@" 2>>openssl.log >/dev/null; }
 # The roots.
@@ -54,6 +58,12 @@ sign other rsa ca-rsa other other.example
 sign inter rsa ca-rsa ca hly-intermediate
 sign srv-inter ec inter srv
 cat srv-inter.pem inter.pem >srv-chain.pem
+# Client certificates (mTLS): RSA by ca-rsa, ECDSA by ca-ec (its key as PKCS#8, and as SEC1 "EC PRIVATE KEY"),
+# and one by the wrong CA, which a server that trusts ca-rsa rejects.
+sign cli-rsa rsa ca-rsa cli hly-client
+sign cli-ec ec ca-ec cli hly-client
+q openssl ec -in cli-ec.key.pem -out cli-ec.sec1.pem
+sign cli-wrong rsa ca-wrong cli hly-client
 # Expired: openssl ca, with dates in the past.
 mkdir -p db
 : >db/index

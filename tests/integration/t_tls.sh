@@ -133,7 +133,7 @@ s_server other -cert other.pem -key other.key.pem -www || finish
 other=$PORT
 s_server tls13 -cert srv-rsa.pem -key srv-rsa.key.pem -www -tls1_3 || finish
 tls13=$PORT
-s_server clientcert -cert srv-rsa.pem -key srv-rsa.key.pem -www -Verify 1 || finish
+s_server clientcert -cert srv-rsa.pem -key srv-rsa.key.pem -www -Verify 1 -CAfile ca-both.pem -verify_return_error || finish
 clientcert=$PORT
 s_server clientcert-optional -cert srv-rsa.pem -key srv-rsa.key.pem -www -verify 1 || finish
 clientopt=$PORT
@@ -194,6 +194,28 @@ hs "a server of TLS 1.3 only" "the server requires TLS 1.3 (healthy speaks TLS 1
 hs "a server that requires a client certificate" "the server asked for a client certificate" \
 	"https://localhost:$clientcert/" "[::1]:$clientcert"
 check "a server that asks for a client certificate, and goes on without one" 0 -- "$HEALTHY" "https://localhost:$clientopt/"
+# mTLS: cert= and key=, RSA and ECDSA, the EC key as PKCS#8 and as SEC1; one the server's CA did not sign.
+check "mTLS: an RSA client certificate" 0 \
+	--out "healthy: https://localhost:$clientcert/,cert=$C/cli-rsa.pem,key=$C/cli-rsa.key.pem: ok: 200 ok from [::1]:$clientcert (TLS, certificate not verified)" \
+	-- "$HEALTHY" -v "https://localhost:$clientcert/,cert=$C/cli-rsa.pem,key=$C/cli-rsa.key.pem"
+check "mTLS: an ECDSA client certificate, its key PKCS#8, the server verified too" 0 \
+	--out "healthy: https://localhost:$clientcert/,ca=$C/ca-rsa.pem,cert=$C/cli-ec.pem,key=$C/cli-ec.key.pem: ok: 200 ok from [::1]:$clientcert (TLS, certificate verified)" \
+	-- "$HEALTHY" -v "https://localhost:$clientcert/,ca=$C/ca-rsa.pem,cert=$C/cli-ec.pem,key=$C/cli-ec.key.pem"
+check "mTLS: the EC key as SEC1 (EC PRIVATE KEY)" 0 -- "$HEALTHY" "https://localhost:$clientcert/,cert=$C/cli-ec.pem,key=$C/cli-ec.sec1.pem"
+hs "mTLS: a client certificate the server's CA did not sign" "the server rejected the client certificate" \
+	"https://localhost:$clientcert/,cert=$C/cli-wrong.pem,key=$C/cli-wrong.key.pem" "[::1]:$clientcert"
+check "mTLS: cert= without key=" 2 \
+	--err "healthy: https://localhost:$clientcert/,cert=$C/cli-rsa.pem: cert= and key= go together: the client's certificate and its private key" \
+	-- "$HEALTHY" "https://localhost:$clientcert/,cert=$C/cli-rsa.pem"
+check "mTLS: a key= file with no key" 2 \
+	--err "healthy: https://localhost:$clientcert/,cert=$C/cli-rsa.pem,key=$C/ca-rsa.pem: key=$C/ca-rsa.pem: no private key healthy reads in it (PKCS#8, RSA or EC, not encrypted)" \
+	-- "$HEALTHY" "https://localhost:$clientcert/,cert=$C/cli-rsa.pem,key=$C/ca-rsa.pem"
+check "mTLS: a cert= file with no certificate" 2 \
+	--err "healthy: https://localhost:$clientcert/,cert=$C/cli-rsa.key.pem,key=$C/cli-rsa.key.pem: cert=$C/cli-rsa.key.pem: no CERTIFICATE in it" \
+	-- "$HEALTHY" "https://localhost:$clientcert/,cert=$C/cli-rsa.key.pem,key=$C/cli-rsa.key.pem"
+check "mTLS: a cert= file that is not there" 2 \
+	--err "healthy: https://localhost:$clientcert/,cert=$C/nonexistent.pem,key=$C/cli-rsa.key.pem: cert=$C/nonexistent.pem: no such file or directory" \
+	-- "$HEALTHY" "https://localhost:$clientcert/,cert=$C/nonexistent.pem,key=$C/cli-rsa.key.pem"
 hs "a plain HTTP server (Python's http.server)" "the server does not speak TLS" "https://127.0.0.1:$plain/" "127.0.0.1:$plain"
 check "a listener that never answers the handshake: the deadline" 1 \
 	--err "healthy: https://127.0.0.1:$silent/: timed out after 1s in the TLS handshake with 127.0.0.1:$silent" \
@@ -363,8 +385,8 @@ usage "https://localhost/,ca=/a,ca=/b" "ca= given twice"
 usage "https://localhost/,servername=a,servername=b" "servername= given twice"
 usage "https://localhost/,servername=a b" "servername= holds a space or a control character"
 usage "https://localhost/,timeout=1s" \
-	"unknown option 'timeout' (https:// takes header=, method=, host=, status=, body=, unix=, ca=, servername=)"
-usage "grpcs://localhost:50051,status=200" "unknown option 'status' (grpcs:// takes header=, host=, service=, unix=, ca=, servername=)"
+	"unknown option 'timeout' (https:// takes header=, method=, host=, status=, body=, unix=, ca=, servername=, cert=, key=)"
+usage "grpcs://localhost:50051,status=200" "unknown option 'status' (grpcs:// takes header=, host=, service=, unix=, ca=, servername=, cert=, key=)"
 usage "http://localhost/,ca=/a" "unknown option 'ca' (http:// takes header=, method=, host=, status=, body=, unix=)"
 usage "http://localhost/,servername=a" "unknown option 'servername' (http:// takes header=, method=, host=, status=, body=, unix=)"
 usage "grpc://localhost:50051,ca=/a" "unknown option 'ca' (grpc:// takes header=, host=, service=, unix=)"

@@ -287,7 +287,7 @@ static void probe_parse_http_errors_give_exact_usage_line(void **state)
 		{ "https://[::1]:8443/health,ca=/ca.pem", "healthy: https://[::1]:8443/health,ca=/ca.pem: ca= verifies a name, and "
 							  "an address is none: give it with servername=NAME" },
 		{ "https://h/,service=x", "healthy: https://h/,service=x: unknown option 'service' (https:// takes header=, method=, "
-					  "host=, status=, body=, unix=, ca=, servername=)" },
+					  "host=, status=, body=, unix=, ca=, servername=, cert=, key=)" },
 		{ "http://h/,ca=/ca.pem", "healthy: http://h/,ca=/ca.pem: unknown option 'ca' (http:// takes header=, method=, host=, "
 					  "status=, body=, unix=)" },
 	};

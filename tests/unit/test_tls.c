@@ -133,7 +133,7 @@ static int replay(const char *name, struct tls *t)
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
 	assert_int_equal(write(sv[1], bytes + 1, n - 1), (ssize_t)(n - 1));
 	shutdown(sv[1], SHUT_WR);
-	assert_int_equal(tls_start(t, "localhost", NULL, NULL, 1767225600), 0);
+	assert_int_equal(tls_start(t, "localhost", NULL, NULL, NULL, 1767225600), 0);
 	while (rounds++ < 1000 && tls_pump(t, sv[0])) {
 		unsigned char app[256];
 
@@ -171,6 +171,34 @@ static void tls_real_server_flights(void **state)
 	assert_int_not_equal(t.cc.eng.session.cipher_suite, 0);
 }
 
+/* A client certificate and its key: RSA PKCS#8, EC in SEC1; what is no key, or an encrypted one, said in words. */
+static void tls_client_parse_forms(void **state)
+{
+	static char cert[8192], key[8192];
+	static struct tls_client c;
+	size_t cn = fixture_load("tls-client-rsa.pem", cert, sizeof(cert)), kn;
+	bool in_key;
+
+	(void)state;
+	kn = fixture_load("tls-client-rsa.key.pem", key, sizeof(key));
+	assert_null(tls_client_parse(&c, cert, cn, key, kn, arena, sizeof(arena), &in_key));
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.type, BR_KEYTYPE_RSA);
+	assert_true(c.chain[0].data >= arena && c.chain[0].data + c.chain[0].data_len <= arena + sizeof(arena));
+	kn = fixture_load("tls-client-ec.sec1.pem", key, sizeof(key));
+	assert_null(tls_client_parse(&c, cert, cn, key, kn, arena, sizeof(arena), &in_key));
+	assert_int_equal(c.type, BR_KEYTYPE_EC);
+	kn = fixture_load("tls-client-rsa.enc.pem", key, sizeof(key));
+	assert_string_equal(tls_client_parse(&c, cert, cn, key, kn, arena, sizeof(arena), &in_key),
+			    "no private key healthy reads in it (PKCS#8, RSA or EC, not encrypted)");
+	assert_true(in_key);
+	assert_string_equal(tls_client_parse(&c, key, kn, key, kn, arena, sizeof(arena), &in_key), "no CERTIFICATE in it");
+	assert_false(in_key);
+	cn = fixture_load("tls-cut.pem", cert, sizeof(cert));
+	assert_string_equal(tls_client_parse(&c, cert, cn, key, kn, arena, sizeof(arena), &in_key),
+			    "not PEM, or a certificate in it is malformed");
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -181,6 +209,7 @@ int main(void)
 		cmocka_unit_test(tls_explain_words),
 		cmocka_unit_test(tls_certificate_longer_than_its_der_is_an_error),
 		cmocka_unit_test(tls_real_server_flights),
+		cmocka_unit_test(tls_client_parse_forms),
 	};
 
 	return cmocka_run_group_tests_name("tls", tests, NULL, NULL);
