@@ -546,7 +546,8 @@ void tls_explain(struct line *l, const struct tls *t)
 	bool hello = t->cc.eng.session.cipher_suite != 0;
 	const char *w;
 
-	if (e == BR_ERR_OK && t->err) {
+	/* A reset or a broken pipe in the handshake is the server hanging up, as a close is (BoringSSL does either). */
+	if (e == BR_ERR_OK && t->err && (t->ready || (t->err != EPIPE && t->err != ECONNRESET))) {
 		line_reason(l, t->err);
 		return;
 	}
@@ -604,4 +605,9 @@ alert:
 		return;
 	}
 	line_str(l, w);
+	if (e == BR_ERR_X509_BAD_SERVER_NAME && t->sni[0]) {
+		line_str(l, " (wanted ");
+		line_escaped(l, t->sni, strlen(t->sni));
+		line_str(l, ")");
+	}
 }

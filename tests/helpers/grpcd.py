@@ -9,7 +9,8 @@ module: the health messages are a few bytes, written by hand. LISTEN is tcp4
 kernel's pick. Once listening, the port (or "ok" for a unix socket) is written
 to READYFILE atomically (READYFILE.tmp, then a rename). SIGTERM or SIGINT ends
 it at once with status 0 (and removes a unix socket's PATH). With
-GRPCD_TLS=CERT:KEY in the environment, the grpcio modes serve over TLS.
+GRPCD_TLS=CERT:KEY[:CLIENTCA] in the environment, the grpcio modes serve over
+TLS (with CLIENTCA, requiring a client certificate it signed).
 
 grpcio modes, grpc.health.v1.Health/Check:
   health          service "" and "hly-up" SERVING, "hly-down" NOT_SERVING,
@@ -173,9 +174,13 @@ def grpc_server(mode, addr):
                          options=(('grpc.so_reuseport', 0),))
     tls = os.environ.get('GRPCD_TLS')
     if tls:
-        # GRPCD_TLS=CERT:KEY: the same over TLS (grpcio's, ALPN h2), for grpcs://.
-        cert, key = tls.split(':')[:2]
-        creds = grpc.ssl_server_credentials([(open(key, 'rb').read(), open(cert, 'rb').read())])
+        # GRPCD_TLS=CERT:KEY[:CLIENTCA]: the same over TLS (grpcio's, ALPN h2), for grpcs://; with CLIENTCA,
+        # a client certificate signed by it is required (mTLS).
+        parts = tls.split(':')
+        cert, key = parts[:2]
+        ca = open(parts[2], 'rb').read() if len(parts) > 2 else None
+        creds = grpc.ssl_server_credentials([(open(key, 'rb').read(), open(cert, 'rb').read())],
+                                            root_certificates=ca, require_client_auth=ca is not None)
         port = server.add_secure_port(addr, creds)
     else:
         port = server.add_insecure_port(addr)   # 1.51 raises on failure; older ones return 0
