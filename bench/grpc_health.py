@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """grpc_health.py: the Python peer of bench/run's gRPC scenario.
 
-  /usr/bin/python3 bench/grpc_health.py HOST:PORT [SERVICE]
+  /usr/bin/python3 bench/grpc_health.py [--tls-ca-cert FILE [--tls-server-name NAME]] HOST:PORT [SERVICE]
 
-grpc.health.v1.Health/Check over HTTP/2 without TLS with Debian's python3-grpcio, 1 s to connect and
-answer, as grpc_health_probe asks it. No protobuf module: the two messages are written and read by hand
+grpc.health.v1.Health/Check over HTTP/2 with Debian's python3-grpcio, 1 s to connect and answer, as
+grpc_health_probe asks it. Without TLS; with --tls-ca-cert, over TLS (grpc.ssl_channel_credentials), the
+server's certificate verified against FILE, for the name of HOST or NAME (grpc.ssl_target_name_override). No protobuf module: the two messages are written and read by hand
 (HealthCheckRequest: field 1, the service, a string; HealthCheckResponse: field 1, the status, a
 varint, 1 SERVING). Exit 0 on SERVING, 1 otherwise with a one-line reason on stderr, 2 on bad usage.
 """
@@ -65,12 +66,39 @@ def status(resp):
     return st
 
 
+USAGE = 'usage: grpc_health.py [--tls-ca-cert FILE [--tls-server-name NAME]] HOST:PORT [SERVICE]'
+
+
+def channel_of(args):
+    """The channel the options ask for, and the arguments left (HOST:PORT [SERVICE]); None on bad usage."""
+    ca = name = None
+    while args and args[0] in ('--tls-ca-cert', '--tls-server-name') and len(args) > 1:
+        if args[0] == '--tls-ca-cert':
+            ca = args[1]
+        else:
+            name = args[1]
+        args = args[2:]
+    if len(args) not in (1, 2) or (name is not None and ca is None):
+        return None, args
+    if ca is None:
+        return grpc.insecure_channel(args[0]), args
+    with open(ca, 'rb') as f:
+        creds = grpc.ssl_channel_credentials(root_certificates=f.read())
+    options = [('grpc.ssl_target_name_override', name)] if name is not None else []
+    return grpc.secure_channel(args[0], creds, options), args
+
+
 def main():
-    if len(sys.argv) not in (2, 3):
-        print('usage: grpc_health.py HOST:PORT [SERVICE]', file=sys.stderr)
+    try:
+        channel, args = channel_of(sys.argv[1:])
+    except OSError as e:
+        print('grpc_health.py: %s' % e, file=sys.stderr)
+        return 1
+    if channel is None:
+        print(USAGE, file=sys.stderr)
         return 2
-    addr, service = sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else ''
-    with grpc.insecure_channel(addr) as channel:
+    addr, service = args[0], args[1] if len(args) == 2 else ''
+    with channel:
         # No serializers: the request goes as the bytes given, the response comes back as bytes.
         check = channel.unary_unary('/grpc.health.v1.Health/Check')
         try:
