@@ -356,6 +356,15 @@ check "TLS checks at once, with handshakes that fail" 1 \
 healthy: https://localhost:$tls13/: TLS handshake with [::1]:$tls13 failed: the server requires TLS 1.3 (healthy speaks TLS 1.2)" \
 	-- "$HEALTHY" "${many[@]}" "https://localhost:$expired/,ca=$C/ca-rsa.pem" "https://localhost:$tls13/"
 
+# The handshake's last flight is several records, each its own write: without TCP_NODELAY the second waits for
+# the server's delayed ACK (40 ms on Linux; bench/README.md). Seen in the calls, not timed.
+if command -v strace >/dev/null; then
+	bounded strace -f -qq -o "$TMP/nodelay.trace" -e trace=setsockopt "$HEALTHY" "https://127.0.0.1:$rsa/" >/dev/null 2>&1
+	check "TCP_NODELAY on a TLS connection" 0 -- grep -q "TCP_NODELAY, \\[1\\]" "$TMP/nodelay.trace"
+else
+	skip "TCP_NODELAY on a TLS connection" "strace is not installed"
+fi
+
 if command -v setpriv >/dev/null && [ "$(id -u)" = 0 ]; then
 	nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 	as_nobody=("https://localhost:$rsa/,ca=$C/ca-rsa.pem" "https://localhost:$ec/" "$u/text/up,body=up")
