@@ -111,6 +111,134 @@ static const br_x509_class nv_vtable = {
 	sizeof(struct tls_noverify), nv_start_chain, nv_start_cert, nv_append, nv_end_cert, nv_end_chain, nv_get_pkey,
 };
 
+/*
+ * The verifying class: x509_minimal does the work; the server's first
+ * certificate is kept too, so that a name mismatch can say what it names.
+ */
+static struct tls_verify *v_of(const br_x509_class *const *ctx)
+{
+	return (struct tls_verify *)(void *)(uintptr_t)ctx;
+}
+
+static void v_start_chain(const br_x509_class **ctx, const char *server_name)
+{
+	v_of(ctx)->n = 0;
+	v_of(ctx)->first_len = 0;
+	v_of(ctx)->xm.vtable->start_chain(&v_of(ctx)->xm.vtable, server_name);
+}
+
+static void v_start_cert(const br_x509_class **ctx, uint32_t length)
+{
+	v_of(ctx)->xm.vtable->start_cert(&v_of(ctx)->xm.vtable, length);
+}
+
+static void v_append(const br_x509_class **ctx, const unsigned char *buf, size_t len)
+{
+	struct tls_verify *v = v_of(ctx);
+
+	if (!v->n) {
+		size_t room = sizeof(v->first) - (v->first_len < sizeof(v->first) ? v->first_len : sizeof(v->first));
+
+		memcpy(v->first + sizeof(v->first) - room, buf, len < room ? len : room);
+		v->first_len += len;
+	}
+	v->xm.vtable->append(&v->xm.vtable, buf, len);
+}
+
+static void v_end_cert(const br_x509_class **ctx)
+{
+	v_of(ctx)->n++;
+	v_of(ctx)->xm.vtable->end_cert(&v_of(ctx)->xm.vtable);
+}
+
+static unsigned v_end_chain(const br_x509_class **ctx)
+{
+	return v_of(ctx)->xm.vtable->end_chain(&v_of(ctx)->xm.vtable);
+}
+
+static const br_x509_pkey *v_get_pkey(const br_x509_class *const *ctx, unsigned *usages)
+{
+	return v_of(ctx)->xm.vtable->get_pkey(&v_of(ctx)->xm.vtable, usages);
+}
+
+static const br_x509_class v_vtable = {
+	sizeof(struct tls_verify), v_start_chain, v_start_cert, v_append, v_end_cert, v_end_chain, v_get_pkey,
+};
+
+/* One DER TLV at p, before end: its tag, and its contents in [*c, *c + *cn). Returns what follows, or NULL. */
+static const unsigned char *tlv(const unsigned char *p, const unsigned char *end, unsigned *tag,
+				const unsigned char **c, size_t *cn)
+{
+	size_t len, k;
+
+	if (end - p < 2)
+		return NULL;
+	*tag = *p++;
+	len = *p++;
+	if (len & 0x80) {
+		k = len & 0x7f;
+		/* Long form, at most 3 bytes of length: no certificate is larger. */
+		if (!k || k > 3 || (size_t)(end - p) < k)
+			return NULL;
+		for (len = 0; k--;)
+			len = len << 8 | *p++;
+	}
+	if (len > (size_t)(end - p))
+		return NULL;
+	*c = p;
+	*cn = len;
+	return p + len;
+}
+
+unsigned tls_cert_names(struct line *l, const unsigned char *der, size_t n)
+{
+	static const unsigned char san[] = { 0x55, 0x1d, 0x11 }; /* 2.5.29.17 */
+	const unsigned char *p, *end, *c, *ext = NULL;
+	size_t cn, extn = 0;
+	unsigned tag, found = 0;
+
+	/* Certificate, then tbsCertificate; its fields up to [3] extensions. */
+	if (!tlv(der, der + n, &tag, &c, &cn) || tag != 0x30 || !tlv(c, c + cn, &tag, &c, &cn) || tag != 0x30)
+		return 0;
+	for (p = c, end = c + cn; p && p < end;) {
+		p = tlv(p, end, &tag, &c, &cn);
+		if (p && tag == 0xa3) {
+			ext = c;
+			extn = cn;
+		}
+	}
+	/* [3] { SEQUENCE OF Extension { OID, [BOOLEAN], OCTET STRING { SEQUENCE OF GeneralName } } } */
+	if (!ext || !tlv(ext, ext + extn, &tag, &c, &cn) || tag != 0x30)
+		return 0;
+	for (p = c, end = c + cn; p && p < end;) {
+		const unsigned char *e, *id, *v, *g, *gend;
+		size_t en, idn, vn;
+
+		p = tlv(p, end, &tag, &e, &en);
+		if (!p || tag != 0x30 || !(v = tlv(e, e + en, &tag, &id, &idn)) || tag != 0x06 || idn != 3 ||
+		    memcmp(id, san, 3))
+			continue;
+		while ((g = tlv(v, e + en, &tag, &c, &cn)) && tag != 0x04)
+			v = g;
+		if (!g || !tlv(c, c + cn, &tag, &v, &vn) || tag != 0x30)
+			return found;
+		for (g = v, gend = v + vn; g && g < gend;) {
+			g = tlv(g, gend, &tag, &c, &cn);
+			/* dNSName, [2] IA5String */
+			if (!g || tag != 0x82)
+				continue;
+			if (found == 4) {
+				line_str(l, ", ...");
+				return found;
+			}
+			line_str(l, found++ ? ", " : "");
+			line_escaped(l, (const char *)c, cn);
+		}
+		return found;
+	}
+	return found;
+}
+
 /* ---- trust anchors, from a ca= file's bytes ---- */
 
 struct arena {
@@ -396,7 +524,7 @@ int tls_start(struct tls *t, const char *servername, const char *alpn, const str
 	br_ssl_engine_set_chacha20(e, br_chacha20_ct_run);
 	br_ssl_engine_set_poly1305(e, br_poly1305_ctmul_run);
 	if (a) {
-		br_x509_minimal_context *xm = &t->x509.xm;
+		br_x509_minimal_context *xm = &t->x509.v.xm;
 
 		br_x509_minimal_init(xm, &br_sha256_vtable, a->ta, a->n);
 		br_x509_minimal_set_rsa(xm, br_rsa_i31_pkcs1_vrfy);
@@ -406,7 +534,8 @@ int tls_start(struct tls *t, const char *servername, const char *alpn, const str
 		br_x509_minimal_set_hash(xm, br_sha512_ID, &br_sha512_vtable);
 		/* Days since 0000-01-01 (proleptic Gregorian): 719528 at the Unix epoch. */
 		br_x509_minimal_set_time(xm, (uint32_t)(unix_now / 86400 + 719528), (uint32_t)(unix_now % 86400));
-		br_ssl_engine_set_x509(e, &xm->vtable);
+		t->x509.v.vtable = &v_vtable;
+		br_ssl_engine_set_x509(e, &t->x509.v.vtable);
 	} else {
 		t->x509.nv.vtable = &nv_vtable;
 		br_ssl_engine_set_x509(e, &t->x509.nv.vtable);
@@ -606,8 +735,20 @@ alert:
 	}
 	line_str(l, w);
 	if (e == BR_ERR_X509_BAD_SERVER_NAME && t->sni[0]) {
+		const struct tls_verify *v = &t->x509.v;
+
 		line_str(l, " (wanted ");
 		line_escaped(l, t->sni, strlen(t->sni));
+		/* What the server's certificate names, when it was kept whole. */
+		if (t->x509.v.vtable == &v_vtable && v->first_len <= sizeof(v->first)) {
+			size_t at = l->len;
+
+			line_str(l, ", got ");
+			if (!tls_cert_names(l, v->first, v->first_len)) {
+				l->len = at;
+				line_str(l, ", the certificate names no DNS name");
+			}
+		}
 		line_str(l, ")");
 	}
 }

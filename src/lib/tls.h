@@ -69,12 +69,21 @@ struct tls_noverify {
 	unsigned n;
 };
 
-/* One connection's engine and buffers (40 KiB): mapped for each check that takes TLS. */
+/* Verification: BearSSL's x509_minimal, and the server's own certificate kept, for the names a mismatch says. */
+struct tls_verify {
+	const br_x509_class *vtable;
+	br_x509_minimal_context xm;
+	unsigned n;
+	size_t first_len;       /* bytes of the first certificate kept; more than its size: cut */
+	unsigned char first[4096];
+};
+
+/* One connection's engine and buffers (44 KiB): mapped for each check that takes TLS. */
 struct tls {
 	br_ssl_client_context cc;
 	union {
 		struct tls_noverify nv;
-		br_x509_minimal_context xm;
+		struct tls_verify v;
 	} x509;
 	int err;                /* the socket's errno, once a read or a write failed */
 	bool eof;               /* the server closed TCP */
@@ -113,6 +122,13 @@ int tls_error(const struct tls *t);
 
 /* What went wrong, in words people search for: "certificate has expired", "the server requires TLS 1.3". */
 void tls_explain(struct line *l, const struct tls *t);
+
+/*
+ * The DNS names of a certificate's Subject Alternative Name (DER, n bytes),
+ * escaped, ", " between them, at most 4 and then "..."; returns how many it
+ * found (0: none, or the DER is malformed).
+ */
+unsigned tls_cert_names(struct line *l, const unsigned char *der, size_t n);
 
 /* Whether the server chose h2 by ALPN. */
 bool tls_h2(const struct tls *t);

@@ -33,7 +33,7 @@ enum {
 	TARGET_PROCNET_INET, TARGET_DIAG_INET, TARGET_DIAG_UNIX, TARGET_NL_BATCH,
 	TARGET_CHECK, TARGET_OPTS, TARGET_DURATION, TARGET_HTTP_STATUS, TARGET_GLOB, TARGET_ESCAPE,
 	TARGET_ARGS_MATCH, TARGET_DNS_ANSWER, TARGET_DNS_CONF, TARGET_HTTP_MSG, TARGET_HPACK,
-	TARGET_GRPC, TARGET_IP, TARGET_TLS, TARGET_ANCHORS,
+	TARGET_GRPC, TARGET_IP, TARGET_TLS, TARGET_ANCHORS, TARGET_CERT_NAMES,
 };
 
 /* hpack: the last byte of every name and value given is read (ASan sees a length that lies). */
@@ -332,6 +332,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 		}
 		close(sv[0]);
 		close(sv[1]);
+		break;
+	}
+	case TARGET_CERT_NAMES: {
+		struct line l;
+
+		line_reset(&l);
+		tls_cert_names(&l, (const unsigned char *)b, n);
+		sink = l.len ? l.buf[l.len - 1] : 0;
 		break;
 	}
 	case TARGET_ANCHORS: {

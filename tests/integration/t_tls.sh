@@ -187,9 +187,9 @@ hs "ca=: the system's roots, a private CA" "unknown certificate authority" \
 	"https://localhost:$rsa/,ca=/etc/ssl/certs/ca-certificates.crt" "[::1]:$rsa"
 hs "ca=: an expired certificate" "certificate has expired (or is not yet valid)" \
 	"https://localhost:$expired/,ca=$C/ca-rsa.pem" "[::1]:$expired"
-hs "ca=: servername= another name" "certificate name mismatch (wanted other.example)" \
+hs "ca=: servername= another name" "certificate name mismatch (wanted other.example, got localhost)" \
 	"https://localhost:$rsa/,ca=$C/ca-rsa.pem,servername=other.example" "[::1]:$rsa"
-hs "ca=: a certificate for another name" "certificate name mismatch (wanted localhost)" "https://localhost:$other/,ca=$C/ca-rsa.pem" "[::1]:$other"
+hs "ca=: a certificate for another name" "certificate name mismatch (wanted localhost, got other.example)" "https://localhost:$other/,ca=$C/ca-rsa.pem" "[::1]:$other"
 hs "a server of TLS 1.3 only" "the server requires TLS 1.3 (healthy speaks TLS 1.2)" "https://localhost:$tls13/" "[::1]:$tls13"
 hs "a server that requires a client certificate" "the server asked for a client certificate" \
 	"https://localhost:$clientcert/" "[::1]:$clientcert"
@@ -270,7 +270,7 @@ if s_server unix -unix "$sock" -cert srv-rsa.pem -key srv-rsa.key.pem -www; then
 	check "unix=PATH, ca=" 0 --out "healthy: https://localhost/,unix=$sock,ca=$C/ca-rsa.pem: ok: 200 ok from $sock $V" \
 		-- "$HEALTHY" -v "https://localhost/,unix=$sock,ca=$C/ca-rsa.pem"
 	check "unix=PATH, ca=, a host the certificate is not for" 1 \
-		--err "healthy: https://h.example/,unix=$sock,ca=$C/ca-rsa.pem: TLS handshake with $sock failed: certificate name mismatch (wanted h.example)" \
+		--err "healthy: https://h.example/,unix=$sock,ca=$C/ca-rsa.pem: TLS handshake with $sock failed: certificate name mismatch (wanted h.example, got localhost)" \
 		-- "$HEALTHY" "https://h.example/,unix=$sock,ca=$C/ca-rsa.pem"
 else
 	sock=

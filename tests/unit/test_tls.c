@@ -199,6 +199,39 @@ static void tls_client_parse_forms(void **state)
 			    "not PEM, or a certificate in it is malformed");
 }
 
+/* A certificate's DNS names, from its SAN; a byte short of the DER anywhere: no names, never a read past. */
+static void tls_cert_names_from_san(void **state)
+{
+	static const struct {
+		const char *fixture, *want;
+		unsigned n;
+	} rows[] = {
+		{ "tls-san-one.der", "api.internal", 1 },
+		/* IP addresses and e-mail are no DNS names; four, then "...". */
+		{ "tls-san-many.der", "a.example, *.b.example, c.example, d.example, ...", 4 },
+		{ "tls-san-ip.der", "", 0 },
+	};
+	static char der[4096];
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		size_t n = fixture_load(rows[i].fixture, der, sizeof(der));
+		struct line l;
+
+		line_reset(&l);
+		ROW_INT(rows[i].fixture, tls_cert_names(&l, (unsigned char *)der, n), rows[i].n);
+		ROW_MEM(rows[i].fixture, l.buf, l.len, rows[i].want, strlen(rows[i].want));
+		for (k = 0; k < n; k++) {
+			static unsigned char cut[4096];
+
+			memcpy(cut, der, k);
+			line_reset(&l);
+			tls_cert_names(&l, cut, k);
+		}
+	}
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -210,6 +243,7 @@ int main(void)
 		cmocka_unit_test(tls_certificate_longer_than_its_der_is_an_error),
 		cmocka_unit_test(tls_real_server_flights),
 		cmocka_unit_test(tls_client_parse_forms),
+		cmocka_unit_test(tls_cert_names_from_san),
 	};
 
 	return cmocka_run_group_tests_name("tls", tests, NULL, NULL);
