@@ -26,6 +26,8 @@ static struct grpc_check *of_conn(struct conn *k)
 	return (struct grpc_check *)(void *)k;
 }
 
+_Static_assert(URL_SERVICE_MAX <= GRPC_SERVICE_MAX, "service= longer than grpc_request bounds");
+
 /* The call is built whole in conn_buf, and sent before anything is read into it: every part is bounded. */
 _Static_assert(GRPC_REQUEST_MAX(URL_MAX_HEADERS, URL_HEADER_MAX) <= CONN_BUF_SIZE, "the call does not fit conn_buf");
 

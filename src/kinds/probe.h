@@ -30,7 +30,7 @@ struct probe_check {
 	struct url url;
 	struct probe_body *b;   /* body='s buffers, mapped by prepare */
 	struct tls_anchors ca;  /* https://'s ca=, read by prepare */
-	/* An http:// answer, as it is read: zeroed for each, from in_body to the end */
+	/* An http:// answer, as it is read: in_body to last1xx zeroed for each (http_up) */
 	bool in_body;           /* past the status line, reading the body for body= */
 	bool interim;           /* skipping a 1xx answer's headers */
 	unsigned ninterim;      /* 1xx answers begun */

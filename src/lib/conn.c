@@ -343,7 +343,7 @@ void conn_drain(struct conn *k, size_t max)
 	size_t drained = 0;
 	ssize_t d;
 
-	/* Over TLS, what the engine holds is taken; the close that follows sends close_notify's absence, not a reset. */
+	/* Over TLS, only what the engine already holds is taken: the answer is decided, and BearSSL has no cheap skip. */
 	if (k->tls) {
 		while (tls_read(k->tls, conn_buf, sizeof(conn_buf)))
 			;
@@ -529,6 +529,9 @@ static nfds_t poll_set(struct conn **ks, size_t n, struct pollfd *fds, struct co
 			}
 			*due = when < *due ? when : *due;
 		}
+		/* Bytes the TLS engine holds are no socket's event: the loop looks again at once. */
+		if (k->tls && k->phase == CONN_OPEN && tls_pending(k->tls))
+			*due = 0;
 		for (j = 0; j < k->ntargets && k->phase >= CONN_CONNECTING && k->phase <= CONN_OPEN; j++) {
 			if (k->t[j].fd < 0 || k->t[j].err || (k->phase != CONN_CONNECTING && j != k->winner))
 				continue;
@@ -639,11 +642,18 @@ void conn_run(struct conn **ks, size_t n, uint64_t deadline_ms, uint64_t timeout
 			if (fds[i].revents && owner[i]->phase != CONN_DONE && target_of[i] >= 0)
 				poll_event(owner[i], target_of[i]);
 		}
-		/* The lookups read what came, resend what is due, and those that have their answer connect. */
+		/*
+		 * The lookups read what came, resend what is due, and those that have
+		 * their answer connect. A TLS engine that still holds the server's
+		 * bytes (tls_event() takes a bounded number of rounds an event) goes on
+		 * now: no socket would say so.
+		 */
 		now = clock_ms();
 		for (i = 0; i < n; i++) {
 			struct conn *k = ks[i];
 
+			if (k->tls && k->phase == CONN_OPEN && tls_pending(k->tls))
+				tls_event(k);
 			if (!k->lookup)
 				continue;
 			resolve_step(k->lookup, now);

@@ -10,6 +10,9 @@
 
 #define HTTP_PORT 80
 
+/* body= is looked for by http_find, service= sent by grpc_request: their bounds are theirs. */
+_Static_assert(URL_BODY_MAX <= HTTP_FIND_MAX, "body= longer than http_find takes");
+
 static int usage(struct line *err, const char *spec, const char *why)
 {
 	line_start(err, spec);

@@ -77,6 +77,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def answer(self, with_body):
         p = self.path
+        if p == '/hints':
+            # 1500 interim answers (42 KB, three records and more) and the final one, written at once.
+            self.wfile.write(b'HTTP/1.1 103 Early Hints\r\n\r\n' * 1500 +
+                             b'HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nok\n')
+            return
         if p == '/echo':
             code = 200
             text = self.requestline + '\r\n' + ''.join(f'{k}: {v}\r\n' for k, v in self.headers.items())
@@ -234,6 +239,8 @@ fi
 
 # http://'s options over TLS.
 u=https://127.0.0.1:$py
+check "42 KB of 1xx answers in one burst over TLS, then 200: every record read, the final answer taken" 0 \
+	--out "healthy: $u/hints: ok: 200 OK from 127.0.0.1:$py $NV" -- "$HEALTHY" -v -t 5s "$u/hints"
 check "status=: a failing status" 1 --err "healthy: $u/503: 503 Service Unavailable" -- "$HEALTHY" "$u/503"
 check "status=5xx passes it" 0 --out "healthy: $u/503,status=5xx: ok: 503 Service Unavailable from 127.0.0.1:$py $NV" \
 	-- "$HEALTHY" -v "$u/503,status=5xx"
