@@ -110,8 +110,10 @@ int check_conn_prepare(struct check *c, struct conn *k, struct line *err);
 
 /*
  * TLS for c's connection k, before confinement: its engine mapped, SNI from
- * u, ALPN alpn (NULL: none), and u's ca= file read into a. Returns 0, or the
- * exit code with the line in err (EXIT_USAGE: the file is missing or not PEM).
+ * u, ALPN alpn (NULL: none), u's ca= file read into a, and its cert= and key=
+ * into memory mapped for them. Returns 0, or the exit code with the line in
+ * err (EXIT_USAGE: a file missing or not PEM; EXIT_CANNOT_CHECK: one healthy
+ * may not read).
  */
 int check_tls_prepare(struct check *c, struct conn *k, const struct url *u, struct tls_anchors *a, const char *alpn,
 		      struct line *err);

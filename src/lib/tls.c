@@ -446,7 +446,8 @@ const char *tls_client_parse(struct tls_client *c, const char *cert, size_t cn, 
 	struct arena ar = { arena, 0, size, false };
 	struct pem_ctx x = { &ar, c, false, NULL, 0, false };
 
-	memset(c, 0, sizeof(*c) - sizeof(c->key));
+	/* All but the key's decoder (the last field), which br_skey_decoder_init() sets when a key comes. */
+	memset(c, 0, offsetof(struct tls_client, key));
 	*in_key = false;
 	if (!pem_walk(cert, cn, client_object, &x))
 		return "not PEM, or a certificate in it is malformed";
