@@ -92,6 +92,12 @@ int check_tls_prepare(struct check *c, struct conn *k, const struct url *u, stru
 	return 0;
 }
 
+size_t check_pids(const struct check *c, struct watched_pid *out, size_t max)
+{
+	/* What not:proc:X finds makes it fail at once: no death of it is news. */
+	return c->kind->pids && !c->outer ? c->kind->pids(c, out, max) : 0;
+}
+
 void check_line_start(const struct check *c, struct line *l)
 {
 	line_start(l, c->spec);
@@ -117,8 +123,10 @@ int check_option_unknown(struct check *c, const char *opt, size_t key_len, const
 
 void check_option_odd_usage(const struct check *c, struct line *err)
 {
-	/* "proc:" from the check as typed: the kind and its colon. */
-	line_unknown_option(err, c->spec, (size_t)(c->arg - c->spec), c->odd_opt, c->odd_key_len, c->odd_known);
+	/* "proc:" from the check as typed, the kind and its colon, after any "not:". */
+	size_t kind_len = strlen(c->kind->name);
+
+	line_unknown_option(err, c->spec, c->arg - kind_len, kind_len, c->odd_opt, c->odd_key_len, c->odd_known);
 }
 
 int check_hostport_split(const struct check *c, const char *s, size_t n, struct hostport *hp, struct line *err)

@@ -33,7 +33,8 @@ struct tls_anchors;
 
 struct check {
 	const char *spec;       /* as the user typed it: every message names it so */
-	const struct kind *kind;
+	const struct kind *kind;       /* the kind that runs it; for not:CHECK, CHECK's */
+	const struct kind *outer;      /* the kind wrapped around it (not:), or NULL */
 	void *state;            /* the kind's own, in a pool of its own */
 	const char *arg;        /* NAME or PATH, inside spec, not NUL-terminated */
 	size_t arg_len;
@@ -88,6 +89,12 @@ struct kind {
 	 * (cmdline). Other kinds' runs start the watchdog thread (confine_arm()).
 	 */
 	bool bounded;
+	/*
+	 * A kind that wraps another (not:): kind.c parses the CHECK inside it,
+	 * whose kind runs it; this turns that verdict and line into its own
+	 * once the run is over. NULL for every other kind.
+	 */
+	void (*judge)(struct check *c);
 };
 
 /*
@@ -117,6 +124,9 @@ int check_conn_prepare(struct check *c, struct conn *k, struct line *err);
  */
 int check_tls_prepare(struct check *c, struct conn *k, const struct url *u, struct tls_anchors *a, const char *alpn,
 		      struct line *err);
+
+/* --watch: the processes c's last run found, whose deaths make it look again; none for not:CHECK. */
+size_t check_pids(const struct check *c, struct watched_pid *out, size_t max);
 
 /* "healthy: SPEC: " into l. */
 void check_line_start(const struct check *c, struct line *l);

@@ -12,6 +12,7 @@
 #include "lib/confine.h"
 #include "exitcode.h"
 #include "lib/io.h"
+#include "lib/log.h"
 #include "watch.h"
 
 #ifndef VERSION
@@ -54,9 +55,13 @@ int main(int argc, char **argv)
 		break;
 	}
 	io_write_timeout(opts.timeout_ms);
+	/* Before confinement, which opens nothing for writing; a log that cannot be had changes no answer. */
+	if (opts.log && log_open(opts.log, &err))
+		line_write(STDERR_FILENO, &err);
 	r = opts_prepare(&opts, &err);
 	if (r) {
 		line_write(STDERR_FILENO, &err);
+		log_line(&err);
 		return r;
 	}
 	if (opts.pause)
@@ -84,7 +89,7 @@ int main(int argc, char **argv)
 	 * filter is refused, so is the watchdog: qemu-user, which refuses it,
 	 * leaves a traced process with a second thread a zombie for ever.
 	 */
-	if (!confine_syscalls())
+	if (!confine_syscalls(log_fd()))
 		confine_time(opts.timeout_ms + WATCHDOG_SLACK_MS);
 	checks_run(opts.checks, opts.nchecks, opts.verbose, opts.timeout_ms);
 	/* The report is part of the run: the watchdog stands down once it is written. */

@@ -38,6 +38,11 @@ static const char usage_options[] =
 	"                   (1-1000, default 1; the first retry 100ms after a failure)\n"
 	"  -g, --grace DURATION\n"
 	"                   how long COMMAND has after SIGTERM before SIGKILL (default 10s)\n"
+	"  --log PATH       append each failure line to PATH too, after its UTC time\n"
+	"                   (/proc/1/fd/2: the container's log); in --wait and\n"
+	"                   --watch, what changes\n"
+	"  --notify[=fd:N]  once every check passes (--wait, --watch), send READY=1\n"
+	"                   to $NOTIFY_SOCKET (systemd), or a newline to fd N (s6)\n"
 	"  --pause          hold shared namespaces as a pause container does: reap,\n"
 	"                   exit 0 on SIGTERM (no CHECK)\n"
 	"  --install DIR    copy this binary to DIR/healthy, mode 0755, and exit\n"
@@ -156,6 +161,30 @@ static enum opts_result long_option(const char *a, char **next, int *used_next, 
 		line_str(err, " a whole number from 1 to 1000");
 		return OPTS_USAGE;
 	}
+	if (n == 5 && !memcmp(a, "--log", 5)) {
+		if (!eq)
+			*used_next = *next != NULL;
+		o->log = eq ? eq + 1 : *next;
+		if (!o->log || !*o->log) {
+			usage_line(err, a, n, "needs a PATH to append to (--log=/proc/1/fd/2)");
+			return OPTS_USAGE;
+		}
+		return OPTS_OK;
+	}
+	/* --notify takes fd:N only as --notify=fd:N: a check may follow it. */
+	if (n == 8 && !memcmp(a, "--notify", 8)) {
+		unsigned long long fd;
+
+		o->notify = true;
+		if (!eq)
+			return OPTS_OK;
+		if (!strncmp(eq + 1, "fd:", 3) && !scan_uint(eq + 4, strlen(eq + 4), INT_MAX, &fd)) {
+			o->notify_fd = (int)fd;
+			return OPTS_OK;
+		}
+		usage_line(err, a, strlen(a), "not fd:N (a descriptor's number); --notify alone uses $NOTIFY_SOCKET");
+		return OPTS_USAGE;
+	}
 	if (n == 9 && !memcmp(a, "--install", 9)) {
 		if (!eq)
 			*used_next = *next != NULL;
@@ -234,6 +263,7 @@ enum opts_result opts_parse(int argc, char **argv, struct options *o, struct lin
 	o->interval_ms = DEFAULT_INTERVAL_MS;
 	o->grace_ms = DEFAULT_GRACE_MS;
 	o->retries = 1;
+	o->notify_fd = -1;
 	for (; i < argc; i++) {
 		const char *a = argv[i];
 		int used_next = 0;
@@ -263,7 +293,8 @@ enum opts_result opts_parse(int argc, char **argv, struct options *o, struct lin
 		bool both = o->pause && o->install;
 		const char *why = both ? "cannot use --pause and --install together"
 				  : i < argc ? " takes no CHECK"
-				  : o->wait || o->watch || o->verbose || o->interval_given || o->grace_given || o->retries_given
+				  : o->wait || o->watch || o->verbose || o->interval_given || o->grace_given || o->retries_given ||
+				    o->log || o->notify
 				  ? " takes no other option but -q" : NULL;
 
 		if (!why)
@@ -321,6 +352,11 @@ enum opts_result opts_parse(int argc, char **argv, struct options *o, struct lin
 	if (o->verbose && (o->wait || o->watch)) {
 		line_reset(err);
 		line_str(err, "healthy: -v does not go with --wait or --watch (they print what they see)");
+		return OPTS_USAGE;
+	}
+	if (o->notify && !o->wait && !o->watch) {
+		line_reset(err);
+		line_str(err, "healthy: --notify needs --wait or --watch (it says when the checks first pass)");
 		return OPTS_USAGE;
 	}
 	if ((o->grace_given || o->retries_given) && !o->watch) {

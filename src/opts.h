@@ -40,6 +40,9 @@ struct options {
 	char **command;         /* after "--" that follows the checks; NULL if none */
 	bool pause;             /* --pause: hold a shared namespace, reap, exit 0 on SIGTERM */
 	const char *install;    /* --install DIR: copy this binary to DIR/healthy; NULL if not given */
+	const char *log;        /* --log PATH: failure lines appended there too; NULL if not given */
+	bool notify;            /* --notify: READY=1 once the checks pass */
+	int notify_fd;          /* --notify=fd:N: N, for s6 and runit; -1: $NOTIFY_SOCKET, systemd's */
 	size_t nchecks;
 	struct check checks[MAX_CHECKS];        /* last: opts_parse() clears what comes before it */
 };

@@ -18,6 +18,8 @@
 #include "lib/clock.h"
 #include "exitcode.h"
 #include "lib/io.h"
+#include "lib/log.h"
+#include "lib/notify.h"
 #include "lib/procpid.h"
 #include "lib/procfs.h"
 
@@ -39,10 +41,12 @@ static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGU
 
 static bool quiet;
 
+/* A change (a check passes, fails, COMMAND stops): on stderr unless -q, and in --log's file. */
 static void say(const struct line *l)
 {
 	if (!quiet)
 		line_write(STDERR_FILENO, l);
+	log_line(l);
 }
 
 /* A line about one check: "healthy: CHECK: ok after 1.2s". */
@@ -53,6 +57,32 @@ static void say_check(const struct check *c, const char *what, uint64_t ms)
 	check_line_start(c, &l);
 	line_str(&l, what);
 	line_duration(&l, ms);
+	say(&l);
+}
+
+/* --notify's supervisor: systemd's socket ($NOTIFY_SOCKET as given in notify_where) or s6's descriptor. */
+static struct notify notify;
+static const char *notify_where;
+
+/* --notify: "READY=1" once every check passes, "STOPPING=1" when the watch ends on one. */
+static void tell(const struct options *o, const char *state)
+{
+	struct line l;
+
+	if (!o->notify || !notify_send(&notify, state))
+		return;
+	line_reset(&l);
+	line_str(&l, "healthy: --notify: cannot send ");
+	line_str(&l, state);
+	line_str(&l, " to ");
+	if (notify_where) {
+		line_escaped(&l, notify_where, strlen(notify_where));
+	} else {
+		line_str(&l, "fd ");
+		line_uint(&l, (unsigned long long)o->notify_fd);
+	}
+	line_str(&l, ": ");
+	line_reason(&l, errno);
 	say(&l);
 }
 
@@ -87,7 +117,9 @@ static void say_pending(const struct options *o, uint64_t ms)
 		check_line_start(c, &spec);
 		line_mem(&l, spec.buf + sizeof("healthy") - 1, spec.len - (sizeof("healthy") - 1));
 		line_mem(&l, c->why.buf, c->why.len);
-		say(&l);
+		/* A reminder, not a change: not for --log. */
+		if (!quiet)
+			line_write(STDERR_FILENO, &l);
 	}
 }
 
@@ -207,6 +239,7 @@ static int exec_failed(const char *cmd, int err)
 	line_str(&l, ": ");
 	line_reason(&l, err);
 	line_write(STDERR_FILENO, &l);
+	log_line(&l);
 	return err == ENOENT || err == ENOTDIR ? 127 : 126;
 }
 
@@ -304,7 +337,7 @@ static bool reused(const struct options *o)
 		const struct check *c = &o->checks[i];
 		struct watched_pid pids[PIDS_PER_CHECK];
 
-		np = c->kind->pids ? c->kind->pids(c, pids, PIDS_PER_CHECK) : 0;
+		np = check_pids(c, pids, PIDS_PER_CHECK);
 		for (k = 0; k < np; k++) {
 			if (pids[k].start_known && !still_same(pids[k].pid, pids[k].start))
 				return true;
@@ -326,7 +359,7 @@ static int pidfds_open(const struct options *o, int *fds, size_t *owner, bool *u
 	for (i = 0; i < o->nchecks && *usable; i++) {
 		const struct check *c = &o->checks[i];
 		struct watched_pid pids[PIDS_PER_CHECK];
-		size_t np = c->kind->pids ? c->kind->pids(c, pids, PIDS_PER_CHECK) : 0, k;
+		size_t np = check_pids(c, pids, PIDS_PER_CHECK), k;
 
 		for (k = 0; k < np && n < MAX_PIDFDS; k++) {
 			long fd = syscall(SYS_pidfd_open, pids[k].pid, 0);
@@ -543,6 +576,9 @@ static int watch_all(struct options *o)
 		if (o->checks[k].verdict != VERDICT_PASS)
 			return checks_report(o->checks, o->nchecks, false, o->quiet);
 	}
+	/* --watch alone: its first run is the one that finds the service ready. */
+	if (!o->wait)
+		tell(o, "READY=1");
 	if (o->command) {
 		pid_t parent = getpid();
 
@@ -630,6 +666,7 @@ static int watch_all(struct options *o)
 		stop = watch_count(o->checks, o->nchecks, ran, o->retries, fails, &soon);
 		if (stop) {
 			checks_report(o->checks, o->nchecks, false, o->quiet);
+			tell(o, "STOPPING=1");
 			if (child) {
 				int status = reap(child);
 
@@ -668,11 +705,33 @@ int watch_main(struct options *o)
 	 */
 	if (o->wait && !o->watch && o->wait_ms)
 		confine_time(o->wait_ms + o->timeout_ms + WATCHDOG_SLACK_MS);
+	if (o->notify) {
+		const char *why;
+
+		notify_where = o->notify_fd < 0 ? getenv("NOTIFY_SOCKET") : NULL;
+		why = notify_aim(&notify, notify_where, o->notify_fd);
+		if (why) {
+			struct line l;
+
+			line_reset(&l);
+			line_str(&l, "healthy: --notify");
+			if (o->notify_fd >= 0) {
+				line_str(&l, "=fd:");
+				line_uint(&l, (unsigned long long)o->notify_fd);
+			}
+			line_str(&l, ": ");
+			line_str(&l, why);
+			line_write(STDERR_FILENO, &l);
+			log_line(&l);
+			return EXIT_USAGE;
+		}
+	}
 	if (o->wait) {
 		r = wait_all(o, &stop);
 		confine_answered();
 		if (r)
 			return r;
+		tell(o, "READY=1");
 	}
 	if (o->watch)
 		return watch_all(o);

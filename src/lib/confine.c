@@ -40,6 +40,7 @@
 #include "confine.h"
 #include "exitcode.h"
 #include "clock.h"
+#include "log.h"
 
 /*
  * The kernel's classic BPF and seccomp ABI, spelled out here: musl ships no
@@ -101,7 +102,7 @@ static const unsigned short hot[] = { SYS_read, SYS_close, SYS_getdents64 };
 static const unsigned short allowed[] = {
 	SYS_fstat, SYS_newfstatat, SYS_lseek,
 	SYS_readlinkat, SYS_fstatfs, SYS_statfs, SYS_statx, SYS_fcntl,
-	SYS_write, SYS_writev, SYS_ppoll, SYS_pselect6, SYS_connect, SYS_bind,
+	SYS_ppoll, SYS_pselect6, SYS_connect, SYS_bind,
 	SYS_sendto, SYS_sendmsg, SYS_sendmmsg, SYS_recvfrom, SYS_recvmsg,
 	SYS_getsockname, SYS_getpeername, SYS_getsockopt, SYS_setsockopt,
 	SYS_shutdown, SYS_getrandom, SYS_pidfd_open, SYS_rt_sigaction,
@@ -121,7 +122,7 @@ static const unsigned short allowed[] = {
 #endif
 	SYS_sigaltstack, SYS_ptrace, SYS_uname, SYS_sched_getaffinity,
 	SYS_process_vm_readv, SYS_futex, SYS_getrlimit, SYS_prlimit64, SYS_tgkill,
-	SYS_clone, SYS_wait4, SYS_waitid, SYS_pipe2,
+	SYS_clone, SYS_wait4, SYS_waitid, SYS_pipe2, SYS_write, SYS_writev,
 #endif
 };
 
@@ -145,9 +146,11 @@ static size_t filter_open(struct bpf_insn *f, size_t i, unsigned nr, unsigned fl
 	return i;
 }
 
-static size_t filter_build(struct bpf_insn *f)
+static size_t filter_build(struct bpf_insn *f, int log_fd)
 {
 	size_t i = 0, k, n = sizeof(allowed) / sizeof(allowed[0]);
+
+	(void)log_fd;   /* a sanitized build writes where its reports go */
 
 	f[i++] = insn(LD_ABS_W, DATA_ARCH, 0, 0);
 	f[i++] = insn(JEQ_K, AUDIT_ARCH_SELF, 1, 0);
@@ -196,6 +199,16 @@ static size_t filter_build(struct bpf_insn *f)
 	f[i++] = insn(RET_K, RET_ALLOW, 0, 0);
 
 #ifndef __SANITIZE_ADDRESS__
+	/* write(), writev(): stdout, stderr and --log's file; the sockets send(). */
+	f[i++] = insn(JEQ_K, SYS_write, 1, 0);
+	f[i++] = insn(JEQ_K, SYS_writev, 0, 6);
+	f[i++] = insn(LD_ABS_W, DATA_ARG(0), 0, 0);
+	f[i++] = insn(JEQ_K, STDOUT_FILENO, 3, 0);
+	f[i++] = insn(JEQ_K, STDERR_FILENO, 2, 0);
+	f[i++] = insn(JEQ_K, log_fd < 0 ? STDERR_FILENO : (uint32_t)log_fd, 1, 0);
+	f[i++] = insn(RET_K, RET_DENY, 0, 0);
+	f[i++] = insn(RET_K, RET_ALLOW, 0, 0);
+
 	/* clone(): a thread (the watchdog), never a process: nothing in a check run forks. */
 	f[i++] = insn(JEQ_K, SYS_clone, 0, 4);
 	f[i++] = insn(LD_ABS_W, DATA_ARG(0), 0, 0);
@@ -212,20 +225,21 @@ static size_t filter_build(struct bpf_insn *f)
 	return i;
 }
 
-int confine_syscalls(void)
+int confine_syscalls(int log_fd)
 {
-	static struct bpf_insn f[sizeof(allowed) / sizeof(allowed[0]) + 56];
+	static struct bpf_insn f[sizeof(allowed) / sizeof(allowed[0]) + 64];
 	struct bpf_prog prog;
 
-	prog.len = (unsigned short)filter_build(f);
+	prog.len = (unsigned short)filter_build(f, log_fd);
 	prog.insns = f;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) || prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER_, &prog))
 		return errno;
 	return 0;
 }
 #else
-int confine_syscalls(void)
+int confine_syscalls(int log_fd)
 {
+	(void)log_fd;
 	return ENOSYS;
 }
 #endif
@@ -281,6 +295,7 @@ static int watchdog(void *unused)
 	line_duration(&l, watch_after_ms);
 	line_str(&l, watched_doing ? watched_doing : "");
 	line_write(STDERR_FILENO, &l);
+	log_line(&l);
 	syscall(SYS_exit_group, EXIT_CANNOT_CHECK);
 	return 0;
 }

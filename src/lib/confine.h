@@ -9,8 +9,12 @@
 
 #include "line.h"
 
-/* no_new_privs, then the seccomp filter. 0, or the errno that kept it out (the run goes on unconfined). */
-int confine_syscalls(void);
+/*
+ * no_new_privs, then the seccomp filter; write() reaches stdout, stderr and
+ * log_fd (--log; -1: none) only. 0, or the errno that kept it out (the run
+ * goes on unconfined).
+ */
+int confine_syscalls(int log_fd);
 
 /* The watchdog's time beyond -t: the probes' own deadline answers first, with what it knows. */
 #define WATCHDOG_SLACK_MS 200

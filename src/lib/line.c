@@ -364,7 +364,8 @@ void line_errno(struct line *l, const char *what, int err)
 	line_reason(l, err);
 }
 
-int line_write(int fd, const struct line *l)
+/* Writes l and a newline; 0, or the errno of the write that failed. errno is kept. */
+static int emit(int fd, const struct line *l, bool count)
 {
 	char buf[LINE_SIZE + 4];
 	size_t n = l->len;
@@ -381,12 +382,27 @@ int line_write(int fd, const struct line *l)
 	}
 	buf[n++] = '\n';
 	if (io_write_all(fd, buf, n)) {
+		int e = errno;
+
 		errno = saved;
-		return -1;
+		return e;
 	}
-	bytes_written += n;
+	bytes_written += count ? n : 0;
 	errno = saved;
 	return 0;
+}
+
+int line_write(int fd, const struct line *l)
+{
+	return emit(fd, l, true) ? -1 : 0;
+}
+
+int line_write_uncounted(int fd, const struct line *l)
+{
+	int e = emit(fd, l, false);
+
+	errno = e ? e : errno;
+	return e ? -1 : 0;
 }
 
 size_t line_bytes_written(void)
@@ -407,14 +423,14 @@ void line_start(struct line *l, const char *what)
 	line_str(l, n > WHAT_SHOWN ? "...: " : ": ");
 }
 
-void line_unknown_option(struct line *l, const char *spec, size_t kind_len, const char *key, size_t key_len,
-			 const char *known)
+void line_unknown_option(struct line *l, const char *spec, const char *kind, size_t kind_len, const char *key,
+			 size_t key_len, const char *known)
 {
 	line_start(l, spec);
 	line_str(l, "unknown option '");
 	line_escaped(l, key, key_len);
 	line_str(l, "' (");
-	line_escaped(l, spec, kind_len);
+	line_escaped(l, kind, kind_len);
 	line_str(l, " takes ");
 	line_str(l, known);
 	line_str(l, ")");

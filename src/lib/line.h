@@ -43,11 +43,14 @@ void line_start(struct line *l, const char *what);
 /* Writes the line and a newline to fd. Returns -1 on a failed write, 0 otherwise. Keeps errno. */
 int line_write(int fd, const struct line *l);
 
+/* line_write() for a file that is neither stdout nor stderr (--log): its bytes count against no budget. Sets errno on -1. */
+int line_write_uncounted(int fd, const struct line *l);
+
 /* Total bytes that line_write() sent to stdout and stderr so far; callers keep the output under Docker's 4 KiB. */
 size_t line_bytes_written(void);
 
-/* "healthy: SPEC: unknown option 'KEY' (KIND takes KNOWN)": KIND, the first kind_len bytes of spec ("proc:"). */
-void line_unknown_option(struct line *l, const char *spec, size_t kind_len, const char *key, size_t key_len,
-			 const char *known);
+/* "healthy: SPEC: unknown option 'KEY' (KIND takes KNOWN)": KIND, the kind_len bytes at kind ("proc:"), within spec. */
+void line_unknown_option(struct line *l, const char *spec, const char *kind, size_t kind_len, const char *key,
+			 size_t key_len, const char *known);
 
 #endif

@@ -199,9 +199,13 @@ bool url_header_given(const struct url *u, const char *name)
 
 int url_parse(struct url *u, const char *spec, const char *body, unsigned takes, const char *known, struct line *err)
 {
-	/* "http://": the kind and the slashes, as a message about an option names it. */
-	size_t kind_len = (size_t)(body + 2 - spec), end = strlen(body), search = end, i;
-	const char *comma, *auth, *host_end, *frag;
+	/* "http://": the scheme, its colon and the slashes, as a message about an option names it (not "not:http://"). */
+	const char *kind = body - 1, *comma, *auth, *host_end, *frag;
+	size_t kind_len, end = strlen(body), search = end, i;
+
+	while (kind > spec && ((kind[-1] | 0x20) >= 'a' && (kind[-1] | 0x20) <= 'z'))
+		kind--;
+	kind_len = (size_t)(body + 2 - kind);
 
 	/*
 	 * The options off the right end, as proc: takes them; a piece that is
@@ -217,7 +221,7 @@ int url_parse(struct url *u, const char *spec, const char *body, unsigned takes,
 			continue;
 		switch (option(u, spec, opt, (size_t)(body + end - opt), key_len, takes, err)) {
 		case 1:
-			line_unknown_option(err, spec, kind_len, opt, key_len, known);
+			line_unknown_option(err, spec, kind, kind_len, opt, key_len, known);
 			return -1;
 		case -1:
 			return -1;

@@ -15,8 +15,8 @@ while IFS='|' read -r arg line; do
 done <<'TABLE'
 |healthy: no CHECK given (try 'healthy --help')
 -v|healthy: no CHECK given (try 'healthy --help')
-sctp:80|healthy: sctp:80: unknown check kind 'sctp' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, https://, grpc://, grpcs://, file:)
-bogus:x|healthy: bogus:x: unknown check kind 'bogus' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, https://, grpc://, grpcs://, file:)
+sctp:80|healthy: sctp:80: unknown check kind 'sctp' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, https://, grpc://, grpcs://, file:, not:)
+bogus:x|healthy: bogus:x: unknown check kind 'bogus' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, https://, grpc://, grpcs://, file:, not:)
 fluent-bit|healthy: fluent-bit: not a check (did you mean proc:fluent-bit?)
 pid:abc|healthy: pid:abc: not a pid (a whole number)
 pid:0|healthy: pid:0: pid out of range (1-4194304)
@@ -115,7 +115,7 @@ check "an abstract unix name longer than sun_path" 2 --err-has "longer than an a
 args=(); for i in $(seq 65); do args+=(pid:1); done
 check "65 checks" 2 --err "healthy: too many checks (at most 64)" -- "$HEALTHY" "${args[@]}"
 check "64 checks" 0 -- "$HEALTHY" "${args[@]:1}"
-check "a non-UTF-8 bad argument is escaped" 2 --err 'healthy: \xffbad:x: unknown check kind '"'"'\xffbad'"'"' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, https://, grpc://, grpcs://, file:)' \
+check "a non-UTF-8 bad argument is escaped" 2 --err 'healthy: \xffbad:x: unknown check kind '"'"'\xffbad'"'"' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, https://, grpc://, grpcs://, file:, not:)' \
 	-- "$HEALTHY" $'\xffbad:x'
 
 finish

@@ -259,7 +259,7 @@ static void opts_parse_usage_error_exact_text(void **state)
 		const char *argv[ARGV_MAX];
 		const char *err;
 	} rows[] = {
-		{ { "sctp:80", NULL }, "healthy: sctp:80: unknown check kind 'sctp' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, https://, grpc://, grpcs://, file:)" },
+		{ { "sctp:80", NULL }, "healthy: sctp:80: unknown check kind 'sctp' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, https://, grpc://, grpcs://, file:, not:)" },
 		{ { "sleep", NULL }, "healthy: sleep: not a check (did you mean proc:sleep?)" },
 		{ { "pid:abc", NULL }, "healthy: pid:abc: not a pid (a whole number)" },
 		{ { "pid:0", NULL }, "healthy: pid:0: pid out of range (1-4194304)" },
@@ -306,7 +306,7 @@ static void opts_parse_usage_error_exact_text(void **state)
 		{ { "--watch", "proc:x", "--retries", NULL }, "healthy: --retries: options come before the checks" },
 		{ { "--pause", "--retries=2", NULL }, "healthy: --pause takes no other option but -q" },
 		/* Bytes of the argument are escaped: the line stays one line. */
-		{ { "bo\ngus:x", NULL }, "healthy: bo\\ngus:x: unknown check kind 'bo\\ngus' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, https://, grpc://, grpcs://, file:)" },
+		{ { "bo\ngus:x", NULL }, "healthy: bo\\ngus:x: unknown check kind 'bo\\ngus' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, https://, grpc://, grpcs://, file:, not:)" },
 		{ { "-t", "5\x1b[2J", "proc:x", NULL }, "healthy: -t 5\\x1b[2J: not a duration (500ms, 5s, 2m)" },
 	};
 	size_t i;

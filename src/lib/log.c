@@ -1,0 +1,118 @@
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "clock.h"
+
+static int fd = -1;
+static const char *path;
+
+/* "healthy: --log PATH: open: permission denied" */
+static void failed(struct line *l, const char *what, int err)
+{
+	line_reset(l);
+	line_str(l, "healthy: --log ");
+	line_escaped(l, path, strlen(path));
+	line_str(l, ": ");
+	line_str(l, what);
+	line_str(l, ": ");
+	/* A pipe or a FIFO opened without blocking, and nobody at the other end. */
+	if (err == ENXIO)
+		line_str(l, "nobody reads it");
+	else if (err == ETIMEDOUT || err == EAGAIN)
+		line_str(l, "full, and nobody reads it");
+	else
+		line_reason(l, err);
+}
+
+int log_open(const char *p, struct line *err)
+{
+	/*
+	 * O_NONBLOCK: a pipe's reader that went away would hold open() for
+	 * ever; writes wait for room only as long as io_write_all() lets them.
+	 */
+	int flags = O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC | O_NONBLOCK;
+
+	path = p;
+	/* /proc/1/fd/2 names a descriptor that exists or not: made there, a file would be nobody's log. */
+	if (strncmp(p, "/proc/", 6))
+		flags |= O_CREAT;
+	fd = open(p, flags, 0644);
+	if (fd >= 0)
+		return 0;
+	failed(err, "open", errno);
+	return -1;
+}
+
+int log_fd(void)
+{
+	return fd;
+}
+
+/* n into the width digits that end at end, zero-padded. */
+static void put(char *end, unsigned n, int width)
+{
+	while (width--) {
+		*--end = (char)('0' + n % 10);
+		n /= 10;
+	}
+}
+
+void log_stamp(char *b, unsigned long long s, unsigned ms)
+{
+	static const unsigned char month_days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	unsigned days = (unsigned)(s / 86400), y = 1970, m = 0, n;
+
+	/* The civil date counted out from 1970: a loop, smaller than the closed form. */
+	for (;; y++) {
+		bool leap = (y % 4 == 0 && y % 100) || y % 400 == 0;
+
+		if (days < 365u + leap)
+			break;
+		days -= 365u + leap;
+	}
+	for (;; m++) {
+		n = month_days[m] + (m == 1 && ((y % 4 == 0 && y % 100) || y % 400 == 0));
+		if (days < n)
+			break;
+		days -= n;
+	}
+	s %= 86400;
+	memcpy(b, "YYYY-MM-DDThh:mm:ss.mmmZ", LOG_STAMP_LEN + 1);
+	put(b + 4, y, 4);
+	put(b + 7, m + 1, 2);
+	put(b + 10, days + 1, 2);
+	put(b + 13, (unsigned)s / 3600, 2);
+	put(b + 16, (unsigned)s % 3600 / 60, 2);
+	put(b + 19, (unsigned)s % 60, 2);
+	put(b + 23, ms, 3);
+}
+
+void log_line(const struct line *l)
+{
+	static bool said;
+	char b[LOG_STAMP_LEN + 1];
+	struct timespec ts;
+	struct line t;
+
+	if (fd < 0)
+		return;
+	clock_now(CLOCK_REALTIME, &ts);
+	log_stamp(b, ts.tv_sec > 0 ? (unsigned long long)ts.tv_sec : 0, (unsigned)ts.tv_nsec / 1000000);
+	line_reset(&t);
+	line_mem(&t, b, LOG_STAMP_LEN);
+	line_str(&t, " ");
+	line_mem(&t, l->buf, l->len);
+	t.truncated |= l->truncated;
+	if (line_write_uncounted(fd, &t) == 0 || said)
+		return;
+	/* Once: a log that fails every run would say so every run, on a stderr that may be just as full. */
+	said = true;
+	failed(&t, "write", errno);
+	line_write(STDERR_FILENO, &t);
+}

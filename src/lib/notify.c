@@ -1,0 +1,61 @@
+#include "notify.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "io.h"
+
+const char *notify_aim(struct notify *n, const char *sock, int fd)
+{
+	size_t len;
+
+	memset(n, 0, sizeof(*n));
+	n->fd = fd;
+	if (fd >= 0)
+		return syscall(SYS_fcntl, fd, F_GETFD) < 0 ? "that descriptor is not open" : NULL;
+	if (!sock || !*sock)
+		return "NOTIFY_SOCKET is not set (systemd sets it for Type=notify; s6 and runit: --notify=fd:N)";
+	len = strlen(sock);
+	/* systemd's own rules (sd_notify(3)): a path, or '@' for the abstract namespace; no vsock here. */
+	if (sock[0] != '/' && sock[0] != '@')
+		return "NOTIFY_SOCKET is not a unix socket's path or @name";
+	if (len >= sizeof(n->addr.sun_path))
+		return "NOTIFY_SOCKET is too long for a unix socket's address";
+	n->addr.sun_family = AF_UNIX;
+	memcpy(n->addr.sun_path, sock, len);
+	if (sock[0] == '@')
+		n->addr.sun_path[0] = '\0';     /* abstract: the name's length is the address's, no NUL */
+	n->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + (sock[0] == '/'));
+	return NULL;
+}
+
+int notify_send(struct notify *n, const char *state)
+{
+	int s, r, e;
+
+	if (n->fd >= 0) {
+		if (strcmp(state, "READY=1"))
+			return 0;
+		r = io_write_all(n->fd, "\n", 1);
+		e = errno;
+		close(n->fd);
+		n->fd = -2;
+		errno = e;
+		return r;
+	}
+	if (n->fd != -1)
+		return 0;
+	s = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -1;
+	/* A supervisor that stopped reading must not hold the service back: no room, no wait. */
+	r = sendto(s, state, strlen(state), MSG_NOSIGNAL | MSG_DONTWAIT, (struct sockaddr *)&n->addr, n->len) < 0 ? -1 : 0;
+	e = errno;
+	close(s);
+	errno = e;
+	return r;
+}
