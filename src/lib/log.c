@@ -4,10 +4,12 @@
 #include <fcntl.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "io.h"
 
 static int fd = -1;
 static const char *path;
@@ -15,15 +17,18 @@ static const char *path;
 /* "healthy: --log PATH: open: permission denied" */
 static void failed(struct line *l, const char *what, int err)
 {
+	struct stat st;
+
 	line_reset(l);
 	line_str(l, "healthy: --log ");
 	line_escaped(l, path, strlen(path));
 	line_str(l, ": ");
 	line_str(l, what);
 	line_str(l, ": ");
-	/* A pipe or a FIFO opened without blocking, and nobody at the other end. */
+	/* ENXIO: a socket (journald's stream) cannot be opened; a pipe or FIFO opened without blocking has no reader. */
 	if (err == ENXIO)
-		line_str(l, "nobody reads it");
+		line_str(l, io_stat(AT_FDCWD, path, &st, 0) == 0 && S_ISSOCK(st.st_mode) ? "a socket cannot be opened"
+											 : "nobody reads it");
 	else if (err == ETIMEDOUT || err == EAGAIN)
 		line_str(l, "full, and nobody reads it");
 	else

@@ -305,6 +305,17 @@ static void opts_parse_usage_error_exact_text(void **state)
 		{ { "--watch", "--retries=", "proc:x", NULL }, "healthy: --retries: needs a whole number from 1 to 1000" },
 		{ { "--watch", "proc:x", "--retries", NULL }, "healthy: --retries: options come before the checks" },
 		{ { "--pause", "--retries=2", NULL }, "healthy: --pause takes no other option but -q" },
+		{ { "--log=", "proc:x", NULL }, "healthy: --log: needs a PATH to append to (--log=/proc/1/fd/2)" },
+		{ { "--log", NULL }, "healthy: --log: needs a PATH to append to (--log=/proc/1/fd/2)" },
+		{ { "--pause", "--log=/tmp/x", NULL }, "healthy: --pause takes no other option but -q" },
+		{ { "--install", "/x", "--notify", NULL }, "healthy: --install takes no other option but -q" },
+		{ { "--notify", "proc:x", NULL }, "healthy: --notify needs --wait or --watch (it says when the checks first pass)" },
+		{ { "--wait", "--notify=fd:", "proc:x", NULL },
+		  "healthy: --notify=fd:: not fd:N (a descriptor's number); --notify alone uses $NOTIFY_SOCKET" },
+		{ { "--wait", "--notify=3", "proc:x", NULL },
+		  "healthy: --notify=3: not fd:N (a descriptor's number); --notify alone uses $NOTIFY_SOCKET" },
+		{ { "--wait", "--notify=fd:-1", "proc:x", NULL },
+		  "healthy: --notify=fd:-1: not fd:N (a descriptor's number); --notify alone uses $NOTIFY_SOCKET" },
 		/* Bytes of the argument are escaped: the line stays one line. */
 		{ { "bo\ngus:x", NULL }, "healthy: bo\\ngus:x: unknown check kind 'bo\\ngus' (known: proc:, pid:, pidfile:, tcp:, udp:, unix:, connect:, http://, https://, grpc://, grpcs://, file:, not:)" },
 		{ { "-t", "5\x1b[2J", "proc:x", NULL }, "healthy: -t 5\\x1b[2J: not a duration (500ms, 5s, 2m)" },
@@ -340,6 +351,37 @@ static void opts_parse_retries_takes_1_to_1000_default_1(void **state)
 
 		ROW_INT(rows[i].argv[1], parse(rows[i].argv, &err), OPTS_OK);
 		ROW_INT(rows[i].argv[1], opts.retries, rows[i].retries);
+	}
+}
+
+/* --log PATH or --log=PATH; --notify alone ($NOTIFY_SOCKET: fd -1) or --notify=fd:N, with --wait or --watch. */
+static void opts_parse_log_and_notify(void **state)
+{
+	static const struct {
+		const char *argv[ARGV_MAX];
+		const char *log;
+		bool notify;
+		int fd;
+	} rows[] = {
+		{ { "proc:x", NULL }, NULL, false, -1 },
+		{ { "--log", "/proc/1/fd/2", "proc:x", NULL }, "/proc/1/fd/2", false, -1 },
+		{ { "--log=/var/log/h.log", "-q", "proc:x", NULL }, "/var/log/h.log", false, -1 },
+		{ { "--wait", "--notify", "tcp:80", NULL }, NULL, true, -1 },
+		{ { "--watch", "--notify=fd:3", "tcp:80", NULL }, NULL, true, 3 },
+		{ { "--notify=fd:0", "--wait=5s", "--log=x", "tcp:80", "--", "cmd", NULL }, "x", true, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct line err;
+
+		ROW_INT(rows[i].argv[0], parse(rows[i].argv, &err), OPTS_OK);
+		ROW_INT(rows[i].argv[0], opts.log == NULL, rows[i].log == NULL);
+		if (rows[i].log)
+			ROW_MEM(rows[i].argv[0], opts.log, strlen(opts.log), rows[i].log, strlen(rows[i].log));
+		ROW_INT(rows[i].argv[0], opts.notify, rows[i].notify);
+		ROW_INT(rows[i].argv[0], opts.notify_fd, rows[i].fd);
 	}
 }
 
@@ -469,6 +511,7 @@ int main(void)
 		cmocka_unit_test(opts_parse_malformed_argument_gives_one_line_naming_it),
 		cmocka_unit_test(opts_parse_usage_error_exact_text),
 		cmocka_unit_test(opts_parse_retries_takes_1_to_1000_default_1),
+		cmocka_unit_test(opts_parse_log_and_notify),
 		cmocka_unit_test(opts_parse_name_of_300_bytes_is_too_long),
 		cmocka_unit_test(opts_prepare_root_is_uid_0_unknown_name_is_usage_error),
 		cmocka_unit_test(opts_prepare_unknown_option_after_a_path_is_usage_error_unless_the_file_exists),
