@@ -567,6 +567,7 @@ static int watch_all(struct options *o)
 		line_reset(&l);
 		line_errno(&l, "healthy: signalfd", errno);
 		line_write(STDERR_FILENO, &l);
+		log_line(&l);
 		return EXIT_CANNOT_CHECK;
 	}
 	for (k = 0; k < o->nchecks; k++)
@@ -589,6 +590,7 @@ static int watch_all(struct options *o)
 			line_reset(&l);
 			line_errno(&l, "healthy: fork", errno);
 			line_write(STDERR_FILENO, &l);
+			log_line(&l);
 			return EXIT_CANNOT_CHECK;
 		}
 		if (child == 0) {

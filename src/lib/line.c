@@ -364,8 +364,12 @@ void line_errno(struct line *l, const char *what, int err)
 	line_reason(l, err);
 }
 
-/* Writes l and a newline; 0, or the errno of the write that failed. errno is kept. */
-static int emit(int fd, const struct line *l, bool count)
+/*
+ * Writes l and a newline: waiting for room as io_write_all() lets it, or
+ * (once) in one write(2) that takes it whole or fails. 0, or the errno of
+ * the write that failed; errno is kept.
+ */
+static int emit(int fd, const struct line *l, bool once)
 {
 	char buf[LINE_SIZE + 4];
 	size_t n = l->len;
@@ -381,25 +385,32 @@ static int emit(int fd, const struct line *l, bool count)
 		n += 3;
 	}
 	buf[n++] = '\n';
+	if (once) {
+		ssize_t w = write(fd, buf, n);
+		int e = w < 0 ? errno : (size_t)w < n ? EAGAIN : 0;
+
+		errno = saved;
+		return e;
+	}
 	if (io_write_all(fd, buf, n)) {
 		int e = errno;
 
 		errno = saved;
 		return e;
 	}
-	bytes_written += count ? n : 0;
+	bytes_written += n;
 	errno = saved;
 	return 0;
 }
 
 int line_write(int fd, const struct line *l)
 {
-	return emit(fd, l, true) ? -1 : 0;
+	return emit(fd, l, false) ? -1 : 0;
 }
 
-int line_write_uncounted(int fd, const struct line *l)
+int line_write_once(int fd, const struct line *l)
 {
-	int e = emit(fd, l, false);
+	int e = emit(fd, l, true);
 
 	errno = e ? e : errno;
 	return e ? -1 : 0;

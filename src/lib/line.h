@@ -43,8 +43,13 @@ void line_start(struct line *l, const char *what);
 /* Writes the line and a newline to fd. Returns -1 on a failed write, 0 otherwise. Keeps errno. */
 int line_write(int fd, const struct line *l);
 
-/* line_write() for a file that is neither stdout nor stderr (--log): its bytes count against no budget. Sets errno on -1. */
-int line_write_uncounted(int fd, const struct line *l);
+/*
+ * line_write() for a file that is neither stdout nor stderr (--log): one
+ * write(2), which takes the line whole (a pipe takes up to PIPE_BUF bytes
+ * at once) or fails, never waiting for room; its bytes count against no
+ * budget. Sets errno on -1 (EAGAIN for a full pipe).
+ */
+int line_write_once(int fd, const struct line *l);
 
 /* Total bytes that line_write() sent to stdout and stderr so far; callers keep the output under Docker's 4 KiB. */
 size_t line_bytes_written(void);

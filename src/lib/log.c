@@ -29,7 +29,7 @@ static void failed(struct line *l, const char *what, int err)
 	if (err == ENXIO)
 		line_str(l, io_stat(AT_FDCWD, path, &st, 0) == 0 && S_ISSOCK(st.st_mode) ? "a socket cannot be opened"
 											 : "nobody reads it");
-	else if (err == ETIMEDOUT || err == EAGAIN)
+	else if (err == EAGAIN)
 		line_str(l, "full, and nobody reads it");
 	else
 		line_reason(l, err);
@@ -39,7 +39,8 @@ int log_open(const char *p, struct line *err)
 {
 	/*
 	 * O_NONBLOCK: a pipe's reader that went away would hold open() for
-	 * ever; writes wait for room only as long as io_write_all() lets them.
+	 * ever, and a pipe nobody empties each write: a log never holds the run
+	 * up, a line it has no room for is lost (and said once).
 	 */
 	int flags = O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC | O_NONBLOCK;
 
@@ -114,7 +115,7 @@ void log_line(const struct line *l)
 	line_str(&t, " ");
 	line_mem(&t, l->buf, l->len);
 	t.truncated |= l->truncated;
-	if (line_write_uncounted(fd, &t) == 0 || said)
+	if (line_write_once(fd, &t) == 0 || said)
 		return;
 	/* Once: a log that fails every run would say so every run, on a stderr that may be just as full. */
 	said = true;

@@ -23,7 +23,8 @@ const char *notify_aim(struct notify *n, const char *sock, int fd)
 	/* systemd's own rules (sd_notify(3)): a path, or '@' for the abstract namespace; no vsock here. */
 	if (sock[0] != '/' && sock[0] != '@')
 		return "NOTIFY_SOCKET is not a unix socket's path or @name";
-	if (len >= sizeof(n->addr.sun_path))
+	/* A path needs its NUL; an abstract name's '@' is the leading NUL, and it has no other: 108 bytes fit. */
+	if (len + (sock[0] == '/') > sizeof(n->addr.sun_path))
 		return "NOTIFY_SOCKET is too long for a unix socket's address";
 	n->addr.sun_family = AF_UNIX;
 	memcpy(n->addr.sun_path, sock, len);

@@ -138,6 +138,18 @@ static void notify_aim_takes_paths_and_abstract_names(void **state)
 	memset(longer, 'a', sizeof(longer) - 1);
 	longer[0] = '/';
 	assert_string_equal(notify_aim(&n, longer, -1), "NOTIFY_SOCKET is too long for a unix socket's address");
+	/* sun_path's 108 bytes: a path of 107 and its NUL; '@' and 107, as systemd takes them. */
+	longer[107] = '\0';
+	assert_null(notify_aim(&n, longer, -1));
+	longer[108] = '\0';
+	longer[107] = 'a';
+	assert_string_equal(notify_aim(&n, longer, -1), "NOTIFY_SOCKET is too long for a unix socket's address");
+	longer[0] = '@';
+	assert_null(notify_aim(&n, longer, -1));
+	assert_int_equal(n.len, sizeof(struct sockaddr_un));
+	longer[108] = 'a';
+	longer[109] = '\0';
+	assert_string_equal(notify_aim(&n, longer, -1), "NOTIFY_SOCKET is too long for a unix socket's address");
 	assert_string_equal(notify_aim(&n, NULL, 987654), "that descriptor is not open");
 	assert_null(notify_aim(&n, NULL, STDERR_FILENO));
 }
