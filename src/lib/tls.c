@@ -431,8 +431,12 @@ static void client_object(struct pem_ctx *x, const char *name, size_t at)
 	if (!x->key && !strcmp(name, "CERTIFICATE") && c->n < sizeof(c->chain) / sizeof(c->chain[0])) {
 		c->chain[c->n].data = (unsigned char *)(uintptr_t)der;
 		c->chain[c->n++].data_len = n;
-	} else if (x->key && !c->type && strstr(name, "PRIVATE KEY")) {
-		/* PKCS#8 "PRIVATE KEY", or OpenSSL's "RSA PRIVATE KEY" and "EC PRIVATE KEY"; not an encrypted one. */
+	} else if (x->key && !c->type && strlen(name) >= 11 && !strcmp(name + strlen(name) - 11, "PRIVATE KEY")) {
+		/*
+		 * PKCS#8 "PRIVATE KEY", or OpenSSL's "RSA PRIVATE KEY" and "EC
+		 * PRIVATE KEY"; not an encrypted one. A suffix, not strstr(): musl's
+		 * is 1.2 KB.
+		 */
 		br_skey_decoder_init(&c->key);
 		br_skey_decoder_push(&c->key, der, n);
 		if (!br_skey_decoder_last_error(&c->key))
