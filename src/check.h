@@ -44,6 +44,12 @@ struct check {
 	const char *odd_known;
 	enum verdict verdict;
 	struct line why;        /* the reason (fail, error) or the evidence (pass) */
+	/*
+	 * A failure that is no evidence of absence: what it looks for may be
+	 * where healthy cannot see (a PID namespace it does not share, its own
+	 * ancestor). 1 for the check; not: cannot pass on it.
+	 */
+	bool weak;
 	bool track;             /* --watch: remember the process seen (where the kind can), so PID reuse never fools it */
 };
 

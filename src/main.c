@@ -55,6 +55,11 @@ int main(int argc, char **argv)
 		break;
 	}
 	io_write_timeout(opts.timeout_ms);
+	r = watch_notify_aim(&opts, &err);
+	if (r) {
+		line_write(STDERR_FILENO, &err);
+		return r;
+	}
 	/* Before confinement, which opens nothing for writing; a log that cannot be had changes no answer. */
 	if (opts.log && log_open(opts.log, &err))
 		line_write(STDERR_FILENO, &err);
@@ -92,7 +97,9 @@ int main(int argc, char **argv)
 	if (!confine_syscalls(log_fd()))
 		confine_time(opts.timeout_ms + WATCHDOG_SLACK_MS);
 	checks_run(opts.checks, opts.nchecks, opts.verbose, opts.timeout_ms);
-	/* The report is part of the run: the watchdog stands down once it is written. */
+	/* The report is part of the run: the watchdog stands down once it is written, and bounds a log on a dead mount. */
+	if (log_may_block())
+		confine_arm();
 	confine_doing(NULL, " writing the report");
 	r = checks_report(opts.checks, opts.nchecks, opts.verbose, opts.quiet);
 	confine_answered();

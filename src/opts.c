@@ -180,7 +180,10 @@ static enum opts_result long_option(const char *a, char **next, int *used_next, 
 			return OPTS_OK;
 		if (!strncmp(eq + 1, "fd:", 3) && !scan_uint(eq + 4, strlen(eq + 4), INT_MAX, &fd)) {
 			o->notify_fd = (int)fd;
-			return OPTS_OK;
+			if (fd > 2)
+				return OPTS_OK;
+			usage_line(err, a, strlen(a), "0, 1 and 2 are stdin, stdout and stderr: give the supervisor's descriptor");
+			return OPTS_USAGE;
 		}
 		usage_line(err, a, strlen(a), "not fd:N (a descriptor's number); --notify alone uses $NOTIFY_SOCKET");
 		return OPTS_USAGE;

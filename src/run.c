@@ -21,6 +21,7 @@ void checks_run(struct check *checks, size_t n, bool verbose, uint64_t timeout_m
 	/* What a run found goes; what was parsed stays (a watch runs them again and again). */
 	for (i = 0; i < n; i++) {
 		checks[i].verdict = VERDICT_UNKNOWN;
+		checks[i].weak = false;
 		line_reset(&checks[i].why);
 	}
 	/*

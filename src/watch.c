@@ -571,11 +571,17 @@ static int watch_all(struct options *o)
 		return EXIT_CANNOT_CHECK;
 	}
 	for (k = 0; k < o->nchecks; k++)
-		o->checks[k].track = true;
+		o->checks[k].track = !o->checks[k].outer;  /* not:pidfile: of another process in its place fails too */
 	checks_run(o->checks, o->nchecks, false, o->timeout_ms);
 	for (k = 0; k < o->nchecks; k++) {
-		if (o->checks[k].verdict != VERDICT_PASS)
-			return checks_report(o->checks, o->nchecks, false, o->quiet);
+		if (o->checks[k].verdict != VERDICT_PASS) {
+			int r = checks_report(o->checks, o->nchecks, false, o->quiet);
+
+			/* --wait said READY=1 a moment ago: the supervisor hears that it is over. */
+			if (o->wait)
+				tell(o, "STOPPING=1");
+			return r;
+		}
 	}
 	/* --watch alone: its first run is the one that finds the service ready. */
 	if (!o->wait)
@@ -684,6 +690,27 @@ static int watch_all(struct options *o)
 	}
 }
 
+int watch_notify_aim(const struct options *o, struct line *err)
+{
+	const char *why;
+
+	if (!o->notify)
+		return 0;
+	notify_where = o->notify_fd < 0 ? getenv("NOTIFY_SOCKET") : NULL;
+	why = notify_aim(&notify, notify_where, o->notify_fd);
+	if (!why)
+		return 0;
+	line_reset(err);
+	line_str(err, "healthy: --notify");
+	if (o->notify_fd >= 0) {
+		line_str(err, "=fd:");
+		line_uint(err, (unsigned long long)o->notify_fd);
+	}
+	line_str(err, ": ");
+	line_str(err, why);
+	return EXIT_USAGE;
+}
+
 int watch_main(struct options *o)
 {
 	sigset_t stop;
@@ -707,27 +734,6 @@ int watch_main(struct options *o)
 	 */
 	if (o->wait && !o->watch && o->wait_ms)
 		confine_time(o->wait_ms + o->timeout_ms + WATCHDOG_SLACK_MS);
-	if (o->notify) {
-		const char *why;
-
-		notify_where = o->notify_fd < 0 ? getenv("NOTIFY_SOCKET") : NULL;
-		why = notify_aim(&notify, notify_where, o->notify_fd);
-		if (why) {
-			struct line l;
-
-			line_reset(&l);
-			line_str(&l, "healthy: --notify");
-			if (o->notify_fd >= 0) {
-				line_str(&l, "=fd:");
-				line_uint(&l, (unsigned long long)o->notify_fd);
-			}
-			line_str(&l, ": ");
-			line_str(&l, why);
-			line_write(STDERR_FILENO, &l);
-			log_line(&l);
-			return EXIT_USAGE;
-		}
-	}
 	if (o->wait) {
 		r = wait_all(o, &stop);
 		confine_answered();

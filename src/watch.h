@@ -38,4 +38,11 @@ bool watch_count(const struct check *checks, size_t n, const bool *ran, unsigned
 /* Runs --wait and/or --watch as the options say. Returns the exit code; does not return when it execs COMMAND. */
 int watch_main(struct options *o);
 
+/*
+ * --notify's supervisor, from $NOTIFY_SOCKET or fd:N, before anything else
+ * opens a descriptor (--log's could take N's number). Returns 0, or
+ * EXIT_USAGE with the line in err.
+ */
+int watch_notify_aim(const struct options *o, struct line *err);
+
 #endif

@@ -522,7 +522,7 @@ static void append_pids(struct line *l, const struct pid_state *list, unsigned c
 }
 
 /* The processes that carry the name but do not count: "(1 zombie; stopped, pid 42)". */
-static void append_not_counted(struct line *l, const struct check *c)
+static void append_not_counted(struct line *l, struct check *c)
 {
 	const struct proc_tally *t = &proc_of(c)->tally;
 	const char *sep = " (";
@@ -559,6 +559,8 @@ static void append_not_counted(struct line *l, const struct check *c)
 		sep = "; ";
 	}
 	if (t->ancestors) {
+		/* The one left out may be the very process: no evidence that none runs. */
+		c->weak = true;
 		line_str(l, sep);
 		line_str(l, "not counting healthy's own ancestor, pid ");
 		line_uint(l, (unsigned long long)t->ancestor_pid);
@@ -653,6 +655,7 @@ static void decide(struct check *c, struct walk *w, bool complete)
 			line_str(l, numeric ? "" : ")");
 		}
 		if (alone(w, t)) {
+			c->weak = true;
 			line_str(l, " (this PID namespace shows ");
 			line_uint(l, w->procs);
 			line_str(l, w->procs == 1 ? " process" : " processes");

@@ -365,52 +365,61 @@ void line_errno(struct line *l, const char *what, int err)
 }
 
 /*
- * Writes l and a newline: waiting for room as io_write_all() lets it, or
- * (once) in one write(2) that takes it whole or fails. 0, or the errno of
- * the write that failed; errno is kept.
+ * Writes prefix (pn bytes) and l and a newline: waiting for room as
+ * io_write_all() lets it, or (once) in one write(2) that takes it whole;
+ * what a short one left is tried once more, and the line then ended, so
+ * that the next one starts on a line of its own. 0, or the errno of the
+ * write that failed (EAGAIN: no room); errno is kept.
  */
-static int emit(int fd, const struct line *l, bool once)
+static int emit(int fd, const char *prefix, size_t pn, const struct line *l, bool once)
 {
-	char buf[LINE_SIZE + 4];
+	char buf[LINE_PREFIX_MAX + LINE_SIZE + 4];
 	size_t n = l->len;
-	int saved = errno;
+	int saved = errno, e = 0;
 
-	memcpy(buf, l->buf, n);
+	memcpy(buf, prefix, pn);
+	memcpy(buf + pn, l->buf, n);
 	if (l->truncated) {
 		/* Back up to a character boundary, so the "..." splits no UTF-8 sequence. */
 		n -= 3;
-		while (n > 0 && ((unsigned char)buf[n] & 0xc0) == 0x80)
+		while (n > 0 && ((unsigned char)buf[pn + n] & 0xc0) == 0x80)
 			n--;
-		memcpy(buf + n, "...", 3);
+		memcpy(buf + pn + n, "...", 3);
 		n += 3;
 	}
+	n += pn;
 	buf[n++] = '\n';
 	if (once) {
 		ssize_t w = write(fd, buf, n);
-		int e = w < 0 ? errno : (size_t)w < n ? EAGAIN : 0;
 
-		errno = saved;
-		return e;
-	}
-	if (io_write_all(fd, buf, n)) {
-		int e = errno;
+		if (w > 0 && (size_t)w < n) {
+			ssize_t more = write(fd, buf + w, n - (size_t)w);
 
-		errno = saved;
-		return e;
+			e = more < 0 ? errno : EAGAIN;
+			if (more >= 0 && (size_t)more == n - (size_t)w)
+				e = 0;
+			else
+				(void)!write(fd, "\n", 1);     /* best effort: the failure is said anyway */
+		} else if (w < 0) {
+			e = errno;
+		}
+	} else if (io_write_all(fd, buf, n)) {
+		e = errno;
+	} else {
+		bytes_written += n;
 	}
-	bytes_written += n;
 	errno = saved;
-	return 0;
+	return e;
 }
 
 int line_write(int fd, const struct line *l)
 {
-	return emit(fd, l, false) ? -1 : 0;
+	return emit(fd, "", 0, l, false) ? -1 : 0;
 }
 
-int line_write_once(int fd, const struct line *l)
+int line_write_once(int fd, const char *prefix, size_t pn, const struct line *l)
 {
-	int e = emit(fd, l, true);
+	int e = emit(fd, prefix, pn, l, true);
 
 	errno = e ? e : errno;
 	return e ? -1 : 0;

@@ -43,13 +43,17 @@ void line_start(struct line *l, const char *what);
 /* Writes the line and a newline to fd. Returns -1 on a failed write, 0 otherwise. Keeps errno. */
 int line_write(int fd, const struct line *l);
 
+/* The most bytes line_write_once() puts before a line. */
+#define LINE_PREFIX_MAX 32
+
 /*
- * line_write() for a file that is neither stdout nor stderr (--log): one
- * write(2), which takes the line whole (a pipe takes up to PIPE_BUF bytes
- * at once) or fails, never waiting for room; its bytes count against no
- * budget. Sets errno on -1 (EAGAIN for a full pipe).
+ * line_write() for a file that is neither stdout nor stderr (--log), after
+ * prefix (pn bytes, at most LINE_PREFIX_MAX): one write(2), which takes the
+ * line whole (a pipe takes up to PIPE_BUF bytes at once) or fails, never
+ * waiting for room; its bytes count against no budget. Sets errno on -1
+ * (EAGAIN: no room).
  */
-int line_write_once(int fd, const struct line *l);
+int line_write_once(int fd, const char *prefix, size_t pn, const struct line *l);
 
 /* Total bytes that line_write() sent to stdout and stderr so far; callers keep the output under Docker's 4 KiB. */
 size_t line_bytes_written(void);

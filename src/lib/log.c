@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +14,8 @@
 
 static int fd = -1;
 static const char *path;
+static atomic_int busy;         /* a line is being written */
+static bool may_block;
 
 /* "healthy: --log PATH: open: permission denied" */
 static void failed(struct line *l, const char *what, int err)
@@ -20,8 +23,10 @@ static void failed(struct line *l, const char *what, int err)
 	struct stat st;
 
 	line_reset(l);
+	size_t n = strlen(path);
+
 	line_str(l, "healthy: --log ");
-	line_escaped(l, path, strlen(path));
+	line_escaped(l, path, n < WHAT_SHOWN ? n : WHAT_SHOWN);
 	line_str(l, ": ");
 	line_str(l, what);
 	line_str(l, ": ");
@@ -43,16 +48,30 @@ int log_open(const char *p, struct line *err)
 	 * up, a line it has no room for is lost (and said once).
 	 */
 	int flags = O_WRONLY | O_APPEND | O_NOCTTY | O_CLOEXEC | O_NONBLOCK;
+	struct stat st, err_st;
 
 	path = p;
 	/* /proc/1/fd/2 names a descriptor that exists or not: made there, a file would be nobody's log. */
 	if (strncmp(p, "/proc/", 6))
 		flags |= O_CREAT;
 	fd = open(p, flags, 0644);
-	if (fd >= 0)
-		return 0;
-	failed(err, "open", errno);
-	return -1;
+	if (fd < 0) {
+		failed(err, "open", errno);
+		return -1;
+	}
+	/* healthy as PID 1 (a --watch entrypoint) with --log=/proc/1/fd/2: its stderr is the log; once is enough. */
+	if (!fstat(fd, &st) && !fstat(STDERR_FILENO, &err_st) && st.st_dev == err_st.st_dev && st.st_ino == err_st.st_ino) {
+		close(fd);
+		fd = -1;
+	}
+	/* O_NONBLOCK holds for pipes, sockets and ttys; a file on a network file system can still hold a write. */
+	may_block = fd >= 0 && !S_ISFIFO(st.st_mode) && !S_ISCHR(st.st_mode);
+	return 0;
+}
+
+bool log_may_block(void)
+{
+	return may_block;
 }
 
 int log_fd(void)
@@ -105,20 +124,26 @@ void log_line(const struct line *l)
 	char b[LOG_STAMP_LEN + 1];
 	struct timespec ts;
 	struct line t;
+	int saved = errno, r;
 
-	if (fd < 0)
+	/*
+	 * The watchdog's line comes from its thread. Should the main thread be
+	 * in a write of the log that the kernel holds (a dead NFS server), the
+	 * watchdog must not wait on the same file: it skips the log, and ends
+	 * the run.
+	 */
+	if (fd < 0 || atomic_exchange(&busy, 1))
 		return;
 	clock_now(CLOCK_REALTIME, &ts);
 	log_stamp(b, ts.tv_sec > 0 ? (unsigned long long)ts.tv_sec : 0, (unsigned)ts.tv_nsec / 1000000);
-	line_reset(&t);
-	line_mem(&t, b, LOG_STAMP_LEN);
-	line_str(&t, " ");
-	line_mem(&t, l->buf, l->len);
-	t.truncated |= l->truncated;
-	if (line_write_once(fd, &t) == 0 || said)
-		return;
-	/* Once: a log that fails every run would say so every run, on a stderr that may be just as full. */
-	said = true;
-	failed(&t, "write", errno);
-	line_write(STDERR_FILENO, &t);
+	b[LOG_STAMP_LEN] = ' ';
+	r = line_write_once(fd, b, LOG_STAMP_LEN + 1, l);
+	if (r && !said) {
+		/* Once: a log that fails every run would say so every run, on a stderr that may be just as full. */
+		said = true;
+		failed(&t, "write", errno);
+		line_write(STDERR_FILENO, &t);
+	}
+	atomic_store(&busy, 0);
+	errno = saved;
 }

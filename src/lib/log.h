@@ -8,6 +8,8 @@
 #ifndef HEALTHY_LOG_H
 #define HEALTHY_LOG_H
 
+#include <stdbool.h>
+
 #include "line.h"
 
 /*
@@ -20,6 +22,9 @@ int log_open(const char *path, struct line *err);
 
 /* The log's descriptor, or -1: the seccomp filter lets write() reach it and stdout and stderr only. */
 int log_fd(void);
+
+/* Whether a write of the log may wait (a file: NFS, FUSE), where O_NONBLOCK does not reach; a pipe's never does. */
+bool log_may_block(void);
 
 /* "2026-12-06T05:40:12.345Z": RFC 3339, UTC, in milliseconds. */
 #define LOG_STAMP_LEN 24

@@ -449,4 +449,33 @@ check "-v: a failing not: on stderr, a passing one on stdout" 1 \
 	--out "healthy: not:file:$TMP/none: ok: no file at $TMP/none" --err "healthy: not:file:$TMP/flagfile: exists" \
 	-- "$HEALTHY" -v "not:file:$TMP/flagfile" "not:file:$TMP/none"
 
+# ---------------------------------------------------------------------------------------------------------
+# What not: must never take for absence. A process healthy cannot see (a PID namespace it does not share) is no
+# evidence that none runs: cannot tell (3), never a pass.
+if unshare -pf --mount-proc true 2>/dev/null; then
+	check "not:proc: alone in an unshared PID namespace: cannot tell (3), not a pass" 3 \
+		--err "healthy: not:proc:$N-ns: cannot tell: not running (this PID namespace shows 1 process: is it shared?)" \
+		-- unshare -pf --mount-proc "$HEALTHY" "not:proc:$N-ns"
+	check "... where it shows many: a pass" 0 -- "$HEALTHY" "not:proc:$N-ns"
+else
+	skip "not:proc: in an unshared PID namespace" "unshare -pf --mount-proc is not allowed here"
+fi
+
+# --watch does not pin a not:pidfile: check to the first process it saw: another one in its place, as a
+# supervisor's restart makes, is still a process running, a failure, never "ok again".
+pfw=$TMP/pf/watched
+"$HEALTHY" --watch --retries 1000 -i 100ms "not:pidfile:$pfw" -- sleep 60 2>"$TMP/pfw.err" & hpw=$!
+own "$hpw"
+start "$NAMED" sleep "$N-first"; first=$PID
+echo "$first" >"$pfw"
+wait_line "$TMP/pfw.err" "^healthy: not:pidfile:$pfw: failure 1 of 1000: running \(pid $first "
+kill "$first"
+start "$NAMED" sleep "$N-second"; second=$PID
+echo "$second" >"$pfw"
+wait_line "$TMP/pfw.err" "failure [0-9]+ of 1000: running \(pid $second "
+check "--watch: a not:pidfile: process replaced by another is still a failure, never ok again" 1 \
+	-- grep -q "ok again" "$TMP/pfw.err"
+kill "$hpw" 2>/dev/null
+wait "$hpw" 2>/dev/null
+
 finish

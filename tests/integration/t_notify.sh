@@ -255,7 +255,15 @@ sys.exit(p.returncode if l == ["healthy: --notify: cannot send READY=1 to fd %d:
 check "--notify without --wait or --watch" 2 --err "healthy: --notify needs --wait or --watch (it says when the checks first pass)" \
 	-- env NOTIFY_SOCKET="$TMP/hlyq-path.sock" "$HEALTHY" --notify pid:1
 check "--notify=fd:N without --wait or --watch" 2 --err "healthy: --notify needs --wait or --watch (it says when the checks first pass)" \
-	-- "$HEALTHY" --notify=fd:1 pid:1
+	-- "$HEALTHY" --notify=fd:7 pid:1
+check "--notify=fd:1: stdout is no supervisor's descriptor" 2 \
+	--err "healthy: --notify=fd:1: 0, 1 and 2 are stdin, stdout and stderr: give the supervisor's descriptor" \
+	-- "$HEALTHY" --wait --notify=fd:1 pid:1
+# fd:N is looked at before --log opens its file, which would otherwise take N's number and pass for it.
+check "--notify=fd:3 with no fd 3 and --log: the usage error, not the log's descriptor" 2 \
+	--err "healthy: --notify=fd:3: that descriptor is not open" \
+	-- bash -c 'exec 3>&-; exec "$0" --log="$1" --wait --notify=fd:3 pid:1' "$HEALTHY" "$TMP/hlyq-fd3.log"
+check "... and the log got no newline" 0 -- bash -c '! [ -s "$0" ]' "$TMP/hlyq-fd3.log"
 unset_msg='healthy: --notify: NOTIFY_SOCKET is not set (systemd sets it for Type=notify; s6 and runit: --notify=fd:N)'
 check "--wait --notify, NOTIFY_SOCKET unset" 2 --err "$unset_msg" -- env -u NOTIFY_SOCKET "$HEALTHY" --wait --notify pid:1 -- touch "$TMP/hlyq-ran"
 check "... COMMAND not run" 1 -- test -e "$TMP/hlyq-ran"

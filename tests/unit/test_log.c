@@ -45,7 +45,6 @@ static void log_stamp_is_rfc3339_utc(void **state)
 	}
 }
 
-static char dir[] = "/tmp/healthy-test-log.XXXXXX";
 
 static size_t slurp(const char *path, char *buf, size_t size)
 {
@@ -79,7 +78,7 @@ static int child_logs(const char *path, const char *text)
 /* Created when missing, appended to, one line a write, and none of it counted as stdout's or stderr's. */
 static void log_appends_stamped_lines(void **state)
 {
-	char path[64], buf[512];
+	char dir[] = "/tmp/healthy-test-log.XXXXXX", path[64], buf[512];
 	struct stat st;
 	size_t n;
 
@@ -96,6 +95,24 @@ static void log_appends_stamped_lines(void **state)
 	assert_string_equal(buf + 2 * (LOG_STAMP_LEN + 1) + 40, "healthy: file:/x: no file at /x\n");
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0644 & ~(mode_t)022);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* A line as long as stderr takes is logged whole after its stamp, not cut. */
+static void log_keeps_a_full_line_whole(void **state)
+{
+	char dir[] = "/tmp/healthy-test-log.XXXXXX", path[64], buf[2048], text[LINE_SIZE];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/log", dir);
+	memset(text, 'x', sizeof(text));
+	memcpy(text, "healthy: ", 9);
+	text[LINE_SIZE - 2] = '\0';    /* the longest a line holds: LINE_SIZE less the newline's byte */
+	assert_int_equal(child_logs(path, text), 0);
+	assert_int_equal(slurp(path, buf, sizeof(buf)), LOG_STAMP_LEN + 1 + strlen(text) + 1);
+	assert_memory_equal(buf + LOG_STAMP_LEN + 1, text, strlen(text));
 	unlink(path);
 	rmdir(dir);
 }
@@ -193,6 +210,7 @@ int main(void)
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test(log_stamp_is_rfc3339_utc),
 		cmocka_unit_test(log_appends_stamped_lines),
+		cmocka_unit_test(log_keeps_a_full_line_whole),
 		cmocka_unit_test(log_open_failures_say_why),
 		cmocka_unit_test(notify_aim_takes_paths_and_abstract_names),
 		cmocka_unit_test(notify_send_reaches_a_socket_and_a_descriptor),

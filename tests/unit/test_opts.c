@@ -314,6 +314,10 @@ static void opts_parse_usage_error_exact_text(void **state)
 		  "healthy: --notify=fd:: not fd:N (a descriptor's number); --notify alone uses $NOTIFY_SOCKET" },
 		{ { "--wait", "--notify=3", "proc:x", NULL },
 		  "healthy: --notify=3: not fd:N (a descriptor's number); --notify alone uses $NOTIFY_SOCKET" },
+		{ { "--wait", "--notify=fd:2", "proc:x", NULL },
+		  "healthy: --notify=fd:2: 0, 1 and 2 are stdin, stdout and stderr: give the supervisor's descriptor" },
+		{ { "--wait", "--notify=fd:0", "proc:x", NULL },
+		  "healthy: --notify=fd:0: 0, 1 and 2 are stdin, stdout and stderr: give the supervisor's descriptor" },
 		{ { "--wait", "--notify=fd:-1", "proc:x", NULL },
 		  "healthy: --notify=fd:-1: not fd:N (a descriptor's number); --notify alone uses $NOTIFY_SOCKET" },
 		/* Bytes of the argument are escaped: the line stays one line. */
@@ -368,7 +372,7 @@ static void opts_parse_log_and_notify(void **state)
 		{ { "--log=/var/log/h.log", "-q", "proc:x", NULL }, "/var/log/h.log", false, -1 },
 		{ { "--wait", "--notify", "tcp:80", NULL }, NULL, true, -1 },
 		{ { "--watch", "--notify=fd:3", "tcp:80", NULL }, NULL, true, 3 },
-		{ { "--notify=fd:0", "--wait=5s", "--log=x", "tcp:80", "--", "cmd", NULL }, "x", true, 0 },
+		{ { "--notify=fd:3", "--wait=5s", "--log=x", "tcp:80", "--", "cmd", NULL }, "x", true, 3 },
 	};
 	size_t i;
 
