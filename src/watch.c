@@ -64,13 +64,13 @@ static void say_check(const struct check *c, const char *what, uint64_t ms)
 static struct notify notify;
 static const char *notify_where;
 
-/* --notify: "READY=1" once every check passes, "STOPPING=1" when the watch ends on one. */
-static void tell(const struct options *o, const char *state)
+/* --notify: "READY=1" once every check passes, "STOPPING=1" when the watch ends on one. False when it failed. */
+static bool tell(const struct options *o, const char *state)
 {
 	struct line l;
 
-	if (!o->notify || !notify_send(&notify, state))
-		return;
+	if (!o->notify || !notify_send(&notify, state, (int)o->timeout_ms))
+		return true;
 	line_reset(&l);
 	line_str(&l, "healthy: --notify: cannot send ");
 	line_str(&l, state);
@@ -84,6 +84,7 @@ static void tell(const struct options *o, const char *state)
 	line_str(&l, ": ");
 	line_reason(&l, errno);
 	say(&l);
+	return false;
 }
 
 /*
@@ -714,6 +715,7 @@ int watch_notify_aim(const struct options *o, struct line *err)
 int watch_main(struct options *o)
 {
 	sigset_t stop;
+	bool ready;
 	int r;
 
 	quiet = o->quiet;
@@ -739,7 +741,14 @@ int watch_main(struct options *o)
 		confine_answered();
 		if (r)
 			return r;
-		tell(o, "READY=1");
+		ready = tell(o, "READY=1");
+		/*
+		 * Exiting now, healthy could be gone before systemd reads READY=1,
+		 * and systemd (before 254) then cannot tell whose service it is: wait
+		 * until it has, as systemd-notify does. With COMMAND the PID lives on.
+		 */
+		if (ready && !o->watch && !o->command)
+			tell(o, "BARRIER=1");
 	}
 	if (o->watch)
 		return watch_all(o);

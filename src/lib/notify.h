@@ -24,8 +24,10 @@ const char *notify_aim(struct notify *n, const char *sock, int fd);
 /*
  * Sends state ("READY=1", "STOPPING=1") as one datagram, never waiting for
  * room; on a descriptor, READY=1 is a newline, and the descriptor is closed
- * (the protocol has nothing more to say). Returns 0, or -1 with errno.
+ * (the protocol has nothing more to say). "BARRIER=1" waits up to wait_ms
+ * for the supervisor to have read what came before (nothing on a
+ * descriptor). Returns 0, or -1 with errno.
  */
-int notify_send(struct notify *n, const char *state);
+int notify_send(struct notify *n, const char *state, int wait_ms);
 
 #endif

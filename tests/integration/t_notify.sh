@@ -105,6 +105,7 @@ LISTEN=$TMP/hlyq-listen.py SEND=$TMP/hlyq-send.py FDRUN=$TMP/hlyq-fdrun.py
 # hx TEXT: TEXT's bytes in hex, as the record has them.
 hx() { printf %s "$1" | od -An -tx1 -v | tr -d ' \n'; }
 HX_READY=$(hx READY=1) HX_STOPPING=$(hx STOPPING=1) MARK=$(hx hlyq-mark-)
+HX_BARRIER=$(hx BARRIER=1)
 
 # listen ADDR: a listener on ADDR; SOCK is ADDR, REC its record, LPID its PID.
 nrec=0
@@ -138,13 +139,16 @@ notify_lines() { grep -e '--notify' "$1"; }
 # 1. The reference: systemd's own client. Only its first datagram counts (a BARRIER=1 may follow).
 listen "$TMP/hlyq-ref.sock"
 NOTIFY_SOCKET=$SOCK bounded systemd-notify --ready >/dev/null 2>&1
-ref=$(heard | awk '{ print $2; exit }')
+refs=$(heard | awk '{ print $2 }')
+ref=${refs%%$'\n'*}
 check "systemd-notify --ready sends READY=1, 7 bytes, no newline (the reference)" 0 -- test "$ref" = "$HX_READY"
 NOTIFY_SOCKET=$SOCK "$HEALTHY" -q --wait --notify pid:1 & hp=$!
 wait_bounded "--wait --notify ends" "$hp"; rc=$?
 got=$(heard)
-check "--wait --notify: exit 0, one datagram, byte for byte systemd-notify's READY, from healthy's process" 0 -- \
-	test "$rc:$got" = "0:$hp $ref"
+# Exiting at once, healthy then waits, as systemd-notify does, for the supervisor to have read it: BARRIER=1.
+check "--wait --notify: exit 0, READY=1 then BARRIER=1, byte for byte systemd-notify's, from healthy's process" 0 -- \
+	test "$rc:$got" = "0:$hp $ref"$'\n'"$hp $HX_BARRIER"
+check "... the datagrams systemd-notify --ready sends" 0 -- test "$(awk '{ print $2 }' <<<"$got")" = "$refs"
 
 # 2. --wait to a path and to an abstract name: one READY=1, then COMMAND, in healthy's place (its PID sent it).
 for addr in "$TMP/hlyq-path.sock" "@hlyq-$$-$RANDOM-abstract"; do
@@ -163,12 +167,12 @@ for addr in "$TMP/hlyq-path.sock" "@hlyq-$$-$RANDOM-abstract"; do
 done
 listen "@hlyq-$$-$RANDOM-nocmd"
 check "--wait --notify without COMMAND, abstract socket: exit 0" 0 --err "" -- env NOTIFY_SOCKET="$SOCK" "$HEALTHY" -q --wait --notify pid:1
-check "... one READY=1" 0 -- test "$(heard | awk '{ print $2 }')" = "$HX_READY"
+check "... READY=1, then BARRIER=1" 0 -- test "$(heard | awk '{ print $2 }')" = "$HX_READY"$'\n'"$HX_BARRIER"
 # The longest path a sun_path holds (107 bytes and its NUL).
 long=$TMP/hlyq-; long=$long$(printf '%*s' $((107 - ${#long})) '' | tr ' ' x)
 listen "$long"
 check "--notify to a path of 107 bytes (the most sun_path holds): exit 0" 0 -- env NOTIFY_SOCKET="$SOCK" "$HEALTHY" -q --wait --notify pid:1
-check "... one READY=1" 0 -- test "$(heard | awk '{ print $2 }')" = "$HX_READY"
+check "... READY=1, then BARRIER=1" 0 -- test "$(heard | awk '{ print $2 }')" = "$HX_READY"$'\n'"$HX_BARRIER"
 
 # 3. A --wait that gives up sends nothing; nor does a --watch whose first run fails.
 listen "$TMP/hlyq-giveup.sock"

@@ -184,21 +184,21 @@ static void notify_send_reaches_a_socket_and_a_descriptor(void **state)
 	assert_null(notify_aim(&n, a.sun_path, -1));
 	a.sun_path[0] = '\0';
 	assert_int_equal(bind(s, (struct sockaddr *)&a, n.len), 0);
-	assert_int_equal(notify_send(&n, "READY=1"), 0);
-	assert_int_equal(notify_send(&n, "STOPPING=1"), 0);
+	assert_int_equal(notify_send(&n, "READY=1", 100), 0);
+	assert_int_equal(notify_send(&n, "STOPPING=1", 100), 0);
 	assert_int_equal(recv(s, buf, sizeof(buf), MSG_DONTWAIT), 7);
 	assert_memory_equal(buf, "READY=1", 7);
 	assert_int_equal(recv(s, buf, sizeof(buf), MSG_DONTWAIT), 10);
 	assert_memory_equal(buf, "STOPPING=1", 10);
 	close(s);
 	/* Nobody there now: refused, with errno, and no wait. */
-	assert_int_equal(notify_send(&n, "READY=1"), -1);
+	assert_int_equal(notify_send(&n, "READY=1", 100), -1);
 	assert_int_equal(errno, ECONNREFUSED);
 
 	assert_int_equal(pipe(p), 0);
 	assert_null(notify_aim(&n, NULL, p[1]));
-	assert_int_equal(notify_send(&n, "READY=1"), 0);
-	assert_int_equal(notify_send(&n, "STOPPING=1"), 0);     /* s6 has no word for it: nothing */
+	assert_int_equal(notify_send(&n, "READY=1", 100), 0);
+	assert_int_equal(notify_send(&n, "STOPPING=1", 100), 0);     /* s6 has no word for it: nothing */
 	assert_int_equal(read(p[0], buf, sizeof(buf)), 1);
 	assert_int_equal(buf[0], '\n');
 	assert_int_equal(read(p[0], buf, sizeof(buf)), 0);      /* closed: EOF */
