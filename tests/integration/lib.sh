@@ -65,6 +65,18 @@ cleanup() {
 } 2>/dev/null
 [ "${HARNESS_ONLY:-0}" = 1 ] || trap cleanup EXIT
 
+# confined_status PID: "NoNewPrivs: N Seccomp: N " from /proc/PID/status once PID's seccomp filter is in (up to
+# 3 s), or what it shows then.
+confined_status() {
+	local i s=
+	for i in $(seq 300); do
+		s=$(grep -E '^(Seccomp|NoNewPrivs):' "/proc/$1/status" 2>/dev/null | tr '\t\n' ' ')
+		case $s in *"Seccomp: 2"*) break ;; esac
+		sleep 0.01
+	done
+	echo "$s"
+}
+
 # bounded CMD...: runs CMD under the hang bound, in a process group of its own (timeout's), which the
 # bound ends whole. Returns CMD's status, or 124 (SIGTERM ended it) or 137 (SIGKILL did), as timeout;
 # HUNG is then 1 (CMD's own 124 or 137, before the bound, leaves it 0).

@@ -59,12 +59,7 @@ fi
 # The filter is in force while a run waits on a server that never answers.
 "$HEALTHY" -t 3s "http://127.0.0.1:$hp/hang" >/dev/null 2>&1 &
 hpid=$!
-seen=""
-for i in $(seq 300); do
-	seen=$(grep -E '^(Seccomp|NoNewPrivs):' "/proc/$hpid/status" 2>/dev/null | tr '\t\n' ' ')
-	case $seen in *"Seccomp: 2"*) break ;; esac
-	sleep 0.01
-done
+seen=$(confined_status "$hpid")
 kill "$hpid" 2>/dev/null; wait_bounded "the run under the filter ends on SIGTERM" "$hpid"
 check "a check run is under a seccomp filter, with no_new_privs" 0 --out "NoNewPrivs: 1 Seccomp: 2 " -- echo "$seen"
 

@@ -458,12 +458,7 @@ fi
 # The filter is in force (Seccomp: 2) with the log open, while a probe waits on a server that never answers.
 start_port "$HELPERS/httpd"; hport=$PORT
 "$HEALTHY" -t 2s --log="$TMP/hlyl-hang.log" "http://127.0.0.1:$hport/hang" 2>/dev/null & hpid=$!
-seen=""
-for i in $(seq 300); do
-	seen=$(grep -E '^(Seccomp|NoNewPrivs):' "/proc/$hpid/status" 2>/dev/null | tr '\t\n' ' ')
-	case $seen in *"Seccomp: 2"*) break ;; esac
-	sleep 0.01
-done
+seen=$(confined_status "$hpid")
 held=$(find "/proc/$hpid/fd/" -lname "$TMP/hlyl-hang.log" 2>/dev/null | wc -l)
 wait_bounded "the run under the filter ends at its deadline" "$hpid"; rc=$?
 check "a run with --log is under the filter, the log held" 0 --out "NoNewPrivs: 1 Seccomp: 2 |1" -- echo "$seen|$held"
